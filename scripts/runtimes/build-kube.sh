@@ -1,0 +1,48 @@
+#!/usr/bin/env bash
+# Builds kube-apiserver from the k8s.io/kubernetes Go module into ~/.cache/shopstack/kubernetes-<version>/bin.
+set -euo pipefail
+here=$(cd "$(dirname "$0")" && pwd)
+source "$here/versions.env"
+cache=${SHOPSTACK_CACHE:-$HOME/.cache/shopstack}
+out="$cache/kubernetes-$KUBERNETES_VERSION"
+if [ -x "$out/bin/kube-apiserver" ]; then echo "kubernetes $KUBERNETES_VERSION: cached in $out"; exit 0; fi
+command -v go >/dev/null || { echo "error: 'go' is required to build kube-apiserver $KUBERNETES_VERSION (install Go 1.24+)" >&2; exit 1; }
+
+work="$out/src"
+mkdir -p "$work" "$out/bin"
+echo "kubernetes $KUBERNETES_VERSION: downloading module"
+moddir=$(cd "$work" && GOFLAGS=-mod=mod go mod download -json "k8s.io/kubernetes@$KUBERNETES_VERSION" | sed -n 's/.*"Dir": "\(.*\)".*/\1/p')
+goversion=$(sed -n 's/^go //p' "$moddir/go.mod")
+# staging modules are published as k8s.io/<name> v0.<minor>.<patch> alongside each v1.<minor>.<patch> release
+staging_version="v0.${KUBERNETES_VERSION#v1.}"
+staging=$(sed -n 's#^[[:space:]]*\(k8s.io/[a-z0-9-]*\) => ./staging/.*#\1#p' "$moddir/go.mod")
+[ -n "$staging" ] || { echo "error: no staging replaces found in $moddir/go.mod" >&2; exit 1; }
+{
+  echo "module shopstack.local/kube-runtime"
+  echo
+  echo "go $goversion"
+  echo
+  # keep upstream's godebug settings: they change runtime behaviour of the built binary
+  sed -n '/^godebug/p' "$moddir/go.mod"
+  echo
+  echo "require k8s.io/kubernetes $KUBERNETES_VERSION"
+  echo
+  echo "replace ("
+  for m in $staging; do echo "	$m => $m $staging_version"; done
+  echo ")"
+} > "$work/go.mod"
+echo "kubernetes $KUBERNETES_VERSION: $(echo "$staging" | wc -l) staging modules replaced with $staging_version"
+cd "$work"
+echo "kubernetes $KUBERNETES_VERSION: resolving dependencies"
+GOFLAGS=-mod=mod go get "k8s.io/kubernetes/cmd/kube-apiserver@$KUBERNETES_VERSION" >/dev/null
+minor=${KUBERNETES_VERSION#v1.}; minor=${minor%%.*}
+ldflags="-s -w"
+for pkg in k8s.io/component-base/version k8s.io/client-go/pkg/version; do
+  ldflags+=" -X $pkg.gitVersion=$KUBERNETES_VERSION -X $pkg.gitMajor=1 -X $pkg.gitMinor=$minor -X $pkg.gitTreeState=clean"
+done
+echo "kubernetes $KUBERNETES_VERSION: building kube-apiserver (10+ minutes on a cold cache)"
+start=$(date +%s)
+CGO_ENABLED=0 GOFLAGS=-mod=mod go build -ldflags "$ldflags" -o "$out/bin/kube-apiserver.tmp" k8s.io/kubernetes/cmd/kube-apiserver
+mv "$out/bin/kube-apiserver.tmp" "$out/bin/kube-apiserver"
+echo "kubernetes $KUBERNETES_VERSION: kube-apiserver built in $(( $(date +%s) - start ))s"
+echo "kubernetes $KUBERNETES_VERSION: ready in $out/bin"
