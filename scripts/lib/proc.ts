@@ -21,6 +21,9 @@ export interface StartProcOptions {
   readonly cwd?: string;
   /** File that receives stdout and stderr; the process inherits nothing from the terminal. */
   readonly logFile: string;
+  /** Run as this user and group (for servers that refuse root, such as Postgres). */
+  readonly uid?: number;
+  readonly gid?: number;
 }
 
 const running = new Set<Proc>();
@@ -34,6 +37,8 @@ export function startProc(opts: StartProcOptions): Proc {
     env: opts.env ?? process.env,
     stdio: ['ignore', 'pipe', 'pipe'],
     detached: true,
+    uid: opts.uid,
+    gid: opts.gid,
   });
   child.stdout?.pipe(log, { end: false });
   child.stderr?.pipe(log, { end: false });

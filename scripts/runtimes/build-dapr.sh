@@ -28,7 +28,11 @@ goversion=$(sed -n 's/^go //p' "$moddir/go.mod")
 cp "$here/daprd/main.go" "$work/daprd/main.go"
 cd "$work"
 echo "dapr $DAPR_VERSION: resolving dependencies"
-GOFLAGS=-mod=mod go mod tidy >/dev/null 2>&1 || GOFLAGS=-mod=mod go get "github.com/dapr/dapr@$DAPR_VERSION" "github.com/dapr/components-contrib/nameresolution/sqlite"
+if ! GOFLAGS=-mod=mod go mod tidy >"$work/tidy.log" 2>&1; then
+  echo "error: resolving the Dapr $DAPR_VERSION module graph failed (is the Go module proxy reachable?):" >&2
+  tail -n 5 "$work/tidy.log" >&2
+  exit 1
+fi
 ldflags="-s -w -X github.com/dapr/dapr/pkg/buildinfo.version=${DAPR_VERSION#v} -X github.com/dapr/kit/logger.DaprVersion=${DAPR_VERSION#v}"
 export CGO_ENABLED=0
 for b in "${bins[@]}"; do

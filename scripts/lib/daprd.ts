@@ -1,0 +1,85 @@
+import { type Proc, startProc, waitFor } from './proc.ts';
+
+export interface SidecarPorts {
+  readonly http: number;
+  readonly grpc: number;
+  readonly internalGrpc: number;
+  readonly public: number;
+  readonly metrics: number;
+}
+
+export interface SidecarOptions {
+  readonly bin: string;
+  readonly appId: string;
+  readonly appPort: number;
+  readonly ports: SidecarPorts;
+  /** Configuration file of this app (mTLS, tracing, access control, name resolution). */
+  readonly configFile: string;
+  readonly resourcesDir: string;
+  readonly sentryAddress: string;
+  readonly trustAnchors: string;
+  /** Required from the app on every call to the sidecar's API. */
+  readonly daprApiToken: string;
+  /** Presented by the sidecar on every call to the app. */
+  readonly appApiToken: string;
+  /** Working directory: relative paths in the Configuration (the name-resolution database) resolve here. */
+  readonly cwd: string;
+  /** Extra environment, e.g. the secrets the local env secret store serves to components. */
+  readonly env?: Readonly<Record<string, string>>;
+  readonly logFile: string;
+}
+
+export interface Sidecar {
+  readonly appId: string;
+  readonly ports: SidecarPorts;
+  readonly proc: Proc;
+  stop(): Promise<void>;
+}
+
+/** Starts a `daprd` for one app in self-hosted mode with mTLS through Sentry, bound to loopback. */
+export async function startSidecar(opts: SidecarOptions): Promise<Sidecar> {
+  const { ports } = opts;
+  const proc = startProc({
+    name: `daprd-${opts.appId}`,
+    command: opts.bin,
+    args: [
+      `--app-id=${opts.appId}`,
+      `--app-port=${opts.appPort}`,
+      '--app-protocol=http',
+      '--mode=standalone',
+      `--dapr-http-port=${ports.http}`,
+      `--dapr-grpc-port=${ports.grpc}`,
+      `--dapr-internal-grpc-port=${ports.internalGrpc}`,
+      '--dapr-internal-grpc-listen-address=127.0.0.1',
+      '--dapr-listen-addresses=127.0.0.1',
+      `--dapr-public-port=${ports.public}`,
+      '--dapr-public-listen-address=127.0.0.1',
+      `--metrics-port=${ports.metrics}`,
+      '--metrics-listen-address=127.0.0.1',
+      '--enable-mtls',
+      `--sentry-address=${opts.sentryAddress}`,
+      `--config=${opts.configFile}`,
+      `--resources-path=${opts.resourcesDir}`,
+      '--placement-host-address=',
+      '--scheduler-host-address=',
+      '--log-as-json',
+    ],
+    cwd: opts.cwd,
+    env: {
+      PATH: process.env.PATH ?? '',
+      HOME: process.env.HOME ?? '',
+      ...opts.env,
+      DAPR_HOST_IP: '127.0.0.1',
+      DAPR_TRUST_ANCHORS: opts.trustAnchors,
+      DAPR_API_TOKEN: opts.daprApiToken,
+      APP_API_TOKEN: opts.appApiToken,
+    },
+    logFile: opts.logFile,
+  });
+  await waitFor(
+    `daprd for ${opts.appId} to become healthy`,
+    async () => ((await fetch(`http://127.0.0.1:${ports.http}/v1.0/healthz`)).status === 204 ? true : undefined),
+    { proc, timeoutMs: 60_000, intervalMs: 200 },
+  );
+  return { appId: opts.appId, ports, proc, stop: () => proc.stop(10_000) };
+}

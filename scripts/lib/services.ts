@@ -1,0 +1,17 @@
+/** How the local runner and the tests start each service. */
+export interface ServiceSpec {
+  readonly name: string;
+  /** The service owns a Postgres database of its own name. */
+  readonly database: boolean;
+  /** The service reaches Redis directly (rate limits, caches). */
+  readonly redis: boolean;
+  /** Other apps whose Dapr app ids the service is told (`<NAME>_APP_ID`). */
+  readonly calls: readonly string[];
+}
+
+export const serviceSpecs: Readonly<Record<string, ServiceSpec>> = {
+  gateway: { name: 'gateway', database: false, redis: false, calls: ['catalog'] },
+  catalog: { name: 'catalog', database: true, redis: false, calls: [] },
+};
+
+export type ServiceName = keyof typeof serviceSpecs;

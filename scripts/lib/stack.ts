@@ -1,0 +1,194 @@
+import { mkdirSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { type DaprBinaries, ensureDaprBinaries } from './dapr-binaries.ts';
+import { type Sidecar, type SidecarPorts, startSidecar } from './daprd.ts';
+import { freePort } from './ports.ts';
+import { type PostgresServer, startPostgres } from './postgres.ts';
+import { type Proc, startProc, waitFor } from './proc.ts';
+import { type RedisServer, startRedis } from './redis.ts';
+import { loadOrCreateSecrets, type StackSecrets } from './secrets.ts';
+import { type SentryServer, startSentry } from './sentry.ts';
+import { type ServiceName, serviceSpecs } from './services.ts';
+
+const root = resolve(import.meta.dirname, '../..');
+export const componentsDir: string = join(root, 'components');
+
+export interface StackOptions {
+  /** Where data, logs and secrets live (`.shopstack/` for `npm start`, a temp dir in tests). */
+  readonly dir: string;
+  readonly services: readonly ServiceName[];
+  /** `fixed`: the documented ports (gateway on 8080); `random`: free ports, for tests. */
+  readonly ports: 'fixed' | 'random';
+  readonly seedDemo?: boolean;
+  /** Extra environment per service, e.g. to shorten a deadline in a test. */
+  readonly env?: Readonly<Partial<Record<ServiceName, Readonly<Record<string, string>>>>>;
+  readonly progress?: (line: string) => void;
+}
+
+export interface RunningService {
+  readonly name: ServiceName;
+  readonly appPort: number;
+  readonly proc: Proc;
+  readonly sidecar: Sidecar;
+  readonly tokens: { readonly daprApiToken: string; readonly appApiToken: string };
+}
+
+export interface Stack {
+  readonly gatewayUrl: string;
+  readonly postgres: PostgresServer;
+  readonly redis: RedisServer;
+  readonly sentry: SentryServer;
+  readonly services: Readonly<Partial<Record<ServiceName, RunningService>>>;
+  readonly secrets: StackSecrets;
+  readonly binaries: DaprBinaries;
+  /** Starts one service again (after a test stopped or killed it) with the same ports and tokens. */
+  restartService(name: ServiceName): Promise<void>;
+  stop(): Promise<void>;
+}
+
+const fixed = { postgres: 15432, redis: 16379, sentry: 15050, gateway: 8080, appBase: 3100, daprBase: 3600 };
+
+async function sidecarPorts(mode: StackOptions['ports'], index: number): Promise<SidecarPorts> {
+  if (mode === 'random') {
+    return { http: await freePort(), grpc: await freePort(), internalGrpc: await freePort(), public: await freePort(), metrics: await freePort() };
+  }
+  const base = fixed.daprBase + index * 10;
+  return { http: base, grpc: base + 1, internalGrpc: base + 2, public: base + 3, metrics: base + 4 };
+}
+
+/** Starts Postgres, Redis, Sentry, and each service with its own mTLS sidecar. Stops what it started if a step fails. */
+export async function startStack(opts: StackOptions): Promise<Stack> {
+  const progress = opts.progress ?? (() => undefined);
+  const logs = join(opts.dir, 'logs');
+  mkdirSync(logs, { recursive: true });
+  const started: { stop(): Promise<void> }[] = [];
+  const stopStarted = async (): Promise<void> => {
+    for (const s of started.reverse()) await s.stop().catch(() => undefined);
+    started.length = 0;
+  };
+  try {
+    const binaries = await ensureDaprBinaries(progress);
+    const secrets = loadOrCreateSecrets(join(opts.dir, 'secrets.json'), opts.services);
+    const port = async (fixedPort: number): Promise<number> => (opts.ports === 'fixed' ? fixedPort : freePort());
+
+    progress('starting Postgres');
+    const postgres = await startPostgres({ dir: join(opts.dir, 'postgres'), port: await port(fixed.postgres), logFile: join(logs, 'postgres.log') });
+    started.push(postgres);
+    const databases = opts.services.filter((s) => serviceSpecs[s]?.database).map(String);
+    await postgres.ensureDatabases([...databases, 'dapr_state'], secrets.databasePassword);
+
+    progress('starting Redis');
+    const redis = await startRedis({ dir: join(opts.dir, 'redis'), port: await port(fixed.redis), logFile: join(logs, 'redis.log'), persist: opts.ports === 'fixed' });
+    started.push(redis);
+
+    progress('starting Dapr Sentry (mTLS certificate authority)');
+    const sentryPort = await port(fixed.sentry);
+    const sentry = await startSentry({
+      bin: binaries.sentry,
+      dir: join(opts.dir, 'sentry'),
+      port: sentryPort,
+      healthzPort: await port(fixed.sentry + 1),
+      metricsPort: await port(fixed.sentry + 2),
+      logFile: join(logs, 'sentry.log'),
+    });
+    started.push(sentry);
+
+    const dbUrl = (name: string): string =>
+      `postgres://${name}:${encodeURIComponent(secrets.databasePassword)}@127.0.0.1:${postgres.port}/${name}`;
+    const services: Partial<Record<ServiceName, RunningService>> = {};
+    const plans = await Promise.all(
+      opts.services.map(async (name, index) => {
+        const appPort = name === 'gateway' ? await port(fixed.gateway) : await port(fixed.appBase + index);
+        return { name, appPort, ports: await sidecarPorts(opts.ports, index) };
+      }),
+    );
+
+    const startService = async (plan: (typeof plans)[number]): Promise<RunningService> => {
+      const spec = serviceSpecs[plan.name];
+      if (!spec) throw new Error(`unknown service ${plan.name}`);
+      const tokens = secrets.tokens[plan.name];
+      if (!tokens) throw new Error(`no tokens for ${plan.name}`);
+      const env: Record<string, string> = {
+        PATH: process.env.PATH ?? '',
+        HOME: process.env.HOME ?? '',
+        NODE_ENV: process.env.NODE_ENV ?? 'development',
+        LOG_LEVEL: process.env.LOG_LEVEL ?? 'info',
+        APP_PORT: String(plan.appPort),
+        PORT: String(plan.appPort),
+        APP_API_TOKEN: tokens.appApiToken,
+        DAPR_HTTP_PORT: String(plan.ports.http),
+        DAPR_GRPC_PORT: String(plan.ports.grpc),
+        DAPR_API_TOKEN: tokens.daprApiToken,
+        SEED_DEMO: String(opts.seedDemo ?? false),
+        ...(spec.database ? { DATABASE_URL: dbUrl(plan.name) } : {}),
+        ...(spec.redis ? { REDIS_URL: `redis://127.0.0.1:${redis.port}` } : {}),
+        ...opts.env?.[plan.name],
+      };
+      if (process.env.OTEL_EXPORTER_OTLP_ENDPOINT) env.OTEL_EXPORTER_OTLP_ENDPOINT = process.env.OTEL_EXPORTER_OTLP_ENDPOINT;
+      progress(`starting ${plan.name} on port ${plan.appPort}`);
+      const proc = startProc({
+        name: plan.name,
+        command: process.execPath,
+        args: ['--import', 'tsx', join(root, 'services', plan.name, 'src', 'main.ts')],
+        cwd: root,
+        env,
+        logFile: join(logs, `${plan.name}.log`),
+      });
+      await waitFor(`${plan.name} to listen on ${plan.appPort} (see ${join(logs, `${plan.name}.log`)})`, async () => ((await fetch(`http://127.0.0.1:${plan.appPort}/healthz`)).ok ? true : undefined), {
+        proc,
+        timeoutMs: 60_000,
+        intervalMs: 200,
+      });
+      const sidecar = await startSidecar({
+        bin: binaries.daprd,
+        appId: plan.name,
+        appPort: plan.appPort,
+        ports: plan.ports,
+        configFile: join(componentsDir, 'config', `${plan.name}.yaml`),
+        resourcesDir: join(componentsDir, 'resources'),
+        sentryAddress: sentry.address,
+        trustAnchors: sentry.trustAnchors,
+        daprApiToken: tokens.daprApiToken,
+        appApiToken: tokens.appApiToken,
+        cwd: opts.dir,
+        env: {
+          SHOPSTACK_SECRET_STATESTORE_CONNECTION_STRING: dbUrl('dapr_state'),
+          SHOPSTACK_SECRET_REDIS_HOST: `127.0.0.1:${redis.port}`,
+        },
+        logFile: join(logs, `daprd-${plan.name}.log`),
+      });
+      return { name: plan.name, appPort: plan.appPort, proc, sidecar, tokens };
+    };
+
+    // the gateway's sidecar is started last so that every target is resolvable when it takes traffic
+    for (const plan of [...plans].sort((a, b) => Number(a.name === 'gateway') - Number(b.name === 'gateway'))) {
+      const running = await startService(plan);
+      services[plan.name] = running;
+      started.push({ stop: async () => { await running.proc.stop(); await running.sidecar.stop(); } });
+    }
+    const gatewayPort = services.gateway?.appPort;
+    return {
+      gatewayUrl: gatewayPort ? `http://127.0.0.1:${gatewayPort}` : '',
+      postgres,
+      redis,
+      sentry,
+      services,
+      secrets,
+      binaries,
+      async restartService(name) {
+        const plan = plans.find((p) => p.name === name);
+        const current = services[name];
+        if (!plan || !current) throw new Error(`${name} is not part of this stack`);
+        await current.proc.stop();
+        await current.sidecar.stop();
+        const running = await startService(plan);
+        services[name] = running;
+        started.push({ stop: async () => { await running.proc.stop(); await running.sidecar.stop(); } });
+      },
+      stop: stopStarted,
+    };
+  } catch (err) {
+    await stopStarted();
+    throw err;
+  }
+}

@@ -1,0 +1,49 @@
+// `npm start`: runs the whole shop on this machine (no Docker) and stops everything on Ctrl-C.
+import { resolve } from 'node:path';
+import { assertPortFree } from './lib/ports.ts';
+import { stopAll } from './lib/proc.ts';
+import { type ServiceName, serviceSpecs } from './lib/services.ts';
+import { type Stack, startStack } from './lib/stack.ts';
+
+const dir = resolve(import.meta.dirname, '..', process.env.SHOPSTACK_DIR ?? '.shopstack');
+const services = Object.keys(serviceSpecs) as ServiceName[];
+const began = Date.now();
+const say = (line: string): void => console.log(`[shopstack] ${line}`);
+
+let stack: Stack | undefined;
+let stopping = false;
+
+async function shutdown(code: number): Promise<never> {
+  if (!stopping) {
+    stopping = true;
+    say('stopping…');
+    await (stack?.stop() ?? Promise.resolve());
+    await stopAll();
+  }
+  process.exit(code);
+}
+
+process.on('SIGINT', () => void shutdown(0));
+process.on('SIGTERM', () => void shutdown(0));
+
+try {
+  await assertPortFree(8080, 'gateway');
+  stack = await startStack({ dir, services, ports: 'fixed', seedDemo: true, progress: say });
+  const seconds = ((Date.now() - began) / 1000).toFixed(1);
+  say(`ready in ${seconds}s`);
+  say(`REST API        ${stack.gatewayUrl}/api/v1/products`);
+  say(`Postgres        127.0.0.1:${stack.postgres.port} (data in ${dir}/postgres)`);
+  say(`Redis           127.0.0.1:${stack.redis.port}`);
+  say(`logs            ${dir}/logs`);
+  say('press Ctrl-C to stop');
+  // a service or sidecar that dies takes the run down rather than leaving a half-working shop
+  const procs = Object.values(stack.services).flatMap((s) => (s ? [s.proc, s.sidecar.proc] : []));
+  const died = await Promise.race(procs.map((p) => p.exited.then(() => p)));
+  if (!stopping) {
+    say(`${died.name} exited unexpectedly; see ${dir}/logs/${died.name}.log`);
+    await shutdown(1);
+  }
+} catch (err) {
+  console.error(`[shopstack] error: ${(err as Error).message}`);
+  await shutdown(1);
+}

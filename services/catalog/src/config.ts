@@ -1,0 +1,17 @@
+import { z } from 'zod';
+
+/** Catalog configuration, read from the environment. */
+export const configSchema = z.object({
+  /** Port the app listens on (loopback; its sidecar calls it). */
+  APP_PORT: z.coerce.number().int().min(0).max(65535).default(3001),
+  /** Postgres connection string of the catalog database. */
+  DATABASE_URL: z.url({ protocol: /^postgres(ql)?$/ }),
+  /** Token the sidecar presents in `dapr-api-token` on every call to the app. */
+  APP_API_TOKEN: z.string().min(16),
+  /** Insert the demo catalog when the products table is empty. */
+  SEED_DEMO: z.stringbool().default(false),
+  /** OTLP/HTTP endpoint for traces, e.g. http://127.0.0.1:4318; unset disables export. */
+  OTEL_EXPORTER_OTLP_ENDPOINT: z.url().optional(),
+});
+
+export type Config = z.output<typeof configSchema>;

@@ -1,0 +1,74 @@
+import { CommunicationProtocolEnum, DaprClient } from '@dapr/dapr';
+
+/** Where an app finds its sidecar and how it authenticates to it (DAPR_API_TOKEN). */
+export interface SidecarAddress {
+  readonly host: string;
+  readonly httpPort: number;
+  readonly apiToken: string;
+}
+
+export interface InvokeRequest {
+  readonly method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+  readonly path: string;
+  readonly headers?: Readonly<Record<string, string>>;
+  readonly body?: unknown;
+}
+
+export interface InvokeResponse {
+  readonly status: number;
+  readonly headers: Headers;
+  readonly body: string;
+}
+
+/** Service invocation through the sidecar. */
+export interface Invoker {
+  invoke(appId: string, req: InvokeRequest): Promise<InvokeResponse>;
+}
+
+/** Publishing to a pub/sub topic through the sidecar. */
+export interface Publisher {
+  publish(topic: string, data: object): Promise<void>;
+}
+
+/**
+ * Invocation over the sidecar's HTTP API. The SDK's invoker turns every non-2xx answer into an
+ * opaque error and drops response headers (ETag, Location), which a gateway has to pass through.
+ */
+export function createInvoker(sidecar: SidecarAddress): Invoker {
+  const base = `http://${sidecar.host}:${sidecar.httpPort}/v1.0/invoke`;
+  return {
+    async invoke(appId, req) {
+      const headers: Record<string, string> = { 'dapr-api-token': sidecar.apiToken, ...req.headers };
+      let body: string | undefined;
+      if (req.body !== undefined) {
+        body = JSON.stringify(req.body);
+        headers['content-type'] = 'application/json';
+      }
+      const res = await fetch(`${base}/${appId}/method/${req.path.replace(/^\//, '')}`, {
+        method: req.method,
+        headers,
+        body,
+      });
+      return { status: res.status, headers: res.headers, body: await res.text() };
+    },
+  };
+}
+
+/** The SDK client for state and pub/sub, bound to the app's sidecar with its API token. */
+export function createDaprClient(sidecar: SidecarAddress): DaprClient {
+  return new DaprClient({
+    daprHost: sidecar.host,
+    daprPort: String(sidecar.httpPort),
+    daprApiToken: sidecar.apiToken,
+    communicationProtocol: CommunicationProtocolEnum.HTTP,
+  });
+}
+
+export function createPublisher(client: DaprClient, pubsubName: string): Publisher {
+  return {
+    async publish(topic, data) {
+      const result = await client.pubsub.publish(pubsubName, topic, data);
+      if (result.error) throw result.error;
+    },
+  };
+}

@@ -1,0 +1,67 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import pg from 'pg';
+
+export type Pool = pg.Pool;
+
+export function createPool(connectionString: string, max = 10): Pool {
+  return new pg.Pool({ connectionString, max, idleTimeoutMillis: 30_000 });
+}
+
+export interface Migration {
+  readonly version: number;
+  readonly name: string;
+  readonly sql: string;
+}
+
+/** Reads `NNN_name.sql` files from `dir`, ordered by version; a malformed name is an error. */
+export function readMigrations(dir: string): Migration[] {
+  return readdirSync(dir)
+    .filter((file) => file.endsWith('.sql'))
+    .map((file) => {
+      const match = /^(\d+)_([\w-]+)\.sql$/.exec(file);
+      if (!match?.[1] || !match[2]) throw new Error(`migration file ${file} must be named NNN_name.sql`);
+      return { version: Number(match[1]), name: match[2], sql: readFileSync(join(dir, file), 'utf8') };
+    })
+    .sort((a, b) => a.version - b.version);
+}
+
+const LOCK_ID = 727_001;
+
+/**
+ * Applies the migrations not yet recorded in `schema_migrations`, each in its own transaction, under
+ * an advisory lock so that replicas starting together apply each migration once. Returns the versions applied.
+ */
+export async function migrate(pool: Pool, migrations: readonly Migration[]): Promise<number[]> {
+  const seen = new Set<number>();
+  for (const m of migrations) {
+    if (seen.has(m.version)) throw new Error(`duplicate migration version ${m.version}`);
+    seen.add(m.version);
+  }
+  const client = await pool.connect();
+  try {
+    await client.query('SELECT pg_advisory_lock($1)', [LOCK_ID]);
+    await client.query(
+      'CREATE TABLE IF NOT EXISTS schema_migrations (version integer PRIMARY KEY, name text NOT NULL, applied_at timestamptz NOT NULL DEFAULT now())',
+    );
+    const { rows } = await client.query<{ version: number }>('SELECT version FROM schema_migrations');
+    const applied = new Set(rows.map((row) => row.version));
+    const done: number[] = [];
+    for (const m of migrations.filter((m) => !applied.has(m.version))) {
+      try {
+        await client.query('BEGIN');
+        await client.query(m.sql);
+        await client.query('INSERT INTO schema_migrations (version, name) VALUES ($1, $2)', [m.version, m.name]);
+        await client.query('COMMIT');
+        done.push(m.version);
+      } catch (err) {
+        await client.query('ROLLBACK');
+        throw new Error(`migration ${m.version}_${m.name} failed: ${(err as Error).message}`, { cause: err });
+      }
+    }
+    return done;
+  } finally {
+    await client.query('SELECT pg_advisory_unlock($1)', [LOCK_ID]).catch(() => undefined);
+    client.release();
+  }
+}

@@ -1,0 +1,66 @@
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { Express } from 'express';
+import { ConfigError } from './config.ts';
+
+export interface Listening {
+  readonly server: Server;
+  readonly port: number;
+  /** Stops accepting connections and waits for in-flight requests (idle keep-alive sockets are closed). */
+  close(): Promise<void>;
+}
+
+export function listen(app: Express, port: number, host = '127.0.0.1'): Promise<Listening> {
+  return new Promise((resolve, reject) => {
+    const server = app.listen(port, host, (err?: Error) => {
+      if (err) return reject(err);
+      const { port: actual } = server.address() as AddressInfo;
+      resolve({
+        server,
+        port: actual,
+        close: () =>
+          new Promise<void>((done) => {
+            server.close(() => done());
+            server.closeIdleConnections();
+          }),
+      });
+    });
+    server.once('error', (err: NodeJS.ErrnoException) => {
+      reject(err.code === 'EADDRINUSE' ? new Error(`port ${port} is already in use`) : err);
+    });
+  });
+}
+
+export interface Running {
+  stop(): Promise<void>;
+}
+
+/**
+ * Entry point of a service process: starts it, stops it gracefully on SIGTERM/SIGINT, and turns a
+ * start-up failure into one line on stderr and exit code 1 (no stack trace for config errors).
+ */
+export function runMain(name: string, start: () => Promise<Running>): void {
+  start().then(
+    (running) => {
+      let stopping = false;
+      const onSignal = (): void => {
+        if (stopping) return;
+        stopping = true;
+        running.stop().then(
+          () => process.exit(0),
+          (err: unknown) => {
+            process.stderr.write(`${name}: error while stopping: ${(err as Error).message}\n`);
+            process.exit(1);
+          },
+        );
+      };
+      process.once('SIGTERM', onSignal);
+      process.once('SIGINT', onSignal);
+    },
+    (err: unknown) => {
+      const message = err instanceof ConfigError ? err.message : `start-up failed: ${(err as Error).message}`;
+      process.stderr.write(`${name}: ${message}\n`);
+      process.exit(1);
+    },
+  );
+}
