@@ -1,0 +1,48 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createPool, type Migration, migrate, type Pool } from '@shopstack/kit';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { freePort } from '../scripts/lib/ports.ts';
+import { type PostgresServer, startPostgres } from '../scripts/lib/postgres.ts';
+
+const migrations: Migration[] = [
+  { version: 1, name: 'widgets', sql: 'CREATE TABLE widgets (id int PRIMARY KEY, n int NOT NULL)' },
+  { version: 2, name: 'widget_seed', sql: 'INSERT INTO widgets VALUES (1, 1)' },
+];
+
+describe('migrations against a real Postgres', () => {
+  let dir: string;
+  let pg: PostgresServer;
+  let pool: Pool;
+
+  beforeAll(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'shopstack-pg-'));
+    pg = await startPostgres({ dir, port: await freePort(), logFile: join(dir, 'postgres.log') });
+    pool = createPool(pg.url());
+  });
+
+  afterAll(async () => {
+    await pool?.end();
+    await pg?.stop();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('applies pending migrations once, even when several replicas start together', async () => {
+    const results = await Promise.all([migrate(pool, migrations), migrate(pool, migrations), migrate(pool, migrations)]);
+    expect(results.flat().sort()).toEqual([1, 2]);
+    const { rows } = await pool.query('SELECT count(*)::int AS n FROM widgets');
+    expect(rows[0].n).toBe(1);
+  });
+
+  it('a re-run applies nothing', async () => {
+    expect(await migrate(pool, migrations)).toEqual([]);
+  });
+
+  it('a failing migration is rolled back and reported with its name', async () => {
+    const broken: Migration = { version: 3, name: 'broken', sql: 'ALTER TABLE widgets ADD COLUMN x int; SELECT no_such_column FROM widgets' };
+    await expect(migrate(pool, [...migrations, broken])).rejects.toThrow(/migration 3_broken failed/);
+    const { rows } = await pool.query("SELECT count(*)::int AS n FROM information_schema.columns WHERE table_name = 'widgets' AND column_name = 'x'");
+    expect(rows[0].n).toBe(0);
+  });
+});

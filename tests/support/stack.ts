@@ -1,0 +1,32 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { ServiceName } from '../../scripts/lib/services.ts';
+import { type Stack, type StackOptions, startStack } from '../../scripts/lib/stack.ts';
+
+export interface TestStack extends Stack {
+  readonly dir: string;
+}
+
+/** A whole stack on free ports in a fresh temp dir; `stop()` also removes the dir. */
+export async function startTestStack(services: readonly ServiceName[], extra: Partial<StackOptions> = {}): Promise<TestStack> {
+  const dir = mkdtempSync(join(tmpdir(), 'shopstack-test-'));
+  const stack = await startStack({ dir, services, ports: 'random', seedDemo: true, ...extra });
+  return {
+    ...stack,
+    dir,
+    async stop() {
+      await stack.stop();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** Parses Prometheus text and sums the samples of `metric` whose labels include `labels`. */
+export function metricValue(text: string, metric: string, labels: Record<string, string> = {}): number {
+  return text
+    .split('\n')
+    .filter((line) => line.startsWith(`${metric}{`) || line.startsWith(`${metric} `))
+    .filter((line) => Object.entries(labels).every(([k, v]) => line.includes(`${k}="${v}"`)))
+    .reduce((sum, line) => sum + Number(line.slice(line.lastIndexOf(' ') + 1)), 0);
+}
