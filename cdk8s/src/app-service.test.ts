@@ -1,0 +1,184 @@
+import { Testing } from 'cdk8s';
+import { describe, expect, it } from 'vitest';
+import { AppService } from './app-service.ts';
+import { shopContext } from './testing/fixtures.ts';
+
+const labels = {
+  'app.kubernetes.io/component': 'app',
+  'app.kubernetes.io/instance': 'demo',
+  'app.kubernetes.io/managed-by': 'cdk8s',
+  'app.kubernetes.io/name': 'cart',
+  'app.kubernetes.io/part-of': 'shopstack',
+  'app.kubernetes.io/version': '1.2.3',
+};
+const selector = { 'app.kubernetes.io/instance': 'demo', 'app.kubernetes.io/name': 'cart' };
+const metadata = { name: 'demo-cart', namespace: 'shop', labels };
+const probe = (path: string, periodSeconds: number, failureThreshold: number) => ({
+  httpGet: { path, port: 'http' },
+  periodSeconds,
+  failureThreshold,
+});
+
+describe('AppService', () => {
+  it('with a default spec, renders exactly the Dapr Configuration, ConfigMap, Service, PDB and Deployment', () => {
+    // GIVEN
+    const chart = Testing.chart();
+
+    // WHEN
+    new AppService(chart, 'cart', { ctx: shopContext(), service: 'cart', serviceAccountName: 'demo-app' });
+
+    // THEN
+    expect(Testing.synth(chart)).toEqual([
+      {
+        apiVersion: 'dapr.io/v1alpha1',
+        kind: 'Configuration',
+        metadata: { ...metadata, labels: { ...labels, 'app.kubernetes.io/component': 'dapr' } },
+        spec: {
+          accessControl: {
+            defaultAction: 'deny',
+            trustDomain: 'public',
+            policies: [{ appId: 'gateway', defaultAction: 'allow', namespace: 'shop', trustDomain: 'public' }],
+          },
+          metrics: { enabled: true },
+          mtls: { enabled: true },
+          tracing: { samplingRate: '1' },
+        },
+      },
+      {
+        apiVersion: 'v1',
+        kind: 'ConfigMap',
+        metadata,
+        data: {
+          APP_PORT: '8080',
+          HOST: '0.0.0.0',
+          LOG_LEVEL: 'info',
+          NODE_ENV: 'production',
+          OTEL_SERVICE_NAME: 'cart',
+          PORT: '8080',
+          PUBSUB_NAME: 'pubsub',
+          SECRETSTORE_NAME: 'secretstore',
+          SERVICE_NAME: 'cart',
+          SHOPSTACK_VERSION: '1.2.3',
+          STATESTORE_NAME: 'cart-state',
+        },
+      },
+      {
+        apiVersion: 'v1',
+        kind: 'Service',
+        metadata,
+        spec: {
+          type: 'ClusterIP',
+          selector,
+          ports: [{ name: 'http', port: 80, protocol: 'TCP', targetPort: 'http' }],
+        },
+      },
+      {
+        apiVersion: 'policy/v1',
+        kind: 'PodDisruptionBudget',
+        metadata,
+        spec: { maxUnavailable: 1, selector: { matchLabels: selector } },
+      },
+      {
+        apiVersion: 'apps/v1',
+        kind: 'Deployment',
+        metadata,
+        spec: {
+          replicas: 1,
+          revisionHistoryLimit: 5,
+          selector: { matchLabels: selector },
+          strategy: { type: 'RollingUpdate', rollingUpdate: { maxSurge: 1, maxUnavailable: 0 } },
+          template: {
+            metadata: {
+              labels,
+              annotations: {
+                'dapr.io/api-token-secret': 'demo-dapr-api-token',
+                'dapr.io/app-id': 'cart',
+                'dapr.io/app-port': '8080',
+                'dapr.io/app-token-secret': 'demo-app-api-token',
+                'dapr.io/config': 'demo-cart',
+                'dapr.io/enable-metrics': 'true',
+                'dapr.io/enabled': 'true',
+                'dapr.io/log-level': 'info',
+                'shopstack.io/config-hash': expect.stringMatching(/^[0-9a-f]{16}$/),
+              },
+            },
+            spec: {
+              serviceAccountName: 'demo-app',
+              securityContext: {
+                fsGroup: 10001,
+                runAsGroup: 10001,
+                runAsNonRoot: true,
+                runAsUser: 10001,
+                seccompProfile: { type: 'RuntimeDefault' },
+              },
+              containers: [
+                {
+                  name: 'cart',
+                  image: 'ghcr.io/shopstack/cart:1.2.3',
+                  imagePullPolicy: 'IfNotPresent',
+                  envFrom: [{ configMapRef: { name: 'demo-cart' } }],
+                  ports: [{ containerPort: 8080, name: 'http', protocol: 'TCP' }],
+                  resources: { requests: { cpu: '50m', memory: '128Mi' }, limits: { memory: '256Mi' } },
+                  startupProbe: probe('/healthz', 2, 60),
+                  livenessProbe: probe('/healthz', 10, 3),
+                  readinessProbe: probe('/readyz', 5, 2),
+                  securityContext: {
+                    allowPrivilegeEscalation: false,
+                    capabilities: { drop: ['ALL'] },
+                    readOnlyRootFilesystem: true,
+                  },
+                  volumeMounts: [{ mountPath: '/tmp', name: 'tmp' }],
+                },
+              ],
+              volumes: [{ emptyDir: {}, name: 'tmp' }],
+            },
+          },
+        },
+      },
+    ]);
+  });
+
+  it('when its settings change, the pod template hash changes so the pods roll', () => {
+    // GIVEN
+    const render = (logLevel: 'info' | 'debug') => {
+      const chart = Testing.chart();
+      new AppService(chart, 'cart', {
+        ctx: shopContext({ dapr: { logLevel } }),
+        service: 'cart',
+        serviceAccountName: 'demo-app',
+      });
+      const deployment = Testing.synth(chart).find((o) => o.kind === 'Deployment');
+      return deployment.spec.template.metadata.annotations['shopstack.io/config-hash'];
+    };
+
+    // WHEN / THEN
+    expect(render('info')).not.toBe(render('debug'));
+  });
+
+  it('for identity, mounts the signing key read-only and points TOKEN_SIGNING_KEY_FILE at it', () => {
+    // GIVEN
+    const chart = Testing.chart();
+
+    // WHEN
+    new AppService(chart, 'identity', { ctx: shopContext(), service: 'identity', serviceAccountName: 'demo-app' });
+
+    // THEN
+    const [config, deployment] = ['ConfigMap', 'Deployment'].map((kind) =>
+      Testing.synth(chart).find((o) => o.kind === kind),
+    );
+    const pod = deployment.spec.template.spec;
+    expect(config.data.TOKEN_SIGNING_KEY_FILE).toBe('/var/run/secrets/shopstack/signing/signing-key.pem');
+    expect(pod.volumes).toContainEqual({
+      name: 'signing-key',
+      secret: { secretName: 'demo-identity-signing-key', defaultMode: 0o440 },
+    });
+    expect(pod.containers[0].volumeMounts).toContainEqual({
+      name: 'signing-key',
+      mountPath: '/var/run/secrets/shopstack/signing',
+      readOnly: true,
+    });
+    expect(pod.containers[0].env).toEqual([
+      { name: 'DATABASE_URL', valueFrom: { secretKeyRef: { name: 'demo-postgres', key: 'identity-url' } } },
+    ]);
+  });
+});

@@ -1,0 +1,133 @@
+import type {
+  V1ConfigMap,
+  V1Deployment,
+  V1PodDisruptionBudget,
+  V1Service,
+  V1Volume,
+  V1VolumeMount,
+} from '@kubernetes/client-node';
+import { Construct } from 'constructs';
+import { contentHash, secretEnv, serviceSettings, signingKeyDir } from './app-config.ts';
+import { meta, objectLabels, objectName, type ShopContext, selectorLabels } from './context.ts';
+import { DaprConfiguration } from './dapr-configuration.ts';
+import { kubeObject } from './kube-object.ts';
+import { appPort } from './profiles.ts';
+import { containerResources } from './resources.ts';
+import { secretNames } from './secrets.ts';
+import { containerSecurity, podSecurity, scratch } from './security.ts';
+import type { ServiceName } from './spec.ts';
+
+export interface AppServiceProps {
+  readonly ctx: ShopContext;
+  readonly service: ServiceName;
+  /** ServiceAccount the pods run as. */
+  readonly serviceAccountName: string;
+}
+
+// the API server drops empty lists; leaving them out keeps desired and live objects comparable
+function nonEmpty<K extends string, T>(key: K, list: T[]): { [P in K]?: T[] } {
+  return (list.length > 0 ? { [key]: list } : {}) as { [P in K]?: T[] };
+}
+
+/** Non-root user the service images run as. */
+export const appUid = 10001;
+
+function signingKeyVolume(ctx: ShopContext): { volumes: V1Volume[]; mounts: V1VolumeMount[] } {
+  const name = 'signing-key';
+  return {
+    volumes: [{ name, secret: { secretName: secretNames.signingKey(ctx), defaultMode: 0o440 } }],
+    mounts: [{ name, mountPath: signingKeyDir, readOnly: true }],
+  };
+}
+
+/** One ShopStack service: its Deployment with a Dapr sidecar, Service, ConfigMap, PDB and Dapr Configuration. */
+export class AppService extends Construct {
+  constructor(scope: Construct, id: string, props: AppServiceProps) {
+    super(scope, id);
+    const { ctx, service } = props;
+    const name = objectName(ctx, service);
+    const labels = objectLabels(ctx, service, 'app');
+    const selector = selectorLabels(ctx, service);
+    const settings = serviceSettings(ctx, service);
+    const daprConfig = new DaprConfiguration(this, 'Dapr', { ctx, service });
+
+    kubeObject<V1ConfigMap>(this, 'Config', {
+      apiVersion: 'v1',
+      kind: 'ConfigMap',
+      metadata: meta(ctx, { name, labels }),
+      data: settings,
+    });
+
+    kubeObject<V1Service>(this, 'Service', {
+      apiVersion: 'v1',
+      kind: 'Service',
+      metadata: meta(ctx, { name, labels }),
+      spec: {
+        type: 'ClusterIP',
+        selector,
+        ports: [{ name: 'http', port: 80, targetPort: 'http', protocol: 'TCP' }],
+      },
+    });
+
+    kubeObject<V1PodDisruptionBudget>(this, 'Budget', {
+      apiVersion: 'policy/v1',
+      kind: 'PodDisruptionBudget',
+      metadata: meta(ctx, { name, labels }),
+      spec: { maxUnavailable: 1, selector: { matchLabels: selector } },
+    });
+
+    const tmp = scratch('tmp', '/tmp');
+    const key = service === 'identity' ? signingKeyVolume(ctx) : { volumes: [], mounts: [] };
+    const { dapr, image } = ctx.spec;
+    kubeObject<V1Deployment>(this, 'Deployment', {
+      apiVersion: 'apps/v1',
+      kind: 'Deployment',
+      metadata: meta(ctx, { name, labels }),
+      spec: {
+        replicas: ctx.spec.services[service].replicas,
+        revisionHistoryLimit: 5,
+        selector: { matchLabels: selector },
+        // never drop below the requested capacity during a rollout
+        strategy: { type: 'RollingUpdate', rollingUpdate: { maxSurge: 1, maxUnavailable: 0 } },
+        template: {
+          metadata: {
+            labels,
+            annotations: {
+              'dapr.io/enabled': 'true',
+              'dapr.io/app-id': service,
+              'dapr.io/app-port': String(appPort),
+              'dapr.io/config': daprConfig.name,
+              'dapr.io/log-level': dapr.logLevel,
+              'dapr.io/api-token-secret': secretNames.daprApiToken(ctx),
+              'dapr.io/app-token-secret': secretNames.appApiToken(ctx),
+              'dapr.io/enable-metrics': 'true',
+              'shopstack.io/config-hash': contentHash(settings),
+            },
+          },
+          spec: {
+            serviceAccountName: props.serviceAccountName,
+            securityContext: podSecurity(appUid),
+            ...(image.pullSecrets && { imagePullSecrets: image.pullSecrets.map((secret) => ({ name: secret })) }),
+            containers: [
+              {
+                name: service,
+                image: `${image.registry}/${service}:${image.tag ?? ctx.spec.version}`,
+                imagePullPolicy: image.pullPolicy,
+                ports: [{ name: 'http', containerPort: appPort, protocol: 'TCP' }],
+                envFrom: [{ configMapRef: { name } }],
+                ...nonEmpty('env', secretEnv(ctx, service)),
+                resources: containerResources(ctx.spec.services[service].resources),
+                startupProbe: { httpGet: { path: '/healthz', port: 'http' }, periodSeconds: 2, failureThreshold: 60 },
+                livenessProbe: { httpGet: { path: '/healthz', port: 'http' }, periodSeconds: 10, failureThreshold: 3 },
+                readinessProbe: { httpGet: { path: '/readyz', port: 'http' }, periodSeconds: 5, failureThreshold: 2 },
+                securityContext: containerSecurity,
+                volumeMounts: [tmp.mount, ...key.mounts],
+              },
+            ],
+            volumes: [tmp.volume, ...key.volumes],
+          },
+        },
+      },
+    });
+  }
+}

@@ -1,0 +1,58 @@
+import { Construct } from 'constructs';
+import { meta, objectLabels, objectName, type ShopContext } from './context.ts';
+import { kubeObject } from './kube-object.ts';
+import { profiles } from './profiles.ts';
+import type { ServiceName } from './spec.ts';
+
+/** Trust domain of the sidecars' SPIFFE ids; Dapr's default, so access policies match out of the box. */
+export const trustDomain = 'public';
+
+export interface DaprConfigurationProps {
+  readonly ctx: ShopContext;
+  readonly service: ServiceName;
+}
+
+/**
+ * The Dapr Configuration of one service. Access control is enforced by the callee's sidecar, so each
+ * service gets its own Configuration listing who may call it; everything else (mTLS, tracing) is shared.
+ */
+export class DaprConfiguration extends Construct {
+  /** Name to put in the pod's dapr.io/config annotation. */
+  readonly name: string;
+
+  constructor(scope: Construct, id: string, props: DaprConfigurationProps) {
+    super(scope, id);
+    const { ctx, service } = props;
+    const { dapr } = ctx.spec;
+    this.name = objectName(ctx, service);
+    const otel = dapr.tracing.otlpEndpoint
+      ? {
+          otel: {
+            endpointAddress: dapr.tracing.otlpEndpoint,
+            isSecure: !dapr.tracing.otlpInsecure,
+            protocol: dapr.tracing.otlpProtocol,
+          },
+        }
+      : {};
+    kubeObject(this, 'Resource', {
+      apiVersion: 'dapr.io/v1alpha1',
+      kind: 'Configuration',
+      metadata: meta(ctx, { name: this.name, labels: objectLabels(ctx, service, 'dapr') }),
+      spec: {
+        mtls: { enabled: dapr.mtls },
+        tracing: { samplingRate: dapr.tracing.samplingRate, ...otel },
+        metrics: { enabled: true },
+        accessControl: {
+          defaultAction: 'deny',
+          trustDomain,
+          policies: profiles[service].callers.map((appId) => ({
+            appId,
+            defaultAction: 'allow',
+            trustDomain,
+            namespace: ctx.namespace,
+          })),
+        },
+      },
+    });
+  }
+}

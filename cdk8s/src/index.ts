@@ -1,0 +1,14 @@
+export { labelKeys } from './context.ts';
+export { InvalidSpecError, parseSpec } from './parse.ts';
+export { parseQuantity } from './quantity.ts';
+export { type KubeManifest, type OwnerReference, type RenderOptions, renderShopStack } from './render.ts';
+export { createOnlyAnnotation, cryptoRandom, type RandomSource } from './secrets.ts';
+export { ShopStack, type ShopStackProps } from './shopstack.ts';
+export {
+  type ServiceName,
+  type ShopStackSpec,
+  type ShopStackSpecInput,
+  serviceNames,
+  shopStackSpecSchema,
+} from './spec.ts';
+export { checkSpec, type SpecProblem } from './validate.ts';

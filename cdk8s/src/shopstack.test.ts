@@ -1,0 +1,288 @@
+import { Testing } from 'cdk8s';
+import { describe, expect, it } from 'vitest';
+import { ShopStack } from './shopstack.ts';
+import type { ShopStackSpecInput } from './spec.ts';
+import { countingRandom } from './testing/fixtures.ts';
+
+// biome-ignore lint/suspicious/noExplicitAny: synthesized manifests are untyped JSON
+type Manifest = any;
+
+function synth(spec: Partial<ShopStackSpecInput> = {}, random = countingRandom()): Manifest[] {
+  const chart = Testing.chart();
+  new ShopStack(chart, 'demo', { spec: { version: '1.2.3', ...spec }, namespace: 'shop', random });
+  return Testing.synth(chart);
+}
+
+const find = (objects: Manifest[], kind: string, name: string): Manifest =>
+  objects.find((o) => o.kind === kind && o.metadata.name === name);
+
+const services = ['gateway', 'identity', 'catalog', 'cart', 'inventory', 'orders', 'payments', 'notifications'];
+
+describe('ShopStack', () => {
+  it('with the minimal spec, renders exactly the objects a shop needs', () => {
+    // WHEN
+    const objects = synth();
+
+    // THEN
+    expect(objects.map((o) => `${o.kind}/${o.metadata.name}`).sort()).toEqual(
+      [
+        'ServiceAccount/demo-app',
+        'Role/demo-secret-reader',
+        'RoleBinding/demo-secret-reader',
+        ...services.flatMap((s) => [
+          `Configuration/demo-${s}`,
+          `ConfigMap/demo-${s}`,
+          `Service/demo-${s}`,
+          `PodDisruptionBudget/demo-${s}`,
+          `Deployment/demo-${s}`,
+        ]),
+        'Secret/demo-dapr-api-token',
+        'Secret/demo-app-api-token',
+        'Secret/demo-identity-signing-key',
+        'Secret/demo-postgres',
+        'ConfigMap/demo-postgres-init',
+        'Service/demo-postgres',
+        'StatefulSet/demo-postgres',
+        'Secret/demo-redis',
+        'Service/demo-redis',
+        'Deployment/demo-redis',
+        'Component/cart-state',
+        'Component/orders-state',
+        'Component/payments-state',
+        'Component/pubsub',
+        'Component/secretstore',
+        'Resiliency/demo-resiliency',
+        'Subscription/demo-orders-payments',
+        'Subscription/demo-payments-orders',
+        'Subscription/demo-notifications-orders',
+        'Subscription/demo-notifications-payments',
+        'Ingress/demo-gateway',
+        'NetworkPolicy/demo-default-deny',
+        'NetworkPolicy/demo-dapr-mesh',
+        'NetworkPolicy/demo-gateway-public',
+        'NetworkPolicy/demo-postgres-clients',
+        'NetworkPolicy/demo-redis-clients',
+      ].sort(),
+    );
+    expect(objects.every((o) => o.metadata.namespace === 'shop')).toBe(true);
+  });
+
+  it('runs every service with a Dapr sidecar, as non-root, on a read-only root filesystem', () => {
+    // WHEN
+    const deployments = synth().filter((o) => o.kind === 'Deployment' && o.metadata.name !== 'demo-redis');
+
+    // THEN
+    expect(deployments).toHaveLength(services.length);
+    for (const deployment of deployments) {
+      const { annotations } = deployment.spec.template.metadata;
+      const pod = deployment.spec.template.spec;
+      const app = deployment.metadata.labels['app.kubernetes.io/name'];
+      expect(annotations).toMatchObject({
+        'dapr.io/enabled': 'true',
+        'dapr.io/app-id': app,
+        'dapr.io/app-port': '8080',
+        'dapr.io/config': `demo-${app}`,
+      });
+      expect(pod.securityContext.runAsNonRoot).toBe(true);
+      expect(pod.containers[0].securityContext.readOnlyRootFilesystem).toBe(true);
+      expect(pod.containers[0].readinessProbe.httpGet.path).toBe('/readyz');
+    }
+  });
+
+  it('takes replicas, resources and the image tag from the spec', () => {
+    // WHEN
+    const objects = synth({
+      image: { registry: 'registry.local/shop', tag: 'dev' },
+      services: { orders: { replicas: 3, resources: { requests: { cpu: '1' }, limits: { memory: '1Gi' } } } },
+    });
+
+    // THEN
+    const orders = find(objects, 'Deployment', 'demo-orders');
+    expect(orders.spec.replicas).toBe(3);
+    expect(orders.spec.template.spec.containers[0]).toMatchObject({
+      image: 'registry.local/shop/orders:dev',
+      resources: { requests: { cpu: '1' }, limits: { memory: '1Gi' } },
+    });
+  });
+
+  it('lets only gateway call identity, catalog, cart and orders, and only orders call inventory and payments', () => {
+    // WHEN
+    const objects = synth();
+
+    // THEN
+    const callers = (service: string) =>
+      find(objects, 'Configuration', `demo-${service}`).spec.accessControl.policies.map((p: Manifest) => p.appId);
+    expect(find(objects, 'Configuration', 'demo-identity').spec.accessControl.defaultAction).toBe('deny');
+    expect(callers('identity')).toEqual(['gateway']);
+    expect(callers('cart')).toEqual(['gateway']);
+    expect(callers('orders')).toEqual(['gateway']);
+    expect(callers('catalog')).toEqual(['gateway', 'orders']); // the saga prices items through catalog
+    expect(callers('inventory')).toEqual(['orders']);
+    expect(callers('payments')).toEqual(['orders']);
+    expect(callers('gateway')).toEqual([]);
+  });
+
+  it('turns on the outbox in the orders and payments state stores, each with its own topic', () => {
+    // WHEN
+    const objects = synth();
+
+    // THEN
+    expect(find(objects, 'Component', 'orders-state').spec.metadata).toEqual([
+      { name: 'connectionString', secretKeyRef: { name: 'demo-postgres', key: 'orders-url' } },
+      { name: 'outboxPublishPubsub', value: 'pubsub' },
+      { name: 'outboxPublishTopic', value: 'orders' },
+    ]);
+    expect(find(objects, 'Component', 'payments-state').spec.metadata).toContainEqual({
+      name: 'outboxPublishTopic',
+      value: 'payments',
+    });
+    expect(find(objects, 'Component', 'cart-state').spec.metadata).toHaveLength(1);
+  });
+
+  it('configures mTLS and OTLP tracing in every Dapr Configuration', () => {
+    // WHEN
+    const objects = synth({
+      dapr: { mtls: false, tracing: { samplingRate: '0.25', otlpEndpoint: 'otel-collector.observability:4317' } },
+    });
+
+    // THEN
+    expect(find(objects, 'Configuration', 'demo-orders').spec).toMatchObject({
+      mtls: { enabled: false },
+      tracing: {
+        samplingRate: '0.25',
+        otel: { endpointAddress: 'otel-collector.observability:4317', isSecure: false, protocol: 'grpc' },
+      },
+    });
+  });
+
+  it('generates immutable, create-only secrets and never copies their values into other objects', () => {
+    // GIVEN
+    const random = countingRandom();
+
+    // WHEN
+    const objects = synth({}, random);
+
+    // THEN
+    const secrets = objects.filter((o) => o.kind === 'Secret');
+    expect(secrets).toHaveLength(5);
+    for (const secret of secrets) {
+      expect(secret.immutable).toBe(true);
+      expect(secret.metadata.annotations['shopstack.io/create-only']).toBe('true');
+    }
+    const elsewhere = JSON.stringify(objects.filter((o) => o.kind !== 'Secret'));
+    expect(random.issued.length).toBeGreaterThan(10);
+    for (const value of random.issued) expect(elsewhere).not.toMatch(new RegExp(`\\b${value}\\b`));
+  });
+
+  it('gives the managed Postgres one database URL per service and keeps the volume across deletion', () => {
+    // WHEN
+    const objects = synth({ database: { managed: { storage: '20Gi', storageClassName: 'fast' } } });
+
+    // THEN
+    const credentials = find(objects, 'Secret', 'demo-postgres').stringData;
+    expect(
+      Object.keys(credentials)
+        .filter((k) => k.endsWith('-url'))
+        .sort(),
+    ).toEqual(
+      services
+        .filter((s) => s !== 'gateway')
+        .map((s) => `${s}-url`)
+        .sort(),
+    );
+    expect(credentials['orders-url']).toMatch(/^postgres:\/\/orders:token-\d+@demo-postgres:5432\/orders$/);
+    const statefulSet = find(objects, 'StatefulSet', 'demo-postgres');
+    expect(statefulSet.spec.volumeClaimTemplates[0].spec).toMatchObject({
+      storageClassName: 'fast',
+      resources: { requests: { storage: '20Gi' } },
+    });
+    expect(find(objects, 'ConfigMap', 'demo-postgres-init').data['10-databases.sh']).toContain(
+      'for db in identity catalog cart inventory orders payments notifications',
+    );
+  });
+
+  it('with an external database, renders no Postgres and points every consumer at the given Secret', () => {
+    // WHEN
+    const objects = synth({ database: { mode: 'external', external: { secretRef: { name: 'shop-db' } } } });
+
+    // THEN
+    expect(objects.filter((o) => o.metadata.name.startsWith('demo-postgres'))).toEqual([]);
+    expect(find(objects, 'Deployment', 'demo-catalog').spec.template.spec.containers[0].env).toEqual([
+      { name: 'DATABASE_URL', valueFrom: { secretKeyRef: { name: 'shop-db', key: 'catalog-url' } } },
+    ]);
+    expect(find(objects, 'Component', 'cart-state').spec.metadata[0].secretKeyRef).toEqual({
+      name: 'shop-db',
+      key: 'cart-url',
+    });
+  });
+
+  it('with an external Redis, renders no Redis and gives pub/sub and the gateway its address', () => {
+    // WHEN
+    const objects = synth({ redis: { mode: 'external', external: { address: 'redis.infra:6380' } } });
+
+    // THEN
+    expect(find(objects, 'Deployment', 'demo-redis')).toBeUndefined();
+    expect(find(objects, 'Component', 'pubsub').spec.metadata).toEqual([
+      { name: 'redisHost', value: 'redis.infra:6380' },
+    ]);
+    expect(find(objects, 'Deployment', 'demo-gateway').spec.template.spec.containers[0].env).toEqual([
+      { name: 'REDIS_URL', value: 'redis://redis.infra:6380' },
+    ]);
+  });
+
+  it('exposes the gateway on the ingress host with TLS, or not at all when ingress is off', () => {
+    // WHEN
+    const withTls = synth({ ingress: { host: 'shop.example.com', tlsSecretName: 'shop-tls', className: 'nginx' } });
+    const disabled = synth({ ingress: { enabled: false } });
+
+    // THEN
+    expect(find(withTls, 'Ingress', 'demo-gateway').spec).toEqual({
+      ingressClassName: 'nginx',
+      tls: [{ hosts: ['shop.example.com'], secretName: 'shop-tls' }],
+      rules: [
+        {
+          host: 'shop.example.com',
+          http: {
+            paths: [
+              { path: '/', pathType: 'Prefix', backend: { service: { name: 'demo-gateway', port: { name: 'http' } } } },
+            ],
+          },
+        },
+      ],
+    });
+    expect(disabled.filter((o) => o.kind === 'Ingress')).toEqual([]);
+  });
+
+  it('denies all ingress to the shop and opens only the Dapr mesh, the gateway and the data stores', () => {
+    // WHEN
+    const objects = synth();
+
+    // THEN
+    expect(find(objects, 'NetworkPolicy', 'demo-default-deny').spec).toEqual({
+      podSelector: { matchLabels: { 'app.kubernetes.io/instance': 'demo' } },
+      policyTypes: ['Ingress'],
+    });
+    expect(find(objects, 'NetworkPolicy', 'demo-postgres-clients').spec.ingress).toEqual([
+      {
+        from: [
+          {
+            podSelector: {
+              matchLabels: { 'app.kubernetes.io/instance': 'demo', 'app.kubernetes.io/component': 'app' },
+            },
+          },
+        ],
+        ports: [{ protocol: 'TCP', port: 5432 }],
+      },
+    ]);
+  });
+
+  it('when the name cannot prefix child objects, it refuses with the name in the message', () => {
+    expect(() => new ShopStack(Testing.chart(), 'x', { name: '9shop', spec: { version: '1.0.0' } })).toThrow(
+      /"9shop" must be a DNS label/,
+    );
+  });
+
+  it('when the spec is invalid, it refuses with the offending field', () => {
+    expect(() => synth({ services: { gateway: { replicas: -1 } } })).toThrow(/spec\.services\.gateway\.replicas/);
+  });
+});

@@ -1,0 +1,214 @@
+import { z } from 'zod';
+
+/**
+ * The ShopStack spec: one zod schema that is the single source for the CRD's OpenAPI schema
+ * (operator/src/crd), the TypeScript types the constructs take, and the operator's runtime check.
+ * `.prefault({})` (not `.default({})`) so nested defaults are filled in, as the API server does.
+ */
+
+export const serviceNames = [
+  'gateway',
+  'identity',
+  'catalog',
+  'cart',
+  'inventory',
+  'orders',
+  'payments',
+  'notifications',
+] as const;
+export type ServiceName = (typeof serviceNames)[number];
+
+// Kubernetes' own quantity grammar (k8s.io/apimachinery/pkg/api/resource).
+const quantityPattern =
+  /^(\+|-)?(([0-9]+(\.[0-9]*)?)|(\.[0-9]+))(([KMGTPE]i)|[numkMGTPE]|([eE](\+|-)?(([0-9]+(\.[0-9]*)?)|(\.[0-9]+))))?$/;
+const quantity = z.string().regex(quantityPattern, 'must be a Kubernetes quantity such as 250m, 1, 512Mi or 2Gi');
+const dnsName = z
+  .string()
+  .regex(/^(\*\.)?[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/, 'must be a DNS name')
+  .max(253);
+
+const computeResources = z.object({
+  cpu: quantity.optional().describe('CPU, e.g. 100m.'),
+  memory: quantity.optional().describe('Memory, e.g. 128Mi.'),
+});
+
+const resources = (requests: { cpu: string; memory: string }, limits: { memory: string }) =>
+  z
+    .object({
+      requests: computeResources.prefault(requests).describe('Guaranteed resources.'),
+      limits: computeResources
+        .prefault(limits)
+        .describe('Hard caps. No CPU limit by default: throttling hurts latency more than it protects.'),
+    })
+    .prefault({});
+
+const serviceSpec = z
+  .object({
+    replicas: z.int().min(0).max(20).default(1).describe('Pod replicas, 0 to 20.'),
+    resources: resources({ cpu: '50m', memory: '128Mi' }, { memory: '256Mi' }),
+  })
+  .prefault({});
+
+const services = z
+  .object(
+    Object.fromEntries(serviceNames.map((name) => [name, serviceSpec])) as Record<ServiceName, typeof serviceSpec>,
+  )
+  .prefault({})
+  .describe('Per-service replicas and resources.');
+
+const secretRef = z.object({ name: dnsName.describe('Secret in the ShopStack namespace.') });
+
+const immutableMode = (values: readonly ['managed', 'external'], what: string) =>
+  z
+    .enum(values)
+    .default('managed')
+    .meta({
+      'x-kubernetes-validations': [
+        { rule: 'self == oldSelf', message: `${what}.mode cannot be changed after creation; migrate the data instead` },
+      ],
+    });
+
+const database = z
+  .object({
+    mode: immutableMode(['managed', 'external'], 'database').describe(
+      'managed: a Postgres StatefulSet with one database per service; external: an existing server.',
+    ),
+    managed: z
+      .object({
+        image: z.string().min(1).default('postgres:18-alpine'),
+        storage: quantity.default('10Gi').describe('Size of the data volume.'),
+        storageClassName: z.string().optional().describe('Storage class; the cluster default when unset.'),
+        volumeRetention: z
+          .enum(['Retain', 'Delete'])
+          .default('Retain')
+          .describe('What happens to the data volume (and its credentials) when the ShopStack is deleted.'),
+        resources: resources({ cpu: '100m', memory: '256Mi' }, { memory: '1Gi' }),
+      })
+      .prefault({}),
+    external: z
+      .object({
+        secretRef: secretRef.describe(
+          'Secret with one key per Postgres-backed service, `<service>-url`, holding a postgres:// URL.',
+        ),
+      })
+      .optional(),
+  })
+  .prefault({})
+  .meta({
+    'x-kubernetes-validations': [
+      {
+        rule: "self.mode != 'external' || has(self.external)",
+        message: 'database.external.secretRef is required when database.mode is external',
+        fieldPath: '.external',
+        reason: 'FieldValueRequired',
+      },
+    ],
+  });
+
+const redis = z
+  .object({
+    mode: immutableMode(['managed', 'external'], 'redis').describe(
+      'managed: a single Redis Deployment; external: an existing server.',
+    ),
+    image: z.string().min(1).default('redis:8-alpine'),
+    resources: resources({ cpu: '50m', memory: '64Mi' }, { memory: '256Mi' }),
+    external: z
+      .object({
+        address: z
+          .string()
+          .regex(/^[a-zA-Z0-9.-]+:[0-9]{1,5}$/, 'must be host:port')
+          .describe('host:port of the Redis server.'),
+        passwordSecretRef: secretRef
+          .extend({ key: z.string().min(1).default('password') })
+          .optional()
+          .describe('Secret key holding the Redis password.'),
+      })
+      .optional(),
+  })
+  .prefault({})
+  .meta({
+    'x-kubernetes-validations': [
+      {
+        rule: "self.mode != 'external' || has(self.external)",
+        message: 'redis.external.address is required when redis.mode is external',
+        fieldPath: '.external',
+        reason: 'FieldValueRequired',
+      },
+    ],
+  });
+
+const ingress = z
+  .object({
+    enabled: z.boolean().default(true).describe("Expose the gateway's REST API through an Ingress."),
+    host: dnsName.optional().describe('Host name; all hosts when unset.'),
+    className: z.string().optional().describe('IngressClass; the cluster default when unset.'),
+    tlsSecretName: dnsName.optional().describe('TLS certificate Secret for the host.'),
+  })
+  .prefault({})
+  .meta({
+    'x-kubernetes-validations': [
+      {
+        rule: '!has(self.tlsSecretName) || has(self.host)',
+        message: 'ingress.host is required when ingress.tlsSecretName is set',
+        fieldPath: '.tlsSecretName',
+      },
+    ],
+  });
+
+const dapr = z
+  .object({
+    mtls: z.boolean().default(true).describe('Mutual TLS between sidecars (Dapr Sentry).'),
+    logLevel: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
+    tracing: z
+      .object({
+        samplingRate: z
+          .string()
+          .regex(/^(0(\.[0-9]+)?|1(\.0+)?)$/, 'must be a number from 0 to 1')
+          .default('1')
+          .describe('Fraction of requests traced, "0" to "1".'),
+        otlpEndpoint: z.string().optional().describe('OTLP collector host:port; tracing export is off when unset.'),
+        otlpProtocol: z.enum(['grpc', 'http']).default('grpc'),
+        otlpInsecure: z.boolean().default(true).describe('Plain-text OTLP (an in-cluster collector).'),
+      })
+      .prefault({}),
+  })
+  .prefault({});
+
+const image = z
+  .object({
+    registry: z.string().min(1).default('ghcr.io/shopstack').describe('Images are <registry>/<service>:<tag>.'),
+    tag: z.string().optional().describe('Image tag; spec.version when unset.'),
+    pullPolicy: z.enum(['Always', 'IfNotPresent', 'Never']).default('IfNotPresent'),
+    pullSecrets: z.array(dnsName).optional().describe('Image pull Secrets.'),
+  })
+  .prefault({});
+
+export const shopStackSpecSchema = z
+  .object({
+    version: z
+      .string()
+      .regex(/^v?[0-9]+\.[0-9]+\.[0-9]+([-+][0-9A-Za-z.-]+)?$/, 'must be a semantic version such as 1.2.3')
+      .describe('ShopStack release to run (semantic version).'),
+    image,
+    services,
+    database,
+    redis,
+    ingress,
+    dapr,
+  })
+  .meta({
+    'x-kubernetes-validations': [
+      {
+        rule: '!self.ingress.enabled || self.services.gateway.replicas >= 1',
+        message: 'services.gateway.replicas must be at least 1 while ingress is enabled',
+        fieldPath: '.services.gateway.replicas',
+      },
+    ],
+  });
+
+/** What a user writes (defaults optional). */
+export type ShopStackSpecInput = z.input<typeof shopStackSpecSchema>;
+/** The spec with every default filled in. */
+export type ShopStackSpec = z.output<typeof shopStackSpecSchema>;
+export type ServiceSpec = ShopStackSpec['services'][ServiceName];
+export type Resources = ServiceSpec['resources'];
