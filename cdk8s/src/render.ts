@@ -30,7 +30,8 @@ export interface OwnerReference {
 export interface RenderOptions {
   readonly name: string;
   readonly namespace: string;
-  readonly spec: ShopStackSpecInput;
+  /** Checked and defaulted by the construct; unknown because it usually comes straight from the API server. */
+  readonly spec: unknown;
   /** Set on every object, so garbage collection removes them with their ShopStack. */
   readonly owner?: OwnerReference;
   readonly managedBy?: string;
@@ -41,7 +42,7 @@ export interface RenderOptions {
 export function renderShopStack(opts: RenderOptions): KubeManifest[] {
   const chart = new Chart(new App(), opts.name, { namespace: opts.namespace });
   new ShopStack(chart, opts.name, {
-    spec: opts.spec,
+    spec: opts.spec as ShopStackSpecInput,
     namespace: opts.namespace,
     ...(opts.managedBy && { managedBy: opts.managedBy }),
     ...(opts.random && { random: opts.random }),
