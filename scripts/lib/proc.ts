@@ -1,11 +1,12 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { createWriteStream, mkdirSync } from 'node:fs';
+import { createWriteStream, existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 
 /** A child process this project started and is responsible for stopping. */
 export interface Proc {
   readonly name: string;
+  readonly logFile: string;
   readonly child: ChildProcess;
   /** Resolves with the exit code (or signal name) once the process has ended. */
   readonly exited: Promise<number | string>;
@@ -54,6 +55,7 @@ export function startProc(opts: StartProcOptions): Proc {
   });
   const proc: Proc = {
     name: opts.name,
+    logFile: opts.logFile,
     child,
     exited,
     async stop(graceMs = 5000) {
@@ -93,7 +95,7 @@ export async function waitFor<T>(
   let lastError: unknown;
   for (;;) {
     if (opts.proc && (opts.proc.child.exitCode !== null || opts.proc.child.signalCode !== null)) {
-      throw new Error(`${opts.proc.name} exited before ${what}`);
+      throw new Error(`${opts.proc.name} exited before ${what}: ${lastLine(opts.proc.logFile)} (log: ${opts.proc.logFile})`);
     }
     try {
       const value = await check();
@@ -107,4 +109,17 @@ export async function waitFor<T>(
     }
     await sleep(opts.intervalMs ?? 100);
   }
+}
+
+/** The last non-empty line of a log, with a JSON log's `msg` extracted, for one-line start-up errors. */
+function lastLine(logFile: string): string {
+  if (!existsSync(logFile)) return 'no output';
+  const line = readFileSync(logFile, 'utf8').trimEnd().split('\n').at(-1) ?? '';
+  try {
+    const parsed = JSON.parse(line) as { msg?: unknown };
+    if (typeof parsed.msg === 'string') return parsed.msg;
+  } catch {
+    // not JSON
+  }
+  return line.slice(0, 300) || 'no output';
 }

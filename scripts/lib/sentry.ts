@@ -17,6 +17,8 @@ export interface SentryOptions {
   readonly port: number;
   readonly healthzPort: number;
   readonly metricsPort: number;
+  /** The control-plane Configuration (mTLS settings). */
+  readonly configFile: string;
   readonly logFile: string;
 }
 
@@ -36,6 +38,7 @@ export async function startSentry(opts: SentryOptions): Promise<SentryServer> {
       '--healthz-listen-address=127.0.0.1',
       `--metrics-port=${opts.metricsPort}`,
       '--metrics-listen-address=127.0.0.1',
+      `--config=${opts.configFile}`,
       '--log-as-json',
     ],
     logFile: opts.logFile,

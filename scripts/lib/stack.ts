@@ -89,6 +89,7 @@ export async function startStack(opts: StackOptions): Promise<Stack> {
       port: sentryPort,
       healthzPort: await port(fixed.sentry + 1),
       metricsPort: await port(fixed.sentry + 2),
+      configFile: join(componentsDir, 'config', 'daprsystem.yaml'),
       logFile: join(logs, 'sentry.log'),
     });
     started.push(sentry);

@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { ServiceName } from '../../scripts/lib/services.ts';
@@ -11,6 +11,7 @@ export interface TestStack extends Stack {
 /** A whole stack on free ports in a fresh temp dir; `stop()` also removes the dir. */
 export async function startTestStack(services: readonly ServiceName[], extra: Partial<StackOptions> = {}): Promise<TestStack> {
   const dir = mkdtempSync(join(tmpdir(), 'shopstack-test-'));
+  chmodSync(dir, 0o711); // Postgres runs as its own user when the tests run as root and must reach its data dir
   const stack = await startStack({ dir, services, ports: 'random', seedDemo: true, ...extra });
   return {
     ...stack,

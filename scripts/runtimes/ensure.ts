@@ -1,0 +1,15 @@
+// `npm run runtimes`: locates or builds every runtime binary the tests need, with progress output.
+import { ensureControlPlaneBinaries } from '../lib/controlplane.ts';
+import { ensureDaprBinaries } from '../lib/dapr-binaries.ts';
+import { cacheDir } from '../lib/runtimes.ts';
+
+const began = Date.now();
+try {
+  const dapr = await ensureDaprBinaries();
+  const controlPlane = await ensureControlPlaneBinaries();
+  console.error(`runtimes ready in ${((Date.now() - began) / 1000).toFixed(0)}s (cache: ${cacheDir})`);
+  for (const [name, path] of Object.entries({ ...dapr, ...controlPlane })) if (typeof path === 'string') console.error(`  ${name.padEnd(16)} ${path}`);
+} catch (err) {
+  console.error(`error: ${(err as Error).message}`);
+  process.exit(1);
+}
