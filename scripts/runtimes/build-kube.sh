@@ -34,7 +34,11 @@ staging=$(sed -n 's#^[[:space:]]*\(k8s.io/[a-z0-9-]*\) => ./staging/.*#\1#p' "$m
 echo "kubernetes $KUBERNETES_VERSION: $(echo "$staging" | wc -l) staging modules replaced with $staging_version"
 cd "$work"
 echo "kubernetes $KUBERNETES_VERSION: resolving dependencies"
-GOFLAGS=-mod=mod go get "k8s.io/kubernetes/cmd/kube-apiserver@$KUBERNETES_VERSION" >/dev/null
+if ! GOFLAGS=-mod=mod go get "k8s.io/kubernetes/cmd/kube-apiserver@$KUBERNETES_VERSION" >"$work/get.log" 2>&1; then
+  echo "error: resolving the kubernetes $KUBERNETES_VERSION module graph failed (is the Go module proxy reachable?):" >&2
+  tail -n 5 "$work/get.log" >&2
+  exit 1
+fi
 minor=${KUBERNETES_VERSION#v1.}; minor=${minor%%.*}
 ldflags="-s -w"
 for pkg in k8s.io/component-base/version k8s.io/client-go/pkg/version; do
