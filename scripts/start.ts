@@ -1,7 +1,7 @@
 // `npm start`: runs the whole shop on this machine (no Docker) and stops everything on Ctrl-C.
 import { resolve } from 'node:path';
 import { assertPortFree } from './lib/ports.ts';
-import { stopAll } from './lib/proc.ts';
+import { killAllNow, stopAll } from './lib/proc.ts';
 import { type ServiceName, serviceSpecs } from './lib/services.ts';
 import { type Stack, startStack } from './lib/stack.ts';
 
@@ -19,12 +19,16 @@ async function shutdown(code: number): Promise<never> {
     say('stopping…');
     await (stack?.stop() ?? Promise.resolve());
     await stopAll();
+    say('stopped');
   }
   process.exit(code);
 }
 
 process.on('SIGINT', () => void shutdown(0));
 process.on('SIGTERM', () => void shutdown(0));
+process.on('SIGHUP', () => void shutdown(0));
+// whatever ends this process, nothing it started outlives it
+process.on('exit', killAllNow);
 
 try {
   await assertPortFree(8080, 'gateway');

@@ -85,6 +85,11 @@ export async function stopAll(): Promise<void> {
   for (const proc of [...running].reverse()) await proc.stop();
 }
 
+/** Last resort on process exit: SIGKILL every process group still running, synchronously. */
+export function killAllNow(): void {
+  for (const proc of running) if (proc.child.pid !== undefined) signalGroup(proc.child.pid, 'SIGKILL');
+}
+
 /** Polls `check` until it returns a value other than undefined, or fails with a message after `timeoutMs`. */
 export async function waitFor<T>(
   what: string,

@@ -130,7 +130,7 @@ export async function startStack(opts: StackOptions): Promise<Stack> {
       const proc = startProc({
         name: plan.name,
         command: process.execPath,
-        args: ['--import', 'tsx', join(root, 'services', plan.name, 'src', 'main.ts')],
+        args: [join(root, 'services', plan.name, 'src', 'main.ts')],
         cwd: root,
         env,
         logFile: join(logs, `${plan.name}.log`),

@@ -2,9 +2,12 @@ import type { z } from 'zod';
 
 /** Raised when the environment does not satisfy a service's config schema; names every bad variable. */
 export class ConfigError extends Error {
-  constructor(readonly issues: readonly string[]) {
+  readonly issues: readonly string[];
+
+  constructor(issues: readonly string[]) {
     super(`invalid configuration: ${issues.join('; ')}`);
     this.name = 'ConfigError';
+    this.issues = issues;
   }
 }
 

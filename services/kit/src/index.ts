@@ -8,3 +8,4 @@ export { createLogger, type Logger } from './logger.ts';
 export { createMetrics, type Metrics } from './metrics.ts';
 export { startTelemetry, type Telemetry } from './telemetry.ts';
 export { validate } from './validate.ts';
+export { type Caller, callerFrom, callerHeaders, requireRole } from './caller.ts';
