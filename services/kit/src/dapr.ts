@@ -1,5 +1,3 @@
-import { CommunicationProtocolEnum, DaprClient } from '@dapr/dapr';
-
 /** Where an app finds its sidecar and how it authenticates to it (DAPR_API_TOKEN). */
 export interface SidecarAddress {
   readonly host: string;
@@ -50,25 +48,6 @@ export function createInvoker(sidecar: SidecarAddress): Invoker {
         body,
       });
       return { status: res.status, headers: res.headers, body: await res.text() };
-    },
-  };
-}
-
-/** The SDK client for state and pub/sub, bound to the app's sidecar with its API token. */
-export function createDaprClient(sidecar: SidecarAddress): DaprClient {
-  return new DaprClient({
-    daprHost: sidecar.host,
-    daprPort: String(sidecar.httpPort),
-    daprApiToken: sidecar.apiToken,
-    communicationProtocol: CommunicationProtocolEnum.HTTP,
-  });
-}
-
-export function createPublisher(client: DaprClient, pubsubName: string): Publisher {
-  return {
-    async publish(topic, data) {
-      const result = await client.pubsub.publish(pubsubName, topic, data);
-      if (result.error) throw result.error;
     },
   };
 }

@@ -9,3 +9,4 @@ export { createMetrics, type Metrics } from './metrics.ts';
 export { startTelemetry, type Telemetry } from './telemetry.ts';
 export { validate } from './validate.ts';
 export { type Caller, callerFrom, callerHeaders, requireRole } from './caller.ts';
+export { createStateStore, type StateEntry, type StateOperation, type StateStore } from './state.ts';

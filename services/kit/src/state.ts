@@ -1,0 +1,73 @@
+import { AppError } from './errors.ts';
+import type { SidecarAddress } from './dapr.ts';
+
+export interface StateEntry<T> {
+  readonly value: T;
+  readonly etag: string;
+}
+
+export type StateOperation =
+  | { readonly operation: 'upsert'; readonly key: string; readonly value: unknown; readonly etag?: string; readonly metadata?: Readonly<Record<string, string>> }
+  | { readonly operation: 'delete'; readonly key: string; readonly etag?: string };
+
+/** A Dapr state store, with ETag (first-write-wins) concurrency and multi-key transactions. */
+export interface StateStore {
+  get<T>(key: string): Promise<StateEntry<T> | undefined>;
+  /** With `etag`, fails with a 412 AppError when the stored item changed since it was read (or was created meanwhile). */
+  save(key: string, value: unknown, etag?: string): Promise<void>;
+  delete(key: string, etag?: string): Promise<void>;
+  /** All operations or none; `metadata` reaches the component (e.g. outbox projections). */
+  transact(operations: readonly StateOperation[], metadata?: Readonly<Record<string, string>>): Promise<void>;
+}
+
+/**
+ * State over the sidecar's HTTP API. The SDK's `state.get` drops the ETag and its errors hide the
+ * status, and ETag concurrency is the point of this interface.
+ */
+export function createStateStore(sidecar: SidecarAddress, storeName: string): StateStore {
+  const base = `http://${sidecar.host}:${sidecar.httpPort}/v1.0/state/${storeName}`;
+  const headers = { 'dapr-api-token': sidecar.apiToken, 'content-type': 'application/json' };
+  const concurrency = (etag: string | undefined) => (etag === undefined ? {} : { etag, options: { concurrency: 'first-write' } });
+
+  async function send(url: string, body: unknown, what: string): Promise<void> {
+    const res = await fetch(url, { method: 'POST', headers, body: JSON.stringify(body) });
+    if (res.ok) return;
+    const text = await res.text();
+    if (res.status === 409 || /etag/i.test(text)) {
+      throw new AppError(412, 'the resource was changed by another request', { detail: 'reload it and try again', cause: text });
+    }
+    throw new AppError(503, `state store ${what} failed`, { detail: 'the state store is unavailable', cause: `${res.status} ${text}` });
+  }
+
+  return {
+    async get<T>(key: string) {
+      const res = await fetch(`${base}/${encodeURIComponent(key)}`, { headers });
+      if (res.status === 204 || res.status === 404) return undefined;
+      if (!res.ok) throw new AppError(503, 'state store read failed', { cause: `${res.status} ${await res.text()}` });
+      return { value: (await res.json()) as T, etag: res.headers.get('etag') ?? '' };
+    },
+    save: (key, value, etag) => send(base, [{ key, value, ...concurrency(etag) }], 'save'),
+    async delete(key, etag) {
+      const res = await fetch(`${base}/${encodeURIComponent(key)}`, {
+        method: 'DELETE',
+        headers: etag === undefined ? headers : { ...headers, 'if-match': etag },
+      });
+      if (res.ok) return;
+      if (res.status === 409) throw new AppError(412, 'the resource was changed by another request');
+      throw new AppError(503, 'state store delete failed', { cause: `${res.status} ${await res.text()}` });
+    },
+    transact: (operations, metadata) =>
+      send(
+        `${base}/transaction`,
+        {
+          operations: operations.map((op) =>
+            op.operation === 'upsert'
+              ? { operation: 'upsert', request: { key: op.key, value: op.value, metadata: op.metadata, ...concurrency(op.etag) } }
+              : { operation: 'delete', request: { key: op.key, ...concurrency(op.etag) } },
+          ),
+          metadata,
+        },
+        'transaction',
+      ),
+  };
+}
