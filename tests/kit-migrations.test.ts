@@ -29,7 +29,11 @@ describe('migrations against a real Postgres', () => {
   });
 
   it('applies pending migrations once, even when several replicas start together', async () => {
-    const results = await Promise.all([migrate(pool, migrations), migrate(pool, migrations), migrate(pool, migrations)]);
+    const results = await Promise.all([
+      migrate(pool, migrations),
+      migrate(pool, migrations),
+      migrate(pool, migrations),
+    ]);
     expect(results.flat().sort()).toEqual([1, 2]);
     const { rows } = await pool.query('SELECT count(*)::int AS n FROM widgets');
     expect(rows[0].n).toBe(1);
@@ -40,9 +44,15 @@ describe('migrations against a real Postgres', () => {
   });
 
   it('a failing migration is rolled back and reported with its name', async () => {
-    const broken: Migration = { version: 3, name: 'broken', sql: 'ALTER TABLE widgets ADD COLUMN x int; SELECT no_such_column FROM widgets' };
+    const broken: Migration = {
+      version: 3,
+      name: 'broken',
+      sql: 'ALTER TABLE widgets ADD COLUMN x int; SELECT no_such_column FROM widgets',
+    };
     await expect(migrate(pool, [...migrations, broken])).rejects.toThrow(/migration 3_broken failed/);
-    const { rows } = await pool.query("SELECT count(*)::int AS n FROM information_schema.columns WHERE table_name = 'widgets' AND column_name = 'x'");
+    const { rows } = await pool.query(
+      "SELECT count(*)::int AS n FROM information_schema.columns WHERE table_name = 'widgets' AND column_name = 'x'",
+    );
     expect(rows[0].n).toBe(0);
   });
 });

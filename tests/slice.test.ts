@@ -29,9 +29,13 @@ describe('gateway → Dapr (mTLS) → catalog', () => {
     expect(body.items.find((p) => p.sku === 'MUG-001')?.priceCents).toBe(1400);
     expect(body.nextCursor).toBeNull();
     const sent = await metricsOf('gateway');
-    expect(metricValue(sent, 'dapr_runtime_service_invocation_req_sent_total', { dst_app_id: 'catalog' })).toBeGreaterThan(0);
+    expect(
+      metricValue(sent, 'dapr_runtime_service_invocation_req_sent_total', { dst_app_id: 'catalog' }),
+    ).toBeGreaterThan(0);
     const recv = await metricsOf('catalog');
-    expect(metricValue(recv, 'dapr_runtime_service_invocation_req_recv_total', { src_app_id: 'gateway' })).toBeGreaterThan(0);
+    expect(
+      metricValue(recv, 'dapr_runtime_service_invocation_req_recv_total', { src_app_id: 'gateway' }),
+    ).toBeGreaterThan(0);
   });
 
   it('pages through the catalog with a cursor without repeating or skipping products', async () => {
@@ -51,7 +55,9 @@ describe('gateway → Dapr (mTLS) → catalog', () => {
   });
 
   it('gets one product with its ETag, and an unknown id is a 404 problem', async () => {
-    const list = (await (await fetch(`${stack.gatewayUrl}/api/v1/products?limit=1`)).json()) as { items: { id: string }[] };
+    const list = (await (await fetch(`${stack.gatewayUrl}/api/v1/products?limit=1`)).json()) as {
+      items: { id: string }[];
+    };
     const id = list.items[0]?.id;
     const res = await fetch(`${stack.gatewayUrl}/api/v1/products/${id}`);
     expect(res.status).toBe(200);
@@ -78,7 +84,11 @@ describe('gateway → Dapr (mTLS) → catalog', () => {
     const outcome = await new Promise<string>((resolve) => {
       const session = http2Connect(`https://127.0.0.1:${port}`, { rejectUnauthorized: false });
       session.on('error', (err) => resolve(`error: ${err.message}`));
-      const req = session.request({ ':path': '/dapr.proto.internals.v1.ServiceInvocation/CallLocal', ':method': 'POST', 'content-type': 'application/grpc' });
+      const req = session.request({
+        ':path': '/dapr.proto.internals.v1.ServiceInvocation/CallLocal',
+        ':method': 'POST',
+        'content-type': 'application/grpc',
+      });
       req.on('response', (headers) => resolve(`response ${headers[':status']}`));
       req.on('error', (err) => resolve(`error: ${err.message}`));
       req.end();
@@ -102,7 +112,9 @@ describe('gateway → Dapr (mTLS) → catalog', () => {
     const catalog = sidecar('catalog');
     const direct = await fetch(`http://127.0.0.1:${catalog.appPort}/products`);
     expect(direct.status).toBe(401);
-    const withToken = await fetch(`http://127.0.0.1:${catalog.appPort}/products`, { headers: { 'dapr-api-token': catalog.tokens.appApiToken } });
+    const withToken = await fetch(`http://127.0.0.1:${catalog.appPort}/products`, {
+      headers: { 'dapr-api-token': catalog.tokens.appApiToken },
+    });
     expect(withToken.status).toBe(200);
 
     const gatewaySidecar = sidecar('gateway').sidecar.ports.http;

@@ -1,4 +1,5 @@
 export { labelKeys } from './context.ts';
+export { databaseServices as databaseServiceNames } from './profiles.ts';
 export { InvalidSpecError, parseSpec } from './parse.ts';
 export { parseQuantity } from './quantity.ts';
 export { type KubeManifest, type OwnerReference, type RenderOptions, renderShopStack } from './render.ts';

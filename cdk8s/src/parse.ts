@@ -3,8 +3,11 @@ import { checkSpec } from './validate.ts';
 
 /** A spec that failed validation; `problems` name each offending field. */
 export class InvalidSpecError extends Error {
-  constructor(readonly problems: readonly string[]) {
+  readonly problems: readonly string[];
+
+  constructor(problems: readonly string[]) {
     super(`invalid ShopStack spec: ${problems.join('; ')}`);
+    this.problems = problems;
     this.name = 'InvalidSpecError';
   }
 }

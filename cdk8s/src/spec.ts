@@ -76,7 +76,14 @@ const database = z
     managed: z
       .object({
         image: z.string().min(1).default('postgres:18-alpine'),
-        storage: quantity.default('10Gi').describe('Size of the data volume.'),
+        storage: quantity
+          .default('10Gi')
+          .describe('Size of the data volume.')
+          .meta({
+            'x-kubernetes-validations': [
+              { rule: 'self == oldSelf', message: 'database.managed.storage cannot be changed: volume claims are immutable' },
+            ],
+          }),
         storageClassName: z.string().optional().describe('Storage class; the cluster default when unset.'),
         volumeRetention: z
           .enum(['Retain', 'Delete'])

@@ -2,8 +2,8 @@ import { execFileSync } from 'node:child_process';
 import { chownSync, existsSync, mkdirSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import pg from 'pg';
-import { findBinary, pathDirs } from './runtimes.ts';
 import { type Proc, startProc, waitFor } from './proc.ts';
+import { findBinary, pathDirs } from './runtimes.ts';
 
 export interface PostgresServer {
   readonly port: number;
@@ -25,7 +25,9 @@ export function postgresBinDir(): string {
   const dirs = [process.env.PG_BIN, ...debian, ...pathDirs()].filter((d): d is string => Boolean(d));
   const initdb = findBinary('initdb', dirs);
   if (!initdb || !findBinary('postgres', [join(initdb, '..')])) {
-    throw new Error('PostgreSQL server binaries (initdb, postgres) not found: apt-get install postgresql, or set PG_BIN');
+    throw new Error(
+      'PostgreSQL server binaries (initdb, postgres) not found: apt-get install postgresql, or set PG_BIN',
+    );
   }
   return join(initdb, '..');
 }
@@ -48,16 +50,47 @@ export async function startPostgres(opts: { dir: string; port: number; logFile: 
   if (!existsSync(join(dataDir, 'PG_VERSION'))) {
     execFileSync(
       join(bin, 'initdb'),
-      ['-D', dataDir, '-U', 'postgres', '--auth-local=trust', '--auth-host=scram-sha-256', '--no-sync', '-E', 'UTF8', '--locale=C.UTF-8'],
+      [
+        '-D',
+        dataDir,
+        '-U',
+        'postgres',
+        '--auth-local=trust',
+        '--auth-host=scram-sha-256',
+        '--no-sync',
+        '-E',
+        'UTF8',
+        '--locale=C.UTF-8',
+      ],
       { stdio: 'pipe', ...asUser, cwd: opts.dir, env: { ...process.env, PGPASSWORD: undefined } },
     );
     // superuser access over TCP only from loopback with trust: the socket lives in the private data dir
-    execFileSync('sh', ['-c', `printf 'host all postgres 127.0.0.1/32 trust\\n' | cat - "${dataDir}/pg_hba.conf" > "${dataDir}/hba.tmp" && mv "${dataDir}/hba.tmp" "${dataDir}/pg_hba.conf"`], asUser);
+    execFileSync(
+      'sh',
+      [
+        '-c',
+        `printf 'host all postgres 127.0.0.1/32 trust\\n' | cat - "${dataDir}/pg_hba.conf" > "${dataDir}/hba.tmp" && mv "${dataDir}/hba.tmp" "${dataDir}/pg_hba.conf"`,
+      ],
+      asUser,
+    );
   }
   const proc = startProc({
     name: 'postgres',
     command: join(bin, 'postgres'),
-    args: ['-D', dataDir, '-p', String(opts.port), '-k', opts.dir, '-c', 'listen_addresses=127.0.0.1', '-c', 'fsync=off', '-c', 'max_connections=200'],
+    args: [
+      '-D',
+      dataDir,
+      '-p',
+      String(opts.port),
+      '-k',
+      opts.dir,
+      '-c',
+      'listen_addresses=127.0.0.1',
+      '-c',
+      'fsync=off',
+      '-c',
+      'max_connections=200',
+    ],
     logFile: opts.logFile,
     ...asUser,
   });
@@ -85,7 +118,8 @@ export async function startPostgres(opts: { dir: string; port: number; logFile: 
           const verb = role.rowCount ? 'ALTER' : 'CREATE';
           await client.query(`${verb} ROLE ${pg.escapeIdentifier(name)} LOGIN PASSWORD ${pg.escapeLiteral(password)}`);
           const db = await client.query('SELECT 1 FROM pg_database WHERE datname = $1', [name]);
-          if (!db.rowCount) await client.query(`CREATE DATABASE ${pg.escapeIdentifier(name)} OWNER ${pg.escapeIdentifier(name)}`);
+          if (!db.rowCount)
+            await client.query(`CREATE DATABASE ${pg.escapeIdentifier(name)} OWNER ${pg.escapeIdentifier(name)}`);
         }
       } finally {
         await client.end();

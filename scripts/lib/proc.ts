@@ -100,7 +100,9 @@ export async function waitFor<T>(
   let lastError: unknown;
   for (;;) {
     if (opts.proc && (opts.proc.child.exitCode !== null || opts.proc.child.signalCode !== null)) {
-      throw new Error(`${opts.proc.name} exited before ${what}: ${lastLine(opts.proc.logFile)} (log: ${opts.proc.logFile})`);
+      throw new Error(
+        `${opts.proc.name} exited before ${what}: ${lastLine(opts.proc.logFile)} (log: ${opts.proc.logFile})`,
+      );
     }
     try {
       const value = await check();

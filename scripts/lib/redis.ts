@@ -1,7 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import { createConnection } from 'node:net';
-import { findBinary, pathDirs } from './runtimes.ts';
 import { type Proc, startProc, waitFor } from './proc.ts';
+import { findBinary, pathDirs } from './runtimes.ts';
 
 export interface RedisServer {
   readonly port: number;
@@ -22,7 +22,12 @@ function ping(port: number): Promise<boolean> {
 }
 
 /** Starts redis-server on loopback with its append-only file in `dir`. */
-export async function startRedis(opts: { dir: string; port: number; logFile: string; persist?: boolean }): Promise<RedisServer> {
+export async function startRedis(opts: {
+  dir: string;
+  port: number;
+  logFile: string;
+  persist?: boolean;
+}): Promise<RedisServer> {
   const bin = findBinary('redis-server', [...pathDirs(), '/usr/bin', '/usr/sbin']);
   if (!bin) throw new Error('redis-server not found: apt-get install redis-server');
   mkdirSync(opts.dir, { recursive: true });
@@ -30,11 +35,26 @@ export async function startRedis(opts: { dir: string; port: number; logFile: str
     name: 'redis',
     command: bin,
     args: [
-      '--port', String(opts.port), '--bind', '127.0.0.1', '--dir', opts.dir, '--save', '',
-      '--appendonly', opts.persist ? 'yes' : 'no', '--daemonize', 'no', '--protected-mode', 'yes',
+      '--port',
+      String(opts.port),
+      '--bind',
+      '127.0.0.1',
+      '--dir',
+      opts.dir,
+      '--save',
+      '',
+      '--appendonly',
+      opts.persist ? 'yes' : 'no',
+      '--daemonize',
+      'no',
+      '--protected-mode',
+      'yes',
     ],
     logFile: opts.logFile,
   });
-  await waitFor('redis to answer PING', async () => ((await ping(opts.port)) ? true : undefined), { proc, timeoutMs: 15_000 });
+  await waitFor('redis to answer PING', async () => ((await ping(opts.port)) ? true : undefined), {
+    proc,
+    timeoutMs: 15_000,
+  });
   return { port: opts.port, proc, stop: () => proc.stop() };
 }

@@ -45,7 +45,10 @@ export async function startSentry(opts: SentryOptions): Promise<SentryServer> {
   });
   await waitFor(
     'sentry to become healthy',
-    async () => ((await fetch(`http://127.0.0.1:${opts.healthzPort}/healthz`)).ok && existsSync(join(creds, 'ca.crt')) ? true : undefined),
+    async () =>
+      (await fetch(`http://127.0.0.1:${opts.healthzPort}/healthz`)).ok && existsSync(join(creds, 'ca.crt'))
+        ? true
+        : undefined,
     { proc, timeoutMs: 30_000 },
   );
   return {

@@ -50,7 +50,13 @@ const fixed = { postgres: 15432, redis: 16379, sentry: 15050, gateway: 8080, app
 
 async function sidecarPorts(mode: StackOptions['ports'], index: number): Promise<SidecarPorts> {
   if (mode === 'random') {
-    return { http: await freePort(), grpc: await freePort(), internalGrpc: await freePort(), public: await freePort(), metrics: await freePort() };
+    return {
+      http: await freePort(),
+      grpc: await freePort(),
+      internalGrpc: await freePort(),
+      public: await freePort(),
+      metrics: await freePort(),
+    };
   }
   const base = fixed.daprBase + index * 10;
   return { http: base, grpc: base + 1, internalGrpc: base + 2, public: base + 3, metrics: base + 4 };
@@ -72,13 +78,22 @@ export async function startStack(opts: StackOptions): Promise<Stack> {
     const port = async (fixedPort: number): Promise<number> => (opts.ports === 'fixed' ? fixedPort : freePort());
 
     progress('starting Postgres');
-    const postgres = await startPostgres({ dir: join(opts.dir, 'postgres'), port: await port(fixed.postgres), logFile: join(logs, 'postgres.log') });
+    const postgres = await startPostgres({
+      dir: join(opts.dir, 'postgres'),
+      port: await port(fixed.postgres),
+      logFile: join(logs, 'postgres.log'),
+    });
     started.push(postgres);
     const databases = opts.services.filter((s) => serviceSpecs[s]?.database).map(String);
     await postgres.ensureDatabases([...databases, 'dapr_state'], secrets.databasePassword);
 
     progress('starting Redis');
-    const redis = await startRedis({ dir: join(opts.dir, 'redis'), port: await port(fixed.redis), logFile: join(logs, 'redis.log'), persist: opts.ports === 'fixed' });
+    const redis = await startRedis({
+      dir: join(opts.dir, 'redis'),
+      port: await port(fixed.redis),
+      logFile: join(logs, 'redis.log'),
+      persist: opts.ports === 'fixed',
+    });
     started.push(redis);
 
     progress('starting Dapr Sentry (mTLS certificate authority)');
@@ -125,7 +140,8 @@ export async function startStack(opts: StackOptions): Promise<Stack> {
         ...(spec.redis ? { REDIS_URL: `redis://127.0.0.1:${redis.port}` } : {}),
         ...opts.env?.[plan.name],
       };
-      if (process.env.OTEL_EXPORTER_OTLP_ENDPOINT) env.OTEL_EXPORTER_OTLP_ENDPOINT = process.env.OTEL_EXPORTER_OTLP_ENDPOINT;
+      if (process.env.OTEL_EXPORTER_OTLP_ENDPOINT)
+        env.OTEL_EXPORTER_OTLP_ENDPOINT = process.env.OTEL_EXPORTER_OTLP_ENDPOINT;
       progress(`starting ${plan.name} on port ${plan.appPort}`);
       const proc = startProc({
         name: plan.name,
@@ -135,11 +151,15 @@ export async function startStack(opts: StackOptions): Promise<Stack> {
         env,
         logFile: join(logs, `${plan.name}.log`),
       });
-      await waitFor(`${plan.name} to listen on ${plan.appPort} (see ${join(logs, `${plan.name}.log`)})`, async () => ((await fetch(`http://127.0.0.1:${plan.appPort}/healthz`)).ok ? true : undefined), {
-        proc,
-        timeoutMs: 60_000,
-        intervalMs: 200,
-      });
+      await waitFor(
+        `${plan.name} to listen on ${plan.appPort} (see ${join(logs, `${plan.name}.log`)})`,
+        async () => ((await fetch(`http://127.0.0.1:${plan.appPort}/healthz`)).ok ? true : undefined),
+        {
+          proc,
+          timeoutMs: 60_000,
+          intervalMs: 200,
+        },
+      );
       const sidecar = await startSidecar({
         bin: binaries.daprd,
         appId: plan.name,
@@ -165,7 +185,12 @@ export async function startStack(opts: StackOptions): Promise<Stack> {
     for (const plan of [...plans].sort((a, b) => Number(a.name === 'gateway') - Number(b.name === 'gateway'))) {
       const running = await startService(plan);
       services[plan.name] = running;
-      started.push({ stop: async () => { await running.proc.stop(); await running.sidecar.stop(); } });
+      started.push({
+        stop: async () => {
+          await running.proc.stop();
+          await running.sidecar.stop();
+        },
+      });
     }
     const gatewayPort = services.gateway?.appPort;
     return {
@@ -184,7 +209,12 @@ export async function startStack(opts: StackOptions): Promise<Stack> {
         await current.sidecar.stop();
         const running = await startService(plan);
         services[name] = running;
-        started.push({ stop: async () => { await running.proc.stop(); await running.sidecar.stop(); } });
+        started.push({
+          stop: async () => {
+            await running.proc.stop();
+            await running.sidecar.stop();
+          },
+        });
       },
       stop: stopStarted,
     };

@@ -9,7 +9,10 @@ export interface TestStack extends Stack {
 }
 
 /** A whole stack on free ports in a fresh temp dir; `stop()` also removes the dir. */
-export async function startTestStack(services: readonly ServiceName[], extra: Partial<StackOptions> = {}): Promise<TestStack> {
+export async function startTestStack(
+  services: readonly ServiceName[],
+  extra: Partial<StackOptions> = {},
+): Promise<TestStack> {
   const dir = mkdtempSync(join(tmpdir(), 'shopstack-test-'));
   chmodSync(dir, 0o711); // Postgres runs as its own user when the tests run as root and must reach its data dir
   const stack = await startStack({ dir, services, ports: 'random', seedDemo: true, ...extra });

@@ -7,8 +7,8 @@ import {
   listen,
   loadConfig,
   migrate,
-  readMigrations,
   type Running,
+  readMigrations,
   runMain,
   startTelemetry,
 } from '@shopstack/kit';

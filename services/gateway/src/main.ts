@@ -1,4 +1,14 @@
-import { createApp, createInvoker, createLogger, createMetrics, listen, loadConfig, type Running, runMain, startTelemetry } from '@shopstack/kit';
+import {
+  createApp,
+  createInvoker,
+  createLogger,
+  createMetrics,
+  listen,
+  loadConfig,
+  type Running,
+  runMain,
+  startTelemetry,
+} from '@shopstack/kit';
 import { configSchema } from './config.ts';
 import { productRoutes } from './http/products.ts';
 

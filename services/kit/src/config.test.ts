@@ -9,7 +9,10 @@ const schema = z.object({
 
 describe('loadConfig', () => {
   it('when every variable is valid, returns typed values with defaults applied', () => {
-    expect(loadConfig(schema, { DATABASE_URL: 'postgres://db/x' })).toEqual({ PORT: 3000, DATABASE_URL: 'postgres://db/x' });
+    expect(loadConfig(schema, { DATABASE_URL: 'postgres://db/x' })).toEqual({
+      PORT: 3000,
+      DATABASE_URL: 'postgres://db/x',
+    });
   });
 
   it('when a variable is missing or malformed, names each bad variable', () => {

@@ -17,11 +17,18 @@ describe('problem+json mapping', () => {
   it('a body that is too large becomes a 413 without the parser internals', () => {
     const parserError = Object.assign(new Error('request entity too large'), { status: 413, type: 'entity.too.large' });
     const problem = toProblem(asAppError(parserError));
-    expect(problem).toMatchObject({ status: 413, title: 'Content Too Large', detail: 'request body is larger than allowed' });
+    expect(problem).toMatchObject({
+      status: 413,
+      title: 'Content Too Large',
+      detail: 'request body is larger than allowed',
+    });
   });
 
   it('malformed JSON becomes a 400', () => {
-    const parserError = Object.assign(new SyntaxError('Unexpected token'), { status: 400, type: 'entity.parse.failed' });
+    const parserError = Object.assign(new SyntaxError('Unexpected token'), {
+      status: 400,
+      type: 'entity.parse.failed',
+    });
     expect(toProblem(asAppError(parserError))).toMatchObject({ status: 400, detail: 'request body is not valid JSON' });
   });
 

@@ -64,7 +64,11 @@ export function requireToken(token: string): RequestHandler {
   return (req, _res, next) => {
     const given = Buffer.from(req.get('dapr-api-token') ?? '');
     if (given.length === expected.length && timingSafeEqual(given, expected)) return next();
-    next(new AppError(401, 'missing or wrong app API token', { detail: 'this app only accepts calls from its Dapr sidecar' }));
+    next(
+      new AppError(401, 'missing or wrong app API token', {
+        detail: 'this app only accepts calls from its Dapr sidecar',
+      }),
+    );
   };
 }
 

@@ -1,3 +1,4 @@
+export { type Caller, callerFrom, callerHeaders, requireRole } from './caller.ts';
 export { ConfigError, loadConfig } from './config.ts';
 export * from './dapr.ts';
 export { createPool, type Migration, migrate, type Pool, readMigrations } from './db.ts';
@@ -6,7 +7,6 @@ export { type AppOptions, createApp, requireToken } from './http.ts';
 export { type Listening, listen, type Running, runMain } from './lifecycle.ts';
 export { createLogger, type Logger } from './logger.ts';
 export { createMetrics, type Metrics } from './metrics.ts';
+export { createStateStore, type StateEntry, type StateOperation, type StateStore } from './state.ts';
 export { startTelemetry, type Telemetry } from './telemetry.ts';
 export { validate } from './validate.ts';
-export { type Caller, callerFrom, callerHeaders, requireRole } from './caller.ts';
-export { createStateStore, type StateEntry, type StateOperation, type StateStore } from './state.ts';

@@ -1,5 +1,5 @@
-import { AppError } from './errors.ts';
 import type { SidecarAddress } from './dapr.ts';
+import { AppError } from './errors.ts';
 
 export interface StateEntry<T> {
   readonly value: T;
@@ -7,7 +7,13 @@ export interface StateEntry<T> {
 }
 
 export type StateOperation =
-  | { readonly operation: 'upsert'; readonly key: string; readonly value: unknown; readonly etag?: string; readonly metadata?: Readonly<Record<string, string>> }
+  | {
+      readonly operation: 'upsert';
+      readonly key: string;
+      readonly value: unknown;
+      readonly etag?: string;
+      readonly metadata?: Readonly<Record<string, string>>;
+    }
   | { readonly operation: 'delete'; readonly key: string; readonly etag?: string };
 
 /** A Dapr state store, with ETag (first-write-wins) concurrency and multi-key transactions. */
@@ -27,16 +33,23 @@ export interface StateStore {
 export function createStateStore(sidecar: SidecarAddress, storeName: string): StateStore {
   const base = `http://${sidecar.host}:${sidecar.httpPort}/v1.0/state/${storeName}`;
   const headers = { 'dapr-api-token': sidecar.apiToken, 'content-type': 'application/json' };
-  const concurrency = (etag: string | undefined) => (etag === undefined ? {} : { etag, options: { concurrency: 'first-write' } });
+  const concurrency = (etag: string | undefined) =>
+    etag === undefined ? {} : { etag, options: { concurrency: 'first-write' } };
 
   async function send(url: string, body: unknown, what: string): Promise<void> {
     const res = await fetch(url, { method: 'POST', headers, body: JSON.stringify(body) });
     if (res.ok) return;
     const text = await res.text();
     if (res.status === 409 || /etag/i.test(text)) {
-      throw new AppError(412, 'the resource was changed by another request', { detail: 'reload it and try again', cause: text });
+      throw new AppError(412, 'the resource was changed by another request', {
+        detail: 'reload it and try again',
+        cause: text,
+      });
     }
-    throw new AppError(503, `state store ${what} failed`, { detail: 'the state store is unavailable', cause: `${res.status} ${text}` });
+    throw new AppError(503, `state store ${what} failed`, {
+      detail: 'the state store is unavailable',
+      cause: `${res.status} ${text}`,
+    });
   }
 
   return {
@@ -62,7 +75,10 @@ export function createStateStore(sidecar: SidecarAddress, storeName: string): St
         {
           operations: operations.map((op) =>
             op.operation === 'upsert'
-              ? { operation: 'upsert', request: { key: op.key, value: op.value, metadata: op.metadata, ...concurrency(op.etag) } }
+              ? {
+                  operation: 'upsert',
+                  request: { key: op.key, value: op.value, metadata: op.metadata, ...concurrency(op.etag) },
+                }
               : { operation: 'delete', request: { key: op.key, ...concurrency(op.etag) } },
           ),
           metadata,

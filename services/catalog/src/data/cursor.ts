@@ -16,7 +16,7 @@ export function encodeCursor(cursor: Cursor): string {
 export function decodeCursor(raw: string): Cursor {
   try {
     return cursorSchema.parse(JSON.parse(Buffer.from(raw, 'base64url').toString('utf8')));
-  } catch (err) {
+  } catch {
     throw AppError.badRequest('invalid cursor', [{ path: 'cursor', message: 'not a cursor returned by this API' }]);
   }
 }

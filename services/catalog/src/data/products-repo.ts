@@ -47,11 +47,14 @@ export function createProductRepository(pool: Pool): ProductRepository {
         where.push(`search @@ ${tsq}`);
         const rank = `ts_rank(search, ${tsq})`;
         if (cursor && 'r' in cursor) {
-          where.push(`(${rank} < ${param(cursor.r)}::real OR (${rank} = ${param(cursor.r)}::real AND id > ${param(cursor.id)}))`);
+          where.push(
+            `(${rank} < ${param(cursor.r)}::real OR (${rank} = ${param(cursor.r)}::real AND id > ${param(cursor.id)}))`,
+          );
         }
         sql = `SELECT ${columns}, ${rank} AS rank FROM products WHERE ${where.join(' AND ')} ORDER BY rank DESC, id LIMIT ${param(query.limit + 1)}`;
       } else {
-        if (cursor && 't' in cursor) where.push(`(created_at, id) > (${param(cursor.t)}::timestamptz, ${param(cursor.id)}::uuid)`);
+        if (cursor && 't' in cursor)
+          where.push(`(created_at, id) > (${param(cursor.t)}::timestamptz, ${param(cursor.id)}::uuid)`);
         sql = `SELECT ${columns} FROM products WHERE ${where.join(' AND ')} ORDER BY created_at, id LIMIT ${param(query.limit + 1)}`;
       }
       const { rows } = await pool.query<ProductRow>(sql, params);
@@ -59,13 +62,18 @@ export function createProductRepository(pool: Pool): ProductRepository {
       const last = page.at(-1);
       const more = rows.length > query.limit && last;
       const nextCursor = more
-        ? encodeCursor(query.q ? { r: Number(last.rank), id: last.id } : { t: last.created_at.toISOString(), id: last.id })
+        ? encodeCursor(
+            query.q ? { r: Number(last.rank), id: last.id } : { t: last.created_at.toISOString(), id: last.id },
+          )
         : null;
       return { items: page.map(toProduct), nextCursor };
     },
 
     async get(id: string): Promise<Product | undefined> {
-      const { rows } = await pool.query<ProductRow>(`SELECT ${columns} FROM products WHERE id = $1 AND deleted_at IS NULL`, [id]);
+      const { rows } = await pool.query<ProductRow>(
+        `SELECT ${columns} FROM products WHERE id = $1 AND deleted_at IS NULL`,
+        [id],
+      );
       return rows[0] && toProduct(rows[0]);
     },
   };

@@ -29,8 +29,10 @@ const demo: readonly Seed[] = [
 export async function seedDemoCatalog(pool: Pool): Promise<number> {
   const { rows } = await pool.query<{ n: number }>('SELECT count(*)::int AS n FROM products');
   if ((rows[0]?.n ?? 0) > 0) return 0;
-  const values = demo.map((_, i) => `($${i * 5 + 1}, $${i * 5 + 2}, $${i * 5 + 3}, $${i * 5 + 4}, 'USD', $${i * 5 + 5})`);
-  const params = demo.flatMap(([sku, name, category, price, description]) => [sku, name, category, price, description]);
+  const values = demo.map(
+    (_, i) => `($${i * 5 + 1}, $${i * 5 + 2}, $${i * 5 + 3}, $${i * 5 + 4}, 'USD', $${i * 5 + 5})`,
+  );
+  const params = demo.flat();
   await pool.query(
     `INSERT INTO products (sku, name, category, price_cents, currency, description) VALUES ${values.join(', ')}`,
     params,

@@ -17,7 +17,10 @@ export async function relay(invoker: Invoker, appId: string, req: InvokeRequest,
   }
   if (answer.headers.get('content-type')?.startsWith('application/json') && answer.status >= 500) {
     // a Dapr runtime error (ERR_DIRECT_INVOKE, ...) rather than a problem+json from the service
-    throw new AppError(502, `${appId} call failed`, { detail: `the ${appId} service did not answer`, cause: answer.body });
+    throw new AppError(502, `${appId} call failed`, {
+      detail: `the ${appId} service did not answer`,
+      cause: answer.body,
+    });
   }
   res.status(answer.status);
   for (const name of passThrough) {
