@@ -1,6 +1,6 @@
 export { labelKeys } from './context.ts';
-export { databaseServices as databaseServiceNames } from './profiles.ts';
 export { InvalidSpecError, parseSpec } from './parse.ts';
+export { databaseServices as databaseServiceNames } from './profiles.ts';
 export { parseQuantity } from './quantity.ts';
 export { type KubeManifest, type OwnerReference, type RenderOptions, renderShopStack } from './render.ts';
 export { createOnlyAnnotation, cryptoRandom, type RandomSource } from './secrets.ts';

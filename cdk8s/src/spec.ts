@@ -81,7 +81,10 @@ const database = z
           .describe('Size of the data volume.')
           .meta({
             'x-kubernetes-validations': [
-              { rule: 'self == oldSelf', message: 'database.managed.storage cannot be changed: volume claims are immutable' },
+              {
+                rule: 'self == oldSelf',
+                message: 'database.managed.storage cannot be changed: volume claims are immutable',
+              },
             ],
           }),
         storageClassName: z.string().optional().describe('Storage class; the cluster default when unset.'),

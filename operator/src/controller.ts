@@ -1,0 +1,128 @@
+import type { Logger } from 'pino';
+import type { KubeClient } from './kube/client.ts';
+import { type KubeObject, objectKey } from './kube/object.ts';
+import type { OperatorMetrics } from './metrics.ts';
+import { WorkQueue } from './queue/workqueue.ts';
+import { eventRecorder } from './reconcile/events.ts';
+import { managedBy, ownedKinds, ownerKey } from './reconcile/owner.ts';
+import { Reconciler } from './reconcile/reconciler.ts';
+import { Informer, type InformerEventType } from './watch/informer.ts';
+
+export interface ControllerOptions {
+  readonly client: KubeClient;
+  readonly log: Logger;
+  readonly metrics: OperatorMetrics;
+  /** Name of this replica, for Events. */
+  readonly identity: string;
+  /** Watch one namespace only; all when unset. */
+  readonly namespace?: string;
+  readonly concurrency: number;
+  readonly applyConcurrency: number;
+  /** Every ShopStack is reconciled at least this often, changed or not. */
+  readonly resyncMs: number;
+  readonly watchTimeoutSeconds?: number;
+}
+
+/** Informers for ShopStacks and everything they own, feeding one work queue of ShopStack keys. */
+export class Controller {
+  readonly #opts: ControllerOptions;
+  readonly #informers = new Map<string, Informer>();
+  readonly #queue: WorkQueue;
+  #resync: NodeJS.Timeout | undefined;
+  #synced = false;
+
+  constructor(opts: ControllerOptions) {
+    this.#opts = opts;
+    const { client, log, metrics } = opts;
+    const informer = (
+      kind: string,
+      onEvent: (type: InformerEventType, obj: KubeObject) => void,
+      labelSelector?: string,
+    ) =>
+      new Informer({
+        client,
+        kind,
+        log,
+        onEvent,
+        ...(labelSelector && { labelSelector }),
+        ...(opts.namespace && { namespace: opts.namespace }),
+        ...(opts.watchTimeoutSeconds && { watchTimeoutSeconds: opts.watchTimeoutSeconds }),
+        onRelist: (reason) => metrics.watchRelists.inc({ kind, reason }),
+      });
+    const shops = informer('ShopStack', (type, obj) => this.#onShopStack(type, obj));
+    this.#informers.set('ShopStack', shops);
+    for (const kind of ownedKinds) {
+      this.#informers.set(
+        kind,
+        informer(kind, (_type, obj) => this.#onOwned(obj), `app.kubernetes.io/managed-by=${managedBy}`),
+      );
+    }
+    const reconciler = new Reconciler({
+      client,
+      shops,
+      cache: (kind) => this.#informers.get(kind),
+      events: eventRecorder(client, { instance: opts.identity, log }),
+      log,
+      applyConcurrency: opts.applyConcurrency,
+    });
+    this.#queue = new WorkQueue({
+      concurrency: opts.concurrency,
+      log,
+      onDepth: (depth) => metrics.queueDepth.set(depth),
+      handler: async (key) => {
+        const end = metrics.reconcileDuration.startTimer();
+        try {
+          const result = await reconciler.reconcile(key);
+          metrics.reconciles.inc({ result: 'success' });
+          return result;
+        } catch (err) {
+          metrics.reconciles.inc({ result: 'error' });
+          metrics.reconcileErrors.inc();
+          throw err;
+        } finally {
+          end();
+        }
+      },
+    });
+  }
+
+  get synced(): boolean {
+    return this.#synced;
+  }
+
+  /** Fills every cache, then reconciles every ShopStack and keeps doing so on changes. */
+  async start(): Promise<void> {
+    await Promise.all([...this.#informers.values()].map((informer) => informer.start()));
+    this.#synced = true;
+    this.#enqueueAll();
+    this.#resync = setInterval(() => this.#enqueueAll(), this.#opts.resyncMs);
+    this.#resync.unref();
+    this.#opts.log.info({ kinds: this.#informers.size }, 'caches synced; reconciling');
+  }
+
+  /** Lets running reconciles finish, then closes every watch. */
+  async stop(): Promise<void> {
+    clearInterval(this.#resync);
+    await this.#queue.shutdown();
+    await Promise.all([...this.#informers.values()].map((informer) => informer.stop()));
+  }
+
+  #enqueueAll(): void {
+    for (const shop of this.#informers.get('ShopStack')?.list() ?? []) this.#queue.add(objectKey(shop));
+  }
+
+  #onShopStack(type: InformerEventType, obj: KubeObject): void {
+    this.#queue.add(objectKey(obj));
+    if (type === 'DELETED') {
+      // a rival held back by the one-shop-per-namespace rule may now take the namespace
+      for (const other of this.#informers.get('ShopStack')?.list() ?? []) {
+        if (other.metadata.namespace === obj.metadata.namespace) this.#queue.add(objectKey(other));
+      }
+    }
+  }
+
+  #onOwned(obj: KubeObject): void {
+    const key = ownerKey(obj);
+    if (key && this.#synced) this.#queue.add(key);
+  }
+}

@@ -1,0 +1,193 @@
+import { HttpMethod, type KubeConfig, RequestContext } from '@kubernetes/client-node';
+import { fetch } from 'undici';
+import { KubeError } from './errors.ts';
+import type { KubeList, KubeObject } from './object.ts';
+import { resourcePath, resourceType } from './resources.ts';
+
+export type Method = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+type Query = Record<string, string | number | boolean | undefined>;
+
+export interface RequestOptions {
+  readonly method: Method;
+  readonly path: string;
+  readonly query?: Query;
+  readonly body?: unknown;
+  readonly contentType?: string;
+  readonly signal?: AbortSignal;
+}
+
+export interface WatchEvent {
+  readonly type: 'ADDED' | 'MODIFIED' | 'DELETED' | 'BOOKMARK' | 'ERROR';
+  readonly object: KubeObject & { code?: number; reason?: string; message?: string };
+}
+
+/** Field manager of every write: server-side apply tracks the operator's fields under this name. */
+export const fieldManager = 'shopstack-operator';
+
+/**
+ * A JSON client for the Kubernetes API. Authentication and TLS come from @kubernetes/client-node's
+ * KubeConfig; requests are plain JSON so the operator sees exactly what the server stores, with no
+ * model (de)serialisation in between.
+ */
+export class KubeClient {
+  readonly #config: KubeConfig;
+  readonly #server: string;
+  readonly #onRequest: (method: Method, resource: string) => void;
+
+  constructor(config: KubeConfig, opts: { onRequest?: (method: Method, resource: string) => void } = {}) {
+    const cluster = config.getCurrentCluster();
+    if (!cluster) throw new Error('the kubeconfig has no current cluster');
+    this.#config = config;
+    this.#server = cluster.server.replace(/\/$/, '');
+    this.#onRequest = opts.onRequest ?? (() => {});
+  }
+
+  async #send(opts: RequestOptions): Promise<Response> {
+    const url = new URL(this.#server + opts.path);
+    for (const [key, value] of Object.entries(opts.query ?? {})) {
+      if (value !== undefined) url.searchParams.set(key, String(value));
+    }
+    const ctx = new RequestContext(url.toString(), HttpMethod[opts.method]);
+    await this.#config.applySecurityAuthentication(ctx);
+    const headers: Record<string, string> = {
+      ...ctx.getHeaders(),
+      accept: 'application/json',
+      'user-agent': fieldManager,
+    };
+    if (opts.body !== undefined) headers['content-type'] = opts.contentType ?? 'application/json';
+    this.#onRequest(opts.method, opts.path.split('/').filter(Boolean).at(-1) ?? '');
+    const response = await fetch(url, {
+      method: opts.method,
+      headers,
+      body: opts.body === undefined ? undefined : JSON.stringify(opts.body),
+      dispatcher: ctx.getDispatcher(),
+      signal: opts.signal,
+    });
+    if (response.ok) return response as unknown as Response;
+    const text = await response.text();
+    let status: { reason?: string; message?: string } = {};
+    try {
+      status = JSON.parse(text);
+    } catch {
+      // not a Status object: keep the raw text as the message
+    }
+    throw new KubeError(response.status, status.reason ?? 'Unknown', status.message ?? (text || response.statusText));
+  }
+
+  async request<T>(opts: RequestOptions): Promise<T> {
+    const response = await this.#send(opts);
+    const text = await response.text();
+    return (text ? JSON.parse(text) : undefined) as T;
+  }
+
+  get<T extends KubeObject>(kind: string, namespace: string | undefined, name: string): Promise<T> {
+    return this.request<T>({ method: 'GET', path: resourcePath(resourceType(kind), { namespace, name }) });
+  }
+
+  /** One page of a list; `continue` pages on. */
+  list<T extends KubeObject>(
+    kind: string,
+    opts: { namespace?: string; labelSelector?: string; limit?: number; continue?: string; signal?: AbortSignal } = {},
+  ): Promise<KubeList<T>> {
+    return this.request<KubeList<T>>({
+      method: 'GET',
+      path: resourcePath(resourceType(kind), { namespace: opts.namespace }),
+      query: { labelSelector: opts.labelSelector, limit: opts.limit, continue: opts.continue },
+      signal: opts.signal,
+    });
+  }
+
+  create<T extends KubeObject>(obj: KubeObject): Promise<T> {
+    const { namespace } = obj.metadata;
+    return this.request<T>({
+      method: 'POST',
+      path: resourcePath(resourceType(obj.kind), { namespace }),
+      query: { fieldManager },
+      body: obj,
+    });
+  }
+
+  /** Server-side apply. `force` takes over fields another manager changed: the operator's view wins. */
+  apply<T extends KubeObject>(
+    obj: KubeObject,
+    opts: { force?: boolean; subresource?: string; dryRun?: boolean } = {},
+  ): Promise<T> {
+    const { name, namespace } = obj.metadata;
+    return this.request<T>({
+      method: 'PATCH',
+      path: resourcePath(resourceType(obj.kind), { namespace, name, subresource: opts.subresource }),
+      query: { fieldManager, force: opts.force ?? true, dryRun: opts.dryRun ? 'All' : undefined },
+      body: obj,
+      contentType: 'application/apply-patch+yaml',
+    });
+  }
+
+  mergePatch<T extends KubeObject>(
+    kind: string,
+    where: { namespace?: string; name: string; subresource?: string },
+    patch: unknown,
+  ): Promise<T> {
+    return this.request<T>({
+      method: 'PATCH',
+      path: resourcePath(resourceType(kind), where),
+      query: { fieldManager },
+      body: patch,
+      contentType: 'application/merge-patch+json',
+    });
+  }
+
+  replace<T extends KubeObject>(obj: KubeObject): Promise<T> {
+    const { name, namespace } = obj.metadata;
+    return this.request<T>({
+      method: 'PUT',
+      path: resourcePath(resourceType(obj.kind), { namespace, name }),
+      query: { fieldManager },
+      body: obj,
+    });
+  }
+
+  async delete(kind: string, namespace: string | undefined, name: string): Promise<void> {
+    await this.request({
+      method: 'DELETE',
+      path: resourcePath(resourceType(kind), { namespace, name }),
+      body: { propagationPolicy: 'Background' },
+    });
+  }
+
+  /** Streams watch events until the server ends the watch or `signal` aborts it. */
+  async *watch(
+    kind: string,
+    opts: {
+      namespace?: string;
+      labelSelector?: string;
+      resourceVersion: string;
+      timeoutSeconds?: number;
+      signal: AbortSignal;
+    },
+  ): AsyncGenerator<WatchEvent> {
+    const response = await this.#send({
+      method: 'GET',
+      path: resourcePath(resourceType(kind), { namespace: opts.namespace }),
+      query: {
+        watch: true,
+        allowWatchBookmarks: true,
+        resourceVersion: opts.resourceVersion,
+        labelSelector: opts.labelSelector,
+        timeoutSeconds: opts.timeoutSeconds,
+      },
+      signal: opts.signal,
+    });
+    if (!response.body) return;
+    let buffered = '';
+    for await (const chunk of response.body.pipeThrough(new TextDecoderStream())) {
+      buffered += chunk;
+      let newline = buffered.indexOf('\n');
+      while (newline >= 0) {
+        const line = buffered.slice(0, newline).trim();
+        buffered = buffered.slice(newline + 1);
+        if (line) yield JSON.parse(line) as WatchEvent;
+        newline = buffered.indexOf('\n');
+      }
+    }
+  }
+}

@@ -1,0 +1,53 @@
+import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
+
+/** The operator's Prometheus metrics, in a registry of their own (served at /metrics). */
+export interface OperatorMetrics {
+  readonly registry: Registry;
+  readonly reconciles: Counter<'result'>;
+  readonly reconcileDuration: Histogram;
+  readonly reconcileErrors: Counter;
+  readonly queueDepth: Gauge;
+  readonly apiRequests: Counter<'method' | 'resource'>;
+  readonly watchRelists: Counter<'kind' | 'reason'>;
+  readonly leader: Gauge;
+}
+
+export function createMetrics(): OperatorMetrics {
+  const registry = new Registry();
+  collectDefaultMetrics({ register: registry });
+  const registers = [registry];
+  return {
+    registry,
+    reconciles: new Counter({
+      name: 'shopstack_reconciles_total',
+      help: 'Reconciles by result: success, invalid (spec rejected), error (will retry).',
+      labelNames: ['result'],
+      registers,
+    }),
+    reconcileDuration: new Histogram({
+      name: 'shopstack_reconcile_duration_seconds',
+      help: 'Time to reconcile one ShopStack.',
+      buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
+      registers,
+    }),
+    reconcileErrors: new Counter({
+      name: 'shopstack_reconcile_errors_total',
+      help: 'Reconciles that failed and were requeued with backoff.',
+      registers,
+    }),
+    queueDepth: new Gauge({ name: 'shopstack_workqueue_depth', help: 'Keys waiting to be reconciled.', registers }),
+    apiRequests: new Counter({
+      name: 'shopstack_api_requests_total',
+      help: 'Requests to the Kubernetes API by HTTP method and resource.',
+      labelNames: ['method', 'resource'],
+      registers,
+    }),
+    watchRelists: new Counter({
+      name: 'shopstack_watch_relists_total',
+      help: 'Full lists per kind: the initial one, and each after a watch expired (410 Gone).',
+      labelNames: ['kind', 'reason'],
+      registers,
+    }),
+    leader: new Gauge({ name: 'shopstack_leader', help: '1 while this process holds the leader Lease.', registers }),
+  };
+}

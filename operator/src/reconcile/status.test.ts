@@ -1,0 +1,105 @@
+import { describe, expect, it } from 'vitest';
+import type { KubeObject } from '../kube/object.ts';
+import { computeStatus, workloadStatus } from './status.ts';
+
+const desired: KubeObject = {
+  apiVersion: 'apps/v1',
+  kind: 'Deployment',
+  metadata: { name: 'demo-orders' },
+  spec: { replicas: 2 },
+};
+const live = (status: Record<string, number>, generation = 3): KubeObject => ({
+  ...desired,
+  metadata: { name: 'demo-orders', generation },
+  status,
+});
+
+describe('workloadStatus', () => {
+  it('when every replica is updated, ready and available for the current generation, the workload is ready', () => {
+    expect(
+      workloadStatus(
+        desired,
+        live({ observedGeneration: 3, readyReplicas: 2, updatedReplicas: 2, availableReplicas: 2 }),
+      ),
+    ).toEqual({ replicas: 2, readyReplicas: 2, ready: true });
+  });
+
+  it('when the controller has not seen the latest generation yet, it is not ready', () => {
+    expect(
+      workloadStatus(
+        desired,
+        live({ observedGeneration: 2, readyReplicas: 2, updatedReplicas: 2, availableReplicas: 2 }),
+      ).ready,
+    ).toBe(false);
+  });
+
+  it('when the workload does not exist yet, it is not ready', () => {
+    expect(workloadStatus(desired, undefined)).toEqual({ replicas: 2, readyReplicas: 0, ready: false });
+  });
+});
+
+describe('computeStatus', () => {
+  const base = { generation: 4, version: '1.2.3', previous: undefined, now: '2026-01-01T00:00:00Z' };
+
+  it('when all workloads are ready, Ready is True and the version is reported', () => {
+    // WHEN
+    const status = computeStatus({ ...base, workloads: { orders: { replicas: 1, readyReplicas: 1, ready: true } } });
+
+    // THEN
+    expect(status).toMatchObject({ observedGeneration: 4, version: '1.2.3', readyServices: '1/1' });
+    expect(status.conditions?.map((c) => [c.type, c.status, c.reason])).toEqual([
+      ['Ready', 'True', 'AllWorkloadsReady'],
+      ['Progressing', 'False', 'RolloutComplete'],
+      ['Degraded', 'False', 'AsExpected'],
+    ]);
+  });
+
+  it('when a workload is not ready, Progressing names it', () => {
+    // WHEN
+    const status = computeStatus({
+      ...base,
+      workloads: {
+        orders: { replicas: 1, readyReplicas: 1, ready: true },
+        payments: { replicas: 2, readyReplicas: 1, ready: false },
+      },
+    });
+
+    // THEN
+    expect(status.conditions?.find((c) => c.type === 'Progressing')).toMatchObject({
+      status: 'True',
+      message: 'waiting for payments',
+    });
+    expect(status.version).toBeUndefined();
+  });
+
+  it('when there is a problem, Degraded carries its reason and Ready is False', () => {
+    // WHEN
+    const status = computeStatus({
+      ...base,
+      workloads: undefined,
+      problem: { reason: 'InvalidSpec', message: 'spec.x: bad' },
+    });
+
+    // THEN
+    expect(status.conditions?.find((c) => c.type === 'Degraded')).toMatchObject({
+      status: 'True',
+      reason: 'InvalidSpec',
+    });
+    expect(status.conditions?.find((c) => c.type === 'Ready')).toMatchObject({
+      status: 'False',
+      reason: 'InvalidSpec',
+    });
+  });
+
+  it('when nothing changed, the status is identical, transition times included', () => {
+    // GIVEN
+    const workloads = { orders: { replicas: 1, readyReplicas: 1, ready: true } };
+    const first = computeStatus({ ...base, workloads });
+
+    // WHEN
+    const second = computeStatus({ ...base, workloads, previous: first, now: '2026-01-01T01:00:00Z' });
+
+    // THEN
+    expect(second).toEqual(first);
+  });
+});
