@@ -10,8 +10,9 @@ export interface ServiceSpec {
 }
 
 export const serviceSpecs: Readonly<Record<string, ServiceSpec>> = {
-  gateway: { name: 'gateway', database: false, redis: false, calls: ['catalog'] },
-  catalog: { name: 'catalog', database: true, redis: false, calls: [] },
+  gateway: { name: 'gateway', database: false, redis: true, calls: ['catalog', 'identity', 'cart', 'inventory'] },
+  catalog: { name: 'catalog', database: true, redis: true, calls: [] },
+  inventory: { name: 'inventory', database: true, redis: false, calls: ['catalog'] },
 };
 
 export type ServiceName = keyof typeof serviceSpecs;
