@@ -129,6 +129,7 @@ export async function startStack(opts: StackOptions): Promise<Stack> {
         HOME: process.env.HOME ?? '',
         NODE_ENV: process.env.NODE_ENV ?? 'development',
         LOG_LEVEL: process.env.LOG_LEVEL ?? 'info',
+        OTEL_SERVICE_NAME: plan.name,
         APP_PORT: String(plan.appPort),
         PORT: String(plan.appPort),
         APP_API_TOKEN: tokens.appApiToken,
@@ -146,7 +147,7 @@ export async function startStack(opts: StackOptions): Promise<Stack> {
       const proc = startProc({
         name: plan.name,
         command: process.execPath,
-        args: [join(root, 'services', plan.name, 'src', 'main.ts')],
+        args: ['--import', join(root, 'services', 'kit', 'src', 'otel-preload.ts'), join(root, 'services', plan.name, 'src', 'main.ts')],
         cwd: root,
         env,
         logFile: join(logs, `${plan.name}.log`),
