@@ -12,6 +12,8 @@ export interface ServiceSpec {
 export const serviceSpecs: Readonly<Record<string, ServiceSpec>> = {
   gateway: { name: 'gateway', database: false, redis: true, calls: ['catalog', 'identity', 'cart', 'inventory'] },
   catalog: { name: 'catalog', database: true, redis: true, calls: [] },
+  identity: { name: 'identity', database: true, redis: true, calls: [] },
+  cart: { name: 'cart', database: false, redis: false, calls: ['catalog'] },
   inventory: { name: 'inventory', database: true, redis: false, calls: ['catalog'] },
 };
 

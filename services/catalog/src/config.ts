@@ -8,6 +8,10 @@ export const configSchema = z.object({
   DATABASE_URL: z.url({ protocol: /^postgres(ql)?$/ }),
   /** Token the sidecar presents in `dapr-api-token` on every call to the app. */
   APP_API_TOKEN: z.string().min(16),
+  /** Redis for the product read cache, e.g. redis://127.0.0.1:6379; unset disables the cache. */
+  REDIS_URL: z.url({ protocol: /^rediss?$/ }).optional(),
+  /** How long a cached product may live without a write replacing it. */
+  PRODUCT_CACHE_TTL_SECONDS: z.coerce.number().int().min(1).default(300),
   /** Insert the demo catalog when the products table is empty. */
   SEED_DEMO: z.stringbool().default(false),
   /** OTLP/HTTP endpoint for traces, e.g. http://127.0.0.1:4318; unset disables export. */

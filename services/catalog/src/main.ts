@@ -12,7 +12,9 @@ import {
   runMain,
   startTelemetry,
 } from '@shopstack/kit';
+import { Redis } from 'ioredis';
 import { configSchema } from './config.ts';
+import { withProductCache } from './data/product-cache.ts';
 import { createProductRepository } from './data/products-repo.ts';
 import { seedDemoCatalog } from './data/seed.ts';
 import { productRoutes } from './http/routes.ts';
@@ -32,12 +34,23 @@ export async function start(env: NodeJS.ProcessEnv = process.env): Promise<Catal
     const seeded = await seedDemoCatalog(pool);
     if (seeded) logger.info({ seeded }, 'demo catalog seeded');
   }
+  const redis = config.REDIS_URL
+    ? new Redis(config.REDIS_URL, { lazyConnect: true, enableOfflineQueue: false, maxRetriesPerRequest: 1 })
+    : undefined;
+  await redis?.connect();
+  const products = createProductRepository(pool);
+  const repo = redis
+    ? withProductCache(products, redis, { ttlSeconds: config.PRODUCT_CACHE_TTL_SECONDS, logger })
+    : products;
   const app = createApp({
     logger,
     metrics: createMetrics('catalog'),
     appApiToken: config.APP_API_TOKEN,
-    readiness: { postgres: () => pool.query('SELECT 1') },
-    routes: productRoutes(createProductRepository(pool)),
+    readiness: {
+      postgres: () => pool.query('SELECT 1'),
+      ...(redis ? { redis: () => redis.ping() } : {}),
+    },
+    routes: productRoutes(repo),
   });
   const http = await listen(app, config.APP_PORT);
   logger.info({ port: http.port }, 'catalog listening');
@@ -46,6 +59,7 @@ export async function start(env: NodeJS.ProcessEnv = process.env): Promise<Catal
     async stop() {
       await http.close();
       await pool.end();
+      redis?.disconnect();
       await telemetry.shutdown();
     },
   };

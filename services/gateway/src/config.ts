@@ -1,5 +1,15 @@
 import { z } from 'zod';
 
+const list = z
+  .string()
+  .default('')
+  .transform((s) =>
+    s
+      .split(',')
+      .map((v) => v.trim())
+      .filter(Boolean),
+  );
+
 /** Gateway configuration, read from the environment. */
 export const configSchema = z.object({
   /** Public port of the REST API. */
@@ -10,8 +20,35 @@ export const configSchema = z.object({
   DAPR_HTTP_PORT: z.coerce.number().int().min(1).max(65535).default(3500),
   /** Token the gateway presents to its sidecar (`dapr-api-token`). */
   DAPR_API_TOKEN: z.string().min(16),
+  /** Redis for rate limits, e.g. redis://127.0.0.1:6379. */
+  REDIS_URL: z.url({ protocol: /^rediss?$/ }),
   /** Dapr app id of the catalog service. */
   CATALOG_APP_ID: z.string().default('catalog'),
+  /** Dapr app id of the identity service (also the source of the JWKS). */
+  IDENTITY_APP_ID: z.string().default('identity'),
+  /** Dapr app id of the cart service. */
+  CART_APP_ID: z.string().default('cart'),
+  /** Dapr app id of the inventory service. */
+  INVENTORY_APP_ID: z.string().default('inventory'),
+  /** `iss` that access tokens must carry. */
+  JWT_ISSUER: z.string().min(1).default('shopstack-identity'),
+  /** `aud` that access tokens must carry. */
+  JWT_AUDIENCE: z.string().min(1).default('shopstack-api'),
+  /** Minimum time between two JWKS downloads triggered by an unknown `kid`. */
+  JWKS_COOLDOWN_SECONDS: z.coerce.number().int().min(0).default(5),
+  /** Requests per client address per window before 429. */
+  RATE_LIMIT_PER_ADDRESS: z.coerce.number().int().min(1).default(600),
+  /** Requests per authenticated user per window before 429. */
+  RATE_LIMIT_PER_USER: z.coerce.number().int().min(1).default(300),
+  /** Window of the rate limits. */
+  RATE_LIMIT_WINDOW_SECONDS: z.coerce.number().int().min(1).default(60),
+  /** Browser origins allowed by CORS, comma-separated (empty: none). */
+  CORS_ORIGINS: list,
+  /** Largest request body accepted; larger → 413. */
+  BODY_LIMIT: z
+    .string()
+    .regex(/^\d+(b|kb|mb)$/)
+    .default('16kb'),
   /** OTLP/HTTP endpoint for traces; unset disables export. */
   OTEL_EXPORTER_OTLP_ENDPOINT: z.url().optional(),
 });

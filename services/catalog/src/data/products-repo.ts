@@ -1,5 +1,5 @@
 import type { Pool } from '@shopstack/kit';
-import type { Page, Product, ProductQuery, ProductRepository } from '../domain/product.ts';
+import type { Page, Product, ProductFields, ProductQuery, ProductRepository, WriteOutcome } from '../domain/product.ts';
 import { decodeCursor, encodeCursor } from './cursor.ts';
 
 interface ProductRow {
@@ -33,8 +33,73 @@ function toProduct(row: ProductRow): Product {
   };
 }
 
+const UNIQUE_VIOLATION = '23505';
+
+const columnOf: Record<keyof ProductFields, string> = {
+  sku: 'sku',
+  name: 'name',
+  description: 'description',
+  priceCents: 'price_cents',
+  currency: 'currency',
+  category: 'category',
+};
+
+/** Turns a conditional UPDATE that matched no row into stale or missing. */
+async function explainMiss(pool: Pool, id: string): Promise<WriteOutcome<Product>> {
+  const { rowCount } = await pool.query('SELECT 1 FROM products WHERE id = $1 AND deleted_at IS NULL', [id]);
+  return rowCount ? { kind: 'stale' } : { kind: 'missing' };
+}
+
+async function write(pool: Pool, sql: string, params: unknown[], id?: string): Promise<WriteOutcome<Product>> {
+  try {
+    const { rows } = await pool.query<ProductRow>(sql, params);
+    if (rows[0]) return { kind: 'done', value: toProduct(rows[0]) };
+    return id ? explainMiss(pool, id) : { kind: 'missing' };
+  } catch (err) {
+    if ((err as { code?: string }).code === UNIQUE_VIOLATION) return { kind: 'duplicate-sku' };
+    throw err;
+  }
+}
+
 export function createProductRepository(pool: Pool): ProductRepository {
   return {
+    create(fields) {
+      return write(
+        pool,
+        `INSERT INTO products (sku, name, description, price_cents, currency, category)
+         VALUES ($1, $2, $3, $4, $5, $6) RETURNING ${columns}`,
+        [fields.sku, fields.name, fields.description, fields.priceCents, fields.currency, fields.category],
+      );
+    },
+
+    update(id, expectedVersion, patch) {
+      const params: unknown[] = [id];
+      const sets = Object.entries(patch).map(([key, value]) => {
+        params.push(value);
+        return `${columnOf[key as keyof ProductFields]} = $${params.length}`;
+      });
+      params.push(expectedVersion ?? null);
+      return write(
+        pool,
+        `UPDATE products SET ${sets.join(', ')}, version = version + 1, updated_at = date_trunc('milliseconds', now())
+         WHERE id = $1 AND deleted_at IS NULL AND ($${params.length}::int IS NULL OR version = $${params.length})
+         RETURNING ${columns}`,
+        params,
+        id,
+      );
+    },
+
+    softDelete(id, expectedVersion) {
+      return write(
+        pool,
+        `UPDATE products SET deleted_at = now(), version = version + 1, updated_at = date_trunc('milliseconds', now())
+         WHERE id = $1 AND deleted_at IS NULL AND ($2::int IS NULL OR version = $2)
+         RETURNING ${columns}`,
+        [id, expectedVersion ?? null],
+        id,
+      );
+    },
+
     async list(query: ProductQuery): Promise<Page<Product>> {
       const params: unknown[] = [];
       const where = ['deleted_at IS NULL'];

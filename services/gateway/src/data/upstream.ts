@@ -2,7 +2,7 @@ import { AppError, type InvokeRequest, type Invoker } from '@shopstack/kit';
 import type { Response } from 'express';
 
 /** Headers of a service's answer that the public API passes on. */
-const passThrough = ['etag', 'location', 'retry-after', 'content-type'];
+const passThrough = ['etag', 'location', 'retry-after', 'content-type', 'cache-control', 'www-authenticate'];
 
 /**
  * Calls `appId` through Dapr and relays its answer. Errors of the invocation itself (sidecar down,
@@ -15,11 +15,12 @@ export async function relay(invoker: Invoker, appId: string, req: InvokeRequest,
   } catch (err) {
     throw new AppError(503, `${appId} is unavailable`, { detail: 'the gateway cannot reach its sidecar', cause: err });
   }
-  if (answer.headers.get('content-type')?.startsWith('application/json') && answer.status >= 500) {
-    // a Dapr runtime error (ERR_DIRECT_INVOKE, ...) rather than a problem+json from the service
-    throw new AppError(502, `${appId} call failed`, {
+  const type = answer.headers.get('content-type') ?? '';
+  if (answer.status >= 500 || (answer.status >= 400 && !type.includes('problem+json'))) {
+    // a Dapr runtime error (ERR_DIRECT_INVOKE, access denied, ...) rather than a problem+json from the service
+    throw new AppError(answer.status === 503 ? 503 : 502, `${appId} call failed`, {
       detail: `the ${appId} service did not answer`,
-      cause: answer.body,
+      cause: `${answer.status} ${answer.body}`,
     });
   }
   res.status(answer.status);
@@ -28,4 +29,17 @@ export async function relay(invoker: Invoker, appId: string, req: InvokeRequest,
     if (value) res.setHeader(name, value);
   }
   res.send(answer.body);
+}
+
+/** Request headers a public client may send on to a service. */
+export function forwardHeaders(
+  from: { get(name: string): string | undefined },
+  names: readonly string[],
+): Record<string, string> {
+  const headers: Record<string, string> = {};
+  for (const name of names) {
+    const value = from.get(name);
+    if (value !== undefined && value.length <= 256) headers[name] = value;
+  }
+  return headers;
 }

@@ -1,7 +1,8 @@
-import { type Invoker, validate } from '@shopstack/kit';
+import type { Invoker } from '@shopstack/kit';
 import type { Router } from 'express';
 import { z } from 'zod';
-import { relay } from '../data/upstream.ts';
+import { forwardHeaders, relay } from '../data/upstream.ts';
+import { asCaller, noContent, type RouteContext, route } from './route.ts';
 
 export const productListQuery = z.strictObject({
   q: z.string().trim().min(1).max(200).optional(),
@@ -10,20 +11,115 @@ export const productListQuery = z.strictObject({
   cursor: z.string().max(512).optional(),
 });
 
-export const productIdParams = z.object({ id: z.uuid() });
+export const productIdParams = z.strictObject({ id: z.uuid() });
 
-export function productRoutes(invoker: Invoker, catalogAppId: string): (router: Router) => void {
+const fields = {
+  sku: z
+    .string()
+    .trim()
+    .regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/, 'letters, digits, . _ - (up to 64)'),
+  name: z.string().trim().min(1).max(200),
+  description: z.string().max(4000),
+  priceCents: z.number().int().min(0).max(100_000_000),
+  currency: z.string().regex(/^[A-Z]{3}$/, 'an ISO 4217 code such as USD'),
+  category: z.string().trim().min(1).max(64),
+};
+
+export const productCreateBody = z
+  .strictObject({ ...fields, description: fields.description.default('') })
+  .meta({ id: 'ProductCreate' });
+
+export const productPatchBody = z
+  .strictObject(fields)
+  .partial()
+  .refine((b) => Object.keys(b).length > 0, 'name at least one field to change')
+  .meta({ id: 'ProductPatch' });
+
+export const productSchema = z
+  .object({ id: z.uuid(), ...fields, version: z.number().int(), createdAt: z.string(), updatedAt: z.string() })
+  .meta({ id: 'Product' });
+
+const pageSchema = z
+  .object({ items: z.array(productSchema), nextCursor: z.string().nullable() })
+  .meta({ id: 'ProductPage' });
+const etagHeader = z.object({ etag: z.string().meta({ description: 'the product version, for If-Match' }) });
+const ifMatch = z.object({
+  'if-match': z.string().meta({ description: 'ETag from a previous read; required (428 without it)' }),
+});
+
+export function productRoutes(ctx: RouteContext, invoker: Invoker, catalog: string): (router: Router) => void {
   return (router) => {
-    router.get('/api/v1/products', async (req, res) => {
-      const query = validate(productListQuery, req.query, 'query');
-      const search = new URLSearchParams(
-        Object.entries(query).flatMap(([k, v]) => (v === undefined ? [] : [[k, String(v)]])),
-      );
-      await relay(invoker, catalogAppId, { method: 'GET', path: `products?${search}` }, res);
+    route(router, ctx, {
+      method: 'get',
+      path: '/api/v1/products',
+      summary: 'List products, optionally searching full text (`q`) or by category',
+      tag: 'catalog',
+      access: 'public',
+      query: productListQuery,
+      responses: { 200: { description: 'a page of products', schema: pageSchema } },
+      async handle({ query, res }) {
+        const search = new URLSearchParams(
+          Object.entries(query).flatMap(([k, v]) => (v === undefined ? [] : [[k, String(v)]])),
+        );
+        await relay(invoker, catalog, { method: 'GET', path: `products?${search}` }, res);
+      },
     });
-    router.get('/api/v1/products/:id', async (req, res) => {
-      const { id } = validate(productIdParams, req.params, 'path');
-      await relay(invoker, catalogAppId, { method: 'GET', path: `products/${id}` }, res);
+    route(router, ctx, {
+      method: 'get',
+      path: '/api/v1/products/{id}',
+      summary: 'Get one product with its ETag',
+      tag: 'catalog',
+      access: 'public',
+      params: productIdParams,
+      errors: [404],
+      responses: { 200: { description: 'the product', schema: productSchema, headers: etagHeader } },
+      async handle({ params, res }) {
+        await relay(invoker, catalog, { method: 'GET', path: `products/${params.id}` }, res);
+      },
+    });
+    route(router, ctx, {
+      method: 'post',
+      path: '/api/v1/products',
+      summary: 'Create a product',
+      tag: 'catalog',
+      access: 'admin',
+      body: productCreateBody,
+      errors: [409],
+      responses: { 201: { description: 'the new product', schema: productSchema, headers: etagHeader } },
+      async handle({ body, caller, res }) {
+        const headers = asCaller(caller);
+        await relay(invoker, catalog, { method: 'POST', path: 'products', headers, body }, res);
+      },
+    });
+    route(router, ctx, {
+      method: 'patch',
+      path: '/api/v1/products/{id}',
+      summary: 'Change a product (optimistic locking with If-Match)',
+      tag: 'catalog',
+      access: 'admin',
+      params: productIdParams,
+      body: productPatchBody,
+      headers: ifMatch,
+      errors: [404, 409, 412, 428],
+      responses: { 200: { description: 'the changed product', schema: productSchema, headers: etagHeader } },
+      async handle({ params, body, caller, req, res }) {
+        const headers = { ...forwardHeaders(req, ['if-match']), ...asCaller(caller) };
+        await relay(invoker, catalog, { method: 'PATCH', path: `products/${params.id}`, headers, body }, res);
+      },
+    });
+    route(router, ctx, {
+      method: 'delete',
+      path: '/api/v1/products/{id}',
+      summary: 'Delete a product (soft delete; If-Match optional)',
+      tag: 'catalog',
+      access: 'admin',
+      params: productIdParams,
+      errors: [404, 412],
+      responses: noContent,
+      async handle({ params, caller, req, res }) {
+        const headers = { ...forwardHeaders(req, ['if-match']), ...asCaller(caller) };
+        await relay(invoker, catalog, { method: 'DELETE', path: `products/${params.id}`, headers }, res);
+      },
     });
   };
 }

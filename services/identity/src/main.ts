@@ -1,0 +1,78 @@
+import { join } from 'node:path';
+import {
+  createApp,
+  createLogger,
+  createMetrics,
+  createPool,
+  listen,
+  loadConfig,
+  migrate,
+  type Running,
+  readMigrations,
+  runMain,
+} from '@shopstack/kit';
+import { Redis } from 'ioredis';
+import { configSchema } from './config.ts';
+import { createAccessTokenIssuer } from './data/access-tokens.ts';
+import { createArgon2Hasher } from './data/argon2-hasher.ts';
+import { createLoginThrottle } from './data/login-throttle.ts';
+import { createRefreshTokenRepository } from './data/refresh-repo.ts';
+import { createSigningKeys } from './data/signing-keys.ts';
+import { createUserRepository } from './data/users-repo.ts';
+import { ensureAdmin, type IdentityDeps } from './domain/accounts.ts';
+import { identityRoutes } from './http/routes.ts';
+
+export interface IdentityService extends Running {
+  readonly port: number;
+}
+
+export async function start(env: NodeJS.ProcessEnv = process.env): Promise<IdentityService> {
+  const config = loadConfig(configSchema, env);
+  const logger = createLogger('identity');
+  const pool = createPool(config.DATABASE_URL);
+  const redis = new Redis(config.REDIS_URL, { lazyConnect: true, enableOfflineQueue: false, maxRetriesPerRequest: 1 });
+  await redis.connect();
+  const applied = await migrate(pool, readMigrations(join(import.meta.dirname, '../migrations')));
+  if (applied.length) logger.info({ applied }, 'migrations applied');
+  const keys = createSigningKeys(pool, config.ACCESS_TOKEN_TTL_SECONDS);
+  await keys.ensureFresh(config.SIGNING_KEY_MAX_AGE_HOURS);
+  const deps: IdentityDeps = {
+    users: createUserRepository(pool),
+    hasher: createArgon2Hasher(),
+    accessTokens: createAccessTokenIssuer(keys, {
+      issuer: config.JWT_ISSUER,
+      audience: config.JWT_AUDIENCE,
+      ttlSeconds: config.ACCESS_TOKEN_TTL_SECONDS,
+    }),
+    refreshTokens: createRefreshTokenRepository(pool),
+    throttle: createLoginThrottle(redis, {
+      perAccount: config.LOGIN_MAX_FAILURES_PER_ACCOUNT,
+      perAddress: config.LOGIN_MAX_FAILURES_PER_ADDRESS,
+      windowSeconds: config.LOGIN_THROTTLE_WINDOW_SECONDS,
+    }),
+    passwordMinLength: config.PASSWORD_MIN_LENGTH,
+    refreshTtlSeconds: config.REFRESH_TOKEN_TTL_SECONDS,
+  };
+  if (config.SHOPSTACK_ADMIN_EMAIL && config.SHOPSTACK_ADMIN_PASSWORD) {
+    await ensureAdmin(deps, config.SHOPSTACK_ADMIN_EMAIL, config.SHOPSTACK_ADMIN_PASSWORD);
+  }
+  const app = createApp({
+    logger,
+    metrics: createMetrics('identity'),
+    appApiToken: config.APP_API_TOKEN,
+    readiness: { postgres: () => pool.query('SELECT 1'), redis: () => redis.ping() },
+    routes: identityRoutes(deps, keys),
+  });
+  const http = await listen(app, config.APP_PORT);
+  logger.info({ port: http.port }, 'identity listening');
+  return {
+    port: http.port,
+    async stop() {
+      await http.close();
+      await pool.end();
+      redis.disconnect();
+    },
+  };
+}
+
+if (import.meta.main) runMain('identity', start);
