@@ -1,14 +1,20 @@
 // `npm run runtimes`: locates or builds every runtime binary the tests need, with progress output.
+
+import { join } from 'node:path';
 import { ensureControlPlaneBinaries } from '../lib/controlplane.ts';
 import { ensureDaprBinaries } from '../lib/dapr-binaries.ts';
-import { cacheDir } from '../lib/runtimes.ts';
+import { cacheDir, findBinary, pathDirs, runBuildScript, versions } from '../lib/runtimes.ts';
 
 const began = Date.now();
 try {
   const dapr = await ensureDaprBinaries();
   const controlPlane = await ensureControlPlaneBinaries();
+  const helmDirs = [...pathDirs(), join(cacheDir, `helm-${versions.HELM_VERSION}`, 'bin')];
+  if (!findBinary('helm', helmDirs)) await runBuildScript('build-helm.sh');
+  const helm = findBinary('helm', helmDirs);
   console.error(`runtimes ready in ${((Date.now() - began) / 1000).toFixed(0)}s (cache: ${cacheDir})`);
-  for (const [name, path] of Object.entries({ ...dapr, ...controlPlane })) if (typeof path === 'string') console.error(`  ${name.padEnd(16)} ${path}`);
+  for (const [name, path] of Object.entries({ ...dapr, ...controlPlane, helm }))
+    if (typeof path === 'string') console.error(`  ${name.padEnd(16)} ${path}`);
 } catch (err) {
   console.error(`error: ${(err as Error).message}`);
   process.exit(1);

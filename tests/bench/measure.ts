@@ -1,0 +1,100 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import { Agent, request } from 'node:http';
+import autocannon from 'autocannon';
+
+export interface Latency {
+  readonly p50: number;
+  readonly p99: number;
+}
+
+/** Sequential GETs on one keep-alive connection, timed with hrtime: sub-millisecond percentiles. */
+export async function measureLatency(
+  url: string,
+  headers: Record<string, string> = {},
+  count = 2000,
+): Promise<Latency> {
+  const agent = new Agent({ keepAlive: true, maxSockets: 1 });
+  const once = (): Promise<number> =>
+    new Promise((resolve, reject) => {
+      const began = process.hrtime.bigint();
+      const req = request(url, { agent, headers }, (res) => {
+        let body = '';
+        res.on('data', (chunk) => {
+          body += chunk;
+        });
+        res.on('end', () => {
+          if (res.statusCode !== 200) reject(new Error(`${url} answered ${res.statusCode}: ${body.slice(0, 200)}`));
+          else resolve(Number(process.hrtime.bigint() - began) / 1e6);
+        });
+      });
+      req.on('error', reject);
+      req.end();
+    });
+  for (let i = 0; i < 200; i++) await once(); // warm-up: JIT, caches, connection
+  const samples: number[] = [];
+  for (let i = 0; i < count; i++) samples.push(await once());
+  agent.destroy();
+  samples.sort((a, b) => a - b);
+  const at = (q: number): number => samples[Math.min(samples.length - 1, Math.floor(q * samples.length))] ?? Number.NaN;
+  return { p50: at(0.5), p99: at(0.99) };
+}
+
+export interface Throughput {
+  readonly rps: number;
+  readonly p50: number;
+  readonly p99: number;
+  readonly errors: number;
+}
+
+/** Requests per second at a fixed concurrency with autocannon. */
+export async function measureThroughput(
+  url: string,
+  opts: { headers?: Record<string, string>; connections?: number; seconds?: number } = {},
+): Promise<Throughput> {
+  const result = await autocannon({
+    url,
+    headers: opts.headers,
+    connections: opts.connections ?? 10,
+    duration: opts.seconds ?? 8,
+  });
+  return {
+    rps: result.requests.average,
+    p50: result.latency.p50,
+    p99: result.latency.p99,
+    errors: result.errors + result.non2xx,
+  };
+}
+
+/**
+ * Memory of the given processes and all their descendants, in MB, as PSS (shared pages divided
+ * among the processes sharing them): summing RSS would count Postgres' shared buffers once per backend.
+ */
+export function treeMemoryMb(rootPids: readonly number[]): number {
+  const children = new Map<number, number[]>();
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+      const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+      children.set(ppid, [...(children.get(ppid) ?? []), Number(entry)]);
+    } catch {
+      // the process ended while we looked
+    }
+  }
+  let totalKb = 0;
+  const queue = [...rootPids];
+  const seen = new Set<number>();
+  while (queue.length) {
+    const pid = queue.pop() as number;
+    if (seen.has(pid)) continue;
+    seen.add(pid);
+    try {
+      const pss = /^Pss:\s+(\d+) kB/m.exec(readFileSync(`/proc/${pid}/smaps_rollup`, 'utf8'));
+      totalKb += Number(pss?.[1] ?? 0);
+    } catch {
+      // gone
+    }
+    queue.push(...(children.get(pid) ?? []));
+  }
+  return totalKb / 1024;
+}
