@@ -6,9 +6,16 @@ import { type ServiceName, serviceSpecs } from './lib/services.ts';
 import { type Stack, startStack } from './lib/stack.ts';
 
 const dir = resolve(import.meta.dirname, '..', process.env.SHOPSTACK_DIR ?? '.shopstack');
+// `random` picks free ports (tests, or a second shop beside a running one); the default is fixed ports
+const ports = process.env.SHOPSTACK_PORTS === 'random' ? 'random' : 'fixed';
 const services = Object.keys(serviceSpecs) as ServiceName[];
 const began = Date.now();
 const say = (line: string): void => console.log(`[shopstack] ${line}`);
+// local-run defaults only; identity creates this admin at start-up
+const admin = {
+  SHOPSTACK_ADMIN_EMAIL: process.env.SHOPSTACK_ADMIN_EMAIL ?? 'admin@shopstack.local',
+  SHOPSTACK_ADMIN_PASSWORD: process.env.SHOPSTACK_ADMIN_PASSWORD ?? 'shopstack-admin-123',
+};
 
 let stack: Stack | undefined;
 let stopping = false;
@@ -32,10 +39,12 @@ process.on('exit', killAllNow);
 
 try {
   await assertPortFree(8080, 'gateway');
-  stack = await startStack({ dir, services, ports: 'fixed', seedDemo: true, progress: say });
+  stack = await startStack({ dir, services, ports: 'fixed', seedDemo: true, progress: say, env: { identity: admin } });
   const seconds = ((Date.now() - began) / 1000).toFixed(1);
   say(`ready in ${seconds}s`);
   say(`REST API        ${stack.gatewayUrl}/api/v1/products`);
+  say(`API docs        ${stack.gatewayUrl}/api/docs`);
+  say(`admin           ${admin.SHOPSTACK_ADMIN_EMAIL} / ${admin.SHOPSTACK_ADMIN_PASSWORD}`);
   say(`Postgres        127.0.0.1:${stack.postgres.port} (data in ${dir}/postgres)`);
   say(`Redis           127.0.0.1:${stack.redis.port}`);
   say(`logs            ${dir}/logs`);
