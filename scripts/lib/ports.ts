@@ -1,16 +1,30 @@
 import { createServer } from 'node:net';
 
-/** Asks the kernel for a free loopback TCP port. */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
+const handedOut = new Set<number>();
+
+/**
+ * A free loopback TCP port below the kernel's ephemeral range (32768+ on Linux), so that the
+ * outgoing connections of processes already running cannot take it before its owner binds it;
+ * never the same port twice in one process.
+ */
+export async function freePort(): Promise<number> {
+  for (let attempt = 0; attempt < 200; attempt++) {
+    const port = 20_000 + Math.floor(Math.random() * 12_000);
+    if (handedOut.has(port)) continue;
+    if (await isFree(port)) {
+      handedOut.add(port);
+      return port;
+    }
+  }
+  throw new Error('no free port found in 20000-31999');
+}
+
+function isFree(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
     const server = createServer();
     server.unref();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      const port = typeof address === 'object' && address ? address.port : 0;
-      server.close(() => resolve(port));
-    });
+    server.once('error', () => resolve(false));
+    server.listen(port, '127.0.0.1', () => server.close(() => resolve(true)));
   });
 }
 
@@ -18,7 +32,9 @@ export function freePort(): Promise<number> {
 export function assertPortFree(port: number, owner: string): Promise<void> {
   return new Promise((resolve, reject) => {
     const server = createServer();
-    server.once('error', () => reject(new Error(`port ${port} (${owner}) is already in use; stop what holds it or set another port`)));
+    server.once('error', () =>
+      reject(new Error(`port ${port} (${owner}) is already in use; stop what holds it or set another port`)),
+    );
     server.listen(port, '127.0.0.1', () => server.close(() => resolve()));
   });
 }

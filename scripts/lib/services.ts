@@ -10,11 +10,19 @@ export interface ServiceSpec {
 }
 
 export const serviceSpecs: Readonly<Record<string, ServiceSpec>> = {
-  gateway: { name: 'gateway', database: false, redis: true, calls: ['catalog', 'identity', 'cart', 'inventory'] },
+  gateway: {
+    name: 'gateway',
+    database: false,
+    redis: true,
+    calls: ['catalog', 'identity', 'cart', 'inventory', 'orders', 'notifications'],
+  },
   catalog: { name: 'catalog', database: true, redis: true, calls: [] },
   identity: { name: 'identity', database: true, redis: true, calls: [] },
   cart: { name: 'cart', database: false, redis: false, calls: ['catalog'] },
   inventory: { name: 'inventory', database: true, redis: false, calls: ['catalog'] },
+  orders: { name: 'orders', database: false, redis: false, calls: ['catalog', 'inventory', 'cart'] },
+  payments: { name: 'payments', database: false, redis: false, calls: ['payments'] },
+  notifications: { name: 'notifications', database: true, redis: false, calls: [] },
 };
 
 export type ServiceName = keyof typeof serviceSpecs;

@@ -30,6 +30,10 @@ export const configSchema = z.object({
   CART_APP_ID: z.string().default('cart'),
   /** Dapr app id of the inventory service. */
   INVENTORY_APP_ID: z.string().default('inventory'),
+  /** Dapr app id of the orders service. */
+  ORDERS_APP_ID: z.string().default('orders'),
+  /** Dapr app id of the notifications service (Server-Sent Events). */
+  NOTIFICATIONS_APP_ID: z.string().default('notifications'),
   /** `iss` that access tokens must carry. */
   JWT_ISSUER: z.string().min(1).default('shopstack-identity'),
   /** `aud` that access tokens must carry. */

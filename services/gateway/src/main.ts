@@ -17,6 +17,8 @@ import { cartRoutes } from './http/cart.ts';
 import { docsRoutes } from './http/docs.ts';
 import { cors, limitByAddress, stripInternalHeaders } from './http/edge.ts';
 import { inventoryRoutes } from './http/inventory.ts';
+import { notificationRoutes } from './http/notifications.ts';
+import { orderRoutes } from './http/orders.ts';
 import { productRoutes } from './http/products.ts';
 import type { RouteContext } from './http/route.ts';
 import { createApiDocument } from './openapi/registry.ts';
@@ -65,6 +67,8 @@ export async function start(env: NodeJS.ProcessEnv = process.env): Promise<Gatew
       productRoutes(ctx, invoker, config.CATALOG_APP_ID)(router);
       cartRoutes(ctx, invoker, config.CART_APP_ID)(router);
       inventoryRoutes(ctx, invoker, config.INVENTORY_APP_ID)(router);
+      orderRoutes(ctx, invoker, config.ORDERS_APP_ID)(router);
+      notificationRoutes(ctx, sidecar, config.NOTIFICATIONS_APP_ID)(router);
     },
   });
   const http = await listen(app, config.PORT, config.HOST);

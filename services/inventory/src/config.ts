@@ -14,6 +14,8 @@ export const configSchema = z.object({
   DAPR_API_TOKEN: z.string().min(16),
   /** Dapr app id of the catalog service (asked whether a product exists before its stock is created). */
   CATALOG_APP_ID: z.string().default('catalog'),
+  /** Dapr app id of the orders service, the only caller allowed to reserve, commit and release stock. */
+  ORDERS_APP_ID: z.string().default('orders'),
 });
 
 export type Config = z.output<typeof configSchema>;

@@ -14,7 +14,9 @@ import {
 } from '@shopstack/kit';
 import { configSchema } from './config.ts';
 import { createProductDirectory } from './data/product-directory.ts';
+import { createReservationRepository } from './data/reservations-repo.ts';
 import { createStockRepository } from './data/stock-repo.ts';
+import { reservationRoutes } from './http/reservations.ts';
 import { inventoryRoutes } from './http/routes.ts';
 
 export interface InventoryService extends Running {
@@ -37,10 +39,13 @@ export async function start(env: NodeJS.ProcessEnv = process.env): Promise<Inven
     metrics: createMetrics('inventory'),
     appApiToken: config.APP_API_TOKEN,
     readiness: { postgres: () => pool.query('SELECT 1') },
-    routes: inventoryRoutes({
-      stock: createStockRepository(pool),
-      products: createProductDirectory(invoker, config.CATALOG_APP_ID),
-    }),
+    routes: (router) => {
+      inventoryRoutes({
+        stock: createStockRepository(pool),
+        products: createProductDirectory(invoker, config.CATALOG_APP_ID),
+      })(router);
+      reservationRoutes(createReservationRepository(pool), config.ORDERS_APP_ID)(router);
+    },
   });
   const http = await listen(app, config.APP_PORT);
   logger.info({ port: http.port }, 'inventory listening');

@@ -40,7 +40,8 @@ export function createStateStore(sidecar: SidecarAddress, storeName: string): St
     const res = await fetch(url, { method: 'POST', headers, body: JSON.stringify(body) });
     if (res.ok) return;
     const text = await res.text();
-    if (res.status === 409 || /etag/i.test(text)) {
+    // an ETag mismatch, or a first write (empty ETag) of a key that exists
+    if (res.status === 409 || /etag|no item was updated/i.test(text)) {
       throw new AppError(412, 'the resource was changed by another request', {
         detail: 'reload it and try again',
         cause: text,

@@ -1,0 +1,27 @@
+export interface Notification {
+  /** Position in the user's stream, sent as the SSE `id:`. */
+  readonly seq: string;
+  readonly type: string;
+  readonly data: unknown;
+}
+
+export interface IncomingEvent {
+  readonly eventId: string;
+  readonly userId: string;
+  readonly type: string;
+  readonly data: unknown;
+}
+
+export interface NotificationRepository {
+  /** Records the event once; false when this event id was recorded before. */
+  record(event: IncomingEvent): Promise<boolean>;
+  /** The user's notifications after `afterSeq`, oldest first. */
+  after(userId: string, afterSeq: string, limit: number): Promise<Notification[]>;
+  /** The newest position of the whole stream (live-only subscribers start there). */
+  head(): Promise<string>;
+}
+
+/** Wakes the streams of a user when something was recorded for them (by any replica). */
+export interface Wakeups {
+  subscribe(userId: string, wake: () => void): () => void;
+}

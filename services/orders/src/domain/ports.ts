@@ -1,0 +1,57 @@
+import type { OrderEvent, OrderRecord } from './order.ts';
+
+export interface Stored {
+  readonly record: OrderRecord;
+  readonly etag: string;
+}
+
+export interface Page<T> {
+  readonly items: readonly T[];
+  readonly nextCursor: string | null;
+}
+
+/** Orders in the Dapr state store; every write publishes its event through the outbox. */
+export interface OrderStore {
+  get(id: string): Promise<Stored | undefined>;
+  /** false when an order with this id already exists. */
+  create(record: OrderRecord, event: OrderEvent): Promise<boolean>;
+  /** false when the order changed since `etag` was read. */
+  update(record: OrderRecord, etag: string, event: OrderEvent): Promise<boolean>;
+  listByUser(userId: string, limit: number, cursor: string | undefined): Promise<Page<OrderRecord>>;
+  listOverdue(nowMs: number, limit: number): Promise<readonly OrderRecord[]>;
+}
+
+export interface PricedProduct {
+  readonly priceCents: number;
+  readonly currency: string;
+}
+
+export interface Catalog {
+  /** undefined when the product does not exist. */
+  price(productId: string): Promise<PricedProduct | undefined>;
+}
+
+export interface StockLine {
+  readonly productId: string;
+  readonly quantity: number;
+}
+
+export type ReserveOutcome = 'reserved' | 'rejected' | 'released' | 'conflict';
+
+export interface Inventory {
+  reserve(orderId: string, items: readonly StockLine[]): Promise<ReserveOutcome>;
+  /** false when the reservation is not held any more (released). */
+  commit(orderId: string): Promise<boolean>;
+  /** With `onlyReserved`, false when a payment committed the stock meanwhile. */
+  release(orderId: string, onlyReserved: boolean): Promise<boolean>;
+}
+
+export interface Cart {
+  items(userId: string): Promise<readonly StockLine[]>;
+  clear(userId: string): Promise<void>;
+}
+
+/** A lease that lets one replica at a time sweep expired orders. */
+export interface Lease {
+  acquire(): Promise<boolean>;
+}
