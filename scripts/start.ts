@@ -38,8 +38,8 @@ process.on('SIGHUP', () => void shutdown(0));
 process.on('exit', killAllNow);
 
 try {
-  await assertPortFree(8080, 'gateway');
-  stack = await startStack({ dir, services, ports: 'fixed', seedDemo: true, progress: say, env: { identity: admin } });
+  if (ports === 'fixed') await assertPortFree(8080, 'gateway');
+  stack = await startStack({ dir, services, ports, seedDemo: true, progress: say, env: { identity: admin } });
   const seconds = ((Date.now() - began) / 1000).toFixed(1);
   say(`ready in ${seconds}s`);
   say(`REST API        ${stack.gatewayUrl}/api/v1/products`);
