@@ -40,7 +40,11 @@ describe('AppService', () => {
             policies: [{ appId: 'gateway', defaultAction: 'allow', namespace: 'shop', trustDomain: 'public' }],
           },
           metrics: { enabled: true },
-          mtls: { enabled: true },
+          mtls: {
+            enabled: true,
+            controlPlaneTrustDomain: 'cluster.local',
+            sentryAddress: 'dapr-sentry.dapr-system.svc.cluster.local:443',
+          },
           tracing: { samplingRate: '1' },
         },
       },

@@ -39,7 +39,11 @@ export class DaprConfiguration extends Construct {
       kind: 'Configuration',
       metadata: meta(ctx, { name: this.name, labels: objectLabels(ctx, service, 'dapr') }),
       spec: {
-        mtls: { enabled: dapr.mtls },
+        mtls: {
+          enabled: dapr.mtls,
+          controlPlaneTrustDomain: 'cluster.local',
+          sentryAddress: `dapr-sentry.${dapr.controlPlaneNamespace}.svc.cluster.local:443`,
+        },
         tracing: { samplingRate: dapr.tracing.samplingRate, ...otel },
         metrics: { enabled: true },
         accessControl: {

@@ -15,6 +15,7 @@ describe('parseSpec', () => {
     expect(spec.dapr).toEqual({
       mtls: true,
       logLevel: 'info',
+      controlPlaneNamespace: 'dapr-system',
       tracing: { samplingRate: '1', otlpProtocol: 'grpc', otlpInsecure: true },
     });
     expect(spec.ingress.enabled).toBe(true);

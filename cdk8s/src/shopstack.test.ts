@@ -147,7 +147,7 @@ describe('ShopStack', () => {
 
     // THEN
     expect(find(objects, 'Configuration', 'demo-orders').spec).toMatchObject({
-      mtls: { enabled: false },
+      mtls: { enabled: false, sentryAddress: 'dapr-sentry.dapr-system.svc.cluster.local:443' },
       tracing: {
         samplingRate: '0.25',
         otel: { endpointAddress: 'otel-collector.observability:4317', isSecure: false, protocol: 'grpc' },

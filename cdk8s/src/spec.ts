@@ -107,7 +107,7 @@ const database = z
   .meta({
     'x-kubernetes-validations': [
       {
-        rule: "self.mode != 'external' || has(self.external)",
+        rule: "!has(self.mode) || self.mode != 'external' || has(self.external)",
         message: 'database.external.secretRef is required when database.mode is external',
         fieldPath: '.external',
         reason: 'FieldValueRequired',
@@ -139,7 +139,7 @@ const redis = z
   .meta({
     'x-kubernetes-validations': [
       {
-        rule: "self.mode != 'external' || has(self.external)",
+        rule: "!has(self.mode) || self.mode != 'external' || has(self.external)",
         message: 'redis.external.address is required when redis.mode is external',
         fieldPath: '.external',
         reason: 'FieldValueRequired',
@@ -169,6 +169,11 @@ const dapr = z
   .object({
     mtls: z.boolean().default(true).describe('Mutual TLS between sidecars (Dapr Sentry).'),
     logLevel: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
+    controlPlaneNamespace: z
+      .string()
+      .min(1)
+      .default('dapr-system')
+      .describe("Namespace of Dapr's control plane (Sentry issues the sidecars' certificates)."),
     tracing: z
       .object({
         samplingRate: z

@@ -33,6 +33,7 @@ export class KubeClient {
   readonly #config: KubeConfig;
   readonly #server: string;
   readonly #onRequest: (method: Method, resource: string) => void;
+  #dispatcher: ReturnType<RequestContext['getDispatcher']>;
 
   constructor(config: KubeConfig, opts: { onRequest?: (method: Method, resource: string) => void } = {}) {
     const cluster = config.getCurrentCluster();
@@ -49,6 +50,8 @@ export class KubeClient {
     }
     const ctx = new RequestContext(url.toString(), HttpMethod[opts.method]);
     await this.#config.applySecurityAuthentication(ctx);
+    // client-node builds a new TLS agent on every call; one kept agent reuses its keep-alive connections
+    this.#dispatcher ??= ctx.getDispatcher();
     const headers: Record<string, string> = {
       ...ctx.getHeaders(),
       accept: 'application/json',
@@ -60,7 +63,7 @@ export class KubeClient {
       method: opts.method,
       headers,
       body: opts.body === undefined ? undefined : JSON.stringify(opts.body),
-      dispatcher: ctx.getDispatcher(),
+      dispatcher: this.#dispatcher,
       signal: opts.signal,
     });
     if (response.ok) return response as unknown as Response;
