@@ -1,0 +1,94 @@
+// Scenario: a product read through the public path (gateway → Dapr → catalog, cache warm) against
+// a bare node:http server answering the same JSON, measured in the same run on the same machine.
+// Also: the same read direct to catalog (with its app token) and through the sidecars only, so the
+// latency Dapr adds is visible. Targets: gateway ≥ 35% of the bare server's req/s, p99 < 20 ms.
+import { type ChildProcess, spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { startTestStack } from '../support/stack.ts';
+import { measureLatency, measureThroughput, type Throughput } from './measure.ts';
+
+export type BenchResult = Record<string, number | string>;
+
+/** A plain node:http server in its own process that answers every request with `body`. */
+async function startBareServer(body: string): Promise<{ url: string; child: ChildProcess }> {
+  const code = `const body = process.env.BODY;
+require('node:http').createServer((req, res) => {
+  res.writeHead(200, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(body) });
+  res.end(body);
+}).listen(0, '127.0.0.1', function () { process.stdout.write(String(this.address().port) + '\\n'); });`;
+  const child = spawn(process.execPath, ['-e', code], { env: { BODY: body }, stdio: ['ignore', 'pipe', 'inherit'] });
+  const [chunk] = (await once(child.stdout as NodeJS.ReadableStream, 'data')) as [Buffer];
+  return { url: `http://127.0.0.1:${Number(chunk.toString().trim())}/`, child };
+}
+
+export async function runStorefrontBench(): Promise<BenchResult> {
+  const stack = await startTestStack(['gateway', 'catalog'], {
+    // the benchmark client is one address: lift the per-address limit out of the way
+    env: { gateway: { RATE_LIMIT_PER_ADDRESS: '100000000', LOG_LEVEL: 'warn' }, catalog: { LOG_LEVEL: 'warn' } },
+  });
+  let bare: { url: string; child: ChildProcess } | undefined;
+  try {
+    const catalog = stack.services.catalog;
+    const gateway = stack.services.gateway;
+    if (!catalog || !gateway) throw new Error('stack is missing a service');
+    const list = (await (await fetch(`${stack.gatewayUrl}/api/v1/products?limit=1`)).json()) as {
+      items: { id: string }[];
+    };
+    const id = list.items[0]?.id;
+    const gatewayUrl = `${stack.gatewayUrl}/api/v1/products/${id}`;
+    const productBody = await (await fetch(gatewayUrl)).text(); // also warms the cache
+    bare = await startBareServer(productBody);
+    const direct = {
+      url: `http://127.0.0.1:${catalog.appPort}/products/${id}`,
+      headers: { 'dapr-api-token': catalog.tokens.appApiToken },
+    };
+    const viaDapr = {
+      url: `http://127.0.0.1:${gateway.sidecar.ports.http}/v1.0/invoke/catalog/method/products/${id}`,
+      headers: { 'dapr-api-token': gateway.tokens.daprApiToken },
+    };
+
+    const sequential = {
+      bare: await measureLatency(bare.url),
+      direct: await measureLatency(direct.url, direct.headers),
+      dapr: await measureLatency(viaDapr.url, viaDapr.headers),
+      gateway: await measureLatency(gatewayUrl),
+    };
+    const load: Record<string, Throughput> = {
+      bare: await measureThroughput(bare.url),
+      direct: await measureThroughput(direct.url, { headers: direct.headers }),
+      gateway: await measureThroughput(gatewayUrl),
+    };
+    const fmt = (n: number): string => n.toFixed(2);
+    const row = (name: keyof typeof sequential) => ({
+      'req/s (10 conn)': load[name] ? Math.round(load[name].rps) : '-',
+      'p50 ms under load': load[name] ? load[name].p50 : '-',
+      'p99 ms under load': load[name] ? load[name].p99 : '-',
+      'p50 ms sequential': fmt(sequential[name].p50),
+      'p99 ms sequential': fmt(sequential[name].p99),
+    });
+    console.table({
+      'bare node:http': row('bare'),
+      'catalog direct (app token)': row('direct'),
+      'catalog via Dapr sidecars': row('dapr'),
+      'gateway (public path)': row('gateway'),
+    });
+    const ratio = (load.gateway?.rps ?? 0) / (load.bare?.rps ?? 1);
+    const p99 = load.gateway?.p99 ?? Number.NaN;
+    return {
+      'gateway req/s': Math.round(load.gateway?.rps ?? 0),
+      'bare req/s': Math.round(load.bare?.rps ?? 0),
+      'gateway/bare': fmt(ratio),
+      'gateway p50 ms': load.gateway?.p50 ?? Number.NaN,
+      'gateway p99 ms': p99,
+      'dapr adds p50 ms': fmt(sequential.dapr.p50 - sequential.direct.p50),
+      'dapr adds p99 ms': fmt(sequential.dapr.p99 - sequential.direct.p99),
+      'target ≥0.35 and p99 <20ms': ratio >= 0.35 && p99 < 20 ? 'met' : 'missed',
+      errors: Object.values(load).reduce((sum, t) => sum + t.errors, 0),
+    };
+  } finally {
+    bare?.child.kill();
+    await stack.stop();
+  }
+}
+
+if (import.meta.main) console.table(await runStorefrontBench());
