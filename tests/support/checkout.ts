@@ -60,14 +60,10 @@ export function checkoutClient(stack: TestStack) {
       const res = await api.call('GET', `/api/v1/inventory/${productId}`, { token: await adminToken() });
       return res.body;
     },
-    placeOrder(
-      token: string,
-      body: unknown,
-      key: string | undefined = randomUUID(),
-    ): Promise<{ status: number; headers: Headers; body: any }> {
+    placeOrder(token: string, body: unknown, key: string | undefined = randomUUID()) {
       return api.call('POST', '/api/v1/orders', { token, body, headers: key ? { 'idempotency-key': key } : {} });
     },
-    async order(token: string, id: string): Promise<{ status: number; body: any }> {
+    order(token: string, id: string) {
       return api.call('GET', `/api/v1/orders/${id}`, { token });
     },
     /** Waits until the order leaves PENDING (or reaches `status`). */
@@ -191,7 +187,9 @@ export async function readEvents(
     }
     return events;
   } catch (err) {
-    if (abort.signal.aborted) throw new Error(`stream timed out with ${JSON.stringify(events.map((e) => e.event))}`);
+    if (abort.signal.aborted) {
+      throw new Error(`stream timed out with ${JSON.stringify(events.map((e) => e.event))}`, { cause: err });
+    }
     throw err;
   } finally {
     clearTimeout(timer);
@@ -202,7 +200,7 @@ export async function readEvents(
 export interface SseEvent {
   id: string;
   event: string;
-  data: any;
+  data: Record<string, unknown>;
 }
 
 function parseEvent(block: string): SseEvent | undefined {

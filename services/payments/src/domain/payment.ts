@@ -15,11 +15,7 @@ export interface PaymentRecord {
 }
 
 export type PaymentEventType =
-  | 'payment.pending'
-  | 'payment.succeeded'
-  | 'payment.failed'
-  | 'payment.refunded'
-  | 'payment.voided';
+  'payment.pending' | 'payment.succeeded' | 'payment.failed' | 'payment.refunded' | 'payment.voided';
 
 export interface PaymentEvent {
   readonly type: PaymentEventType;
