@@ -189,7 +189,7 @@ describe('auth through the gateway (identity behind its own sidecar)', () => {
     const kid = JSON.parse(Buffer.from(fresh.accessToken.split('.')[0] as string, 'base64url').toString()).kid;
     expect(kid).toBe(rotated.body.kid);
     let status = 0;
-    for (const deadline = Date.now() + 10_000; Date.now() < deadline && status !== 200; ) {
+    for (const deadline = Date.now() + 10_000; Date.now() < deadline && status !== 200;) {
       status = (await api.call('GET', '/api/v1/me', { token: fresh.accessToken })).status;
       if (status !== 200) await new Promise((r) => setTimeout(r, 250));
     }

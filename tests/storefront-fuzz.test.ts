@@ -26,7 +26,7 @@ const junk = fc.oneof(
   fc.constantFrom('', ' ', '-1', '1e309', 'null', '../../etc/passwd', "' OR 1=1 --", '%00', '\u0000', 'x'.repeat(5000)),
 );
 
-// biome-ignore lint/suspicious/noExplicitAny: walks an OpenAPI document loosely
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- walks an OpenAPI document loosely
 function operations(doc: { paths: Record<string, Record<string, any>> }): Operation[] {
   return Object.entries(doc.paths).flatMap(([path, ops]) =>
     Object.entries(ops).map(([method, op]) => ({

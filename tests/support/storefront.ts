@@ -32,7 +32,7 @@ export function apiClient(stack: TestStack) {
     method: string,
     path: string,
     opts: { body?: unknown; token?: string; headers?: Record<string, string>; raw?: string } = {},
-    // biome-ignore lint/suspicious/noExplicitAny: tests inspect response bodies ad hoc
+    // eslint-disable-next-line @typescript-eslint/no-explicit-any -- tests inspect response bodies ad hoc
   ): Promise<{ status: number; headers: Headers; body: any }> => {
     const headers: Record<string, string> = { ...opts.headers };
     if (opts.token) headers.authorization = `Bearer ${opts.token}`;
@@ -44,7 +44,9 @@ export function apiClient(stack: TestStack) {
     let parsed: unknown = text;
     try {
       parsed = text ? JSON.parse(text) : undefined;
-    } catch {}
+    } catch {
+      // not JSON: keep the text
+    }
     return { status: res.status, headers: res.headers, body: parsed };
   };
   return {

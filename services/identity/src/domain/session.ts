@@ -15,9 +15,7 @@ export interface AccessTokenIssuer {
 }
 
 export type RotateOutcome =
-  | { readonly kind: 'rotated'; readonly userId: string }
-  | { readonly kind: 'reused' }
-  | { readonly kind: 'invalid' };
+  { readonly kind: 'rotated'; readonly userId: string } | { readonly kind: 'reused' } | { readonly kind: 'invalid' };
 
 export interface RefreshTokenRepository {
   create(token: { userId: string; familyId: string; tokenHash: Buffer; expiresAt: Date }): Promise<void>;
