@@ -35,12 +35,18 @@ export class KubeClient {
   readonly #onRequest: (method: Method, resource: string) => void;
   #dispatcher: ReturnType<RequestContext['getDispatcher']>;
 
-  constructor(config: KubeConfig, opts: { onRequest?: (method: Method, resource: string) => void } = {}) {
+  readonly #userAgent: string;
+
+  constructor(
+    config: KubeConfig,
+    opts: { onRequest?: (method: Method, resource: string) => void; userAgent?: string } = {},
+  ) {
     const cluster = config.getCurrentCluster();
     if (!cluster) throw new Error('the kubeconfig has no current cluster');
     this.#config = config;
     this.#server = cluster.server.replace(/\/$/, '');
     this.#onRequest = opts.onRequest ?? (() => {});
+    this.#userAgent = opts.userAgent ?? fieldManager;
   }
 
   async #send(opts: RequestOptions): Promise<Response> {
@@ -55,7 +61,7 @@ export class KubeClient {
     const headers: Record<string, string> = {
       ...ctx.getHeaders(),
       accept: 'application/json',
-      'user-agent': fieldManager,
+      'user-agent': this.#userAgent,
     };
     if (opts.body !== undefined) headers['content-type'] = opts.contentType ?? 'application/json';
     this.#onRequest(opts.method, opts.path.split('/').filter(Boolean).at(-1) ?? '');
