@@ -27,13 +27,16 @@ function startCollector(): Promise<{ server: Server; url: string; spans: Exporte
       };
       for (const rs of payload.resourceSpans) {
         const service = rs.resource.attributes.find((a) => a.key === 'service.name')?.value.stringValue ?? '';
-        for (const ss of rs.scopeSpans) for (const s of ss.spans) spans.push({ service, traceId: s.traceId, name: s.name });
+        for (const ss of rs.scopeSpans)
+          for (const s of ss.spans) spans.push({ service, traceId: s.traceId, name: s.name });
       }
       res.writeHead(200, { 'content-type': 'application/json' }).end('{}');
     });
   });
   return new Promise((resolve) =>
-    server.listen(0, '127.0.0.1', () => resolve({ server, url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, spans })),
+    server.listen(0, '127.0.0.1', () =>
+      resolve({ server, url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, spans }),
+    ),
   );
 }
 
@@ -64,7 +67,9 @@ describe('tracing', () => {
       async () => {
         const spans = collector.spans.filter((s) => s.traceId === traceId);
         const services = new Set(spans.map((s) => s.service));
-        return services.has('gateway') && services.has('catalog') && spans.some((s) => /pg|SELECT/i.test(s.name)) ? spans : undefined;
+        return services.has('gateway') && services.has('catalog') && spans.some((s) => /pg|SELECT/i.test(s.name))
+          ? spans
+          : undefined;
       },
       { timeoutMs: 20_000, intervalMs: 250 },
     );

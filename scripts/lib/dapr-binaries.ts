@@ -22,7 +22,9 @@ function locate(): Partial<DaprBinaries> {
 export async function ensureDaprBinaries(log: (line: string) => void = console.error): Promise<DaprBinaries> {
   let found = locate();
   if (names.some((n) => !found[n])) {
-    log(`Dapr ${versions.DAPR_VERSION} binaries are not cached yet; building them from Go modules (10-20 minutes once)`);
+    log(
+      `Dapr ${versions.DAPR_VERSION} binaries are not cached yet; building them from Go modules (10-20 minutes once)`,
+    );
     await runBuildScript('build-dapr.sh');
     found = locate();
   }

@@ -39,7 +39,9 @@ export function runBuildScript(script: string): Promise<void> {
     const child = spawn('bash', [join(runtimesDir, script)], { stdio: ['ignore', 'inherit', 'inherit'] });
     child.once('error', (err) => reject(new Error(`cannot run ${script}: ${err.message}`)));
     child.once('exit', (code) =>
-      code === 0 ? resolvePromise() : reject(new Error(`${script} failed with exit code ${code}; see the output above`)),
+      code === 0
+        ? resolvePromise()
+        : reject(new Error(`${script} failed with exit code ${code}; see the output above`)),
     );
   });
 }

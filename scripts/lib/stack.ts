@@ -147,7 +147,11 @@ export async function startStack(opts: StackOptions): Promise<Stack> {
       const proc = startProc({
         name: plan.name,
         command: process.execPath,
-        args: ['--import', join(root, 'services', 'kit', 'src', 'otel-preload.ts'), join(root, 'services', plan.name, 'src', 'main.ts')],
+        args: [
+          '--import',
+          join(root, 'services', 'kit', 'src', 'otel-preload.ts'),
+          join(root, 'services', plan.name, 'src', 'main.ts'),
+        ],
         cwd: root,
         env,
         logFile: join(logs, `${plan.name}.log`),

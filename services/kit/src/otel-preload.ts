@@ -47,4 +47,3 @@ registerInstrumentations({
   ],
 });
 await waitForAllMessagesAcknowledged();
-

@@ -24,7 +24,9 @@ export function startTelemetry(service: string, otlpEndpoint: string | undefined
   if (!provider?.shutdown) {
     const own = new NodeTracerProvider({
       resource: resourceFromAttributes({ [ATTR_SERVICE_NAME]: service }),
-      spanProcessors: otlpEndpoint ? [new BatchSpanProcessor(new OTLPTraceExporter({ url: `${otlpEndpoint}/v1/traces` }))] : [],
+      spanProcessors: otlpEndpoint
+        ? [new BatchSpanProcessor(new OTLPTraceExporter({ url: `${otlpEndpoint}/v1/traces` }))]
+        : [],
     });
     own.register();
     provider = own;
