@@ -34,13 +34,6 @@ async function main(): Promise<void> {
   };
   process.on('SIGTERM', () => shutdown('SIGTERM'));
   process.on('SIGINT', () => shutdown('SIGINT'));
-
-  const code = await operator.done;
-  if (code !== 0 && !stopping) {
-    log.error('leadership lost; exiting so a restart begins from a clean state');
-    await operator.stop().catch(() => {});
-    process.exit(code);
-  }
 }
 
 main().catch((err: Error) => {

@@ -11,8 +11,8 @@ import { startHttpServer } from './server/http.ts';
 
 export interface Operator {
   readonly server: Server;
-  /** Resolves with the exit code once the operator has stopped by itself (1: leadership lost). */
-  readonly done: Promise<number>;
+  /** Resolves once the operator's main loop has ended (after stop(), or at once without leader election). */
+  readonly done: Promise<void>;
   /** Graceful stop: finish running reconciles, close watches, hand the lease over. */
   stop(): Promise<void>;
 }
@@ -53,10 +53,8 @@ export async function startOperator(config: OperatorConfig, log: Logger, kubeCon
   });
   log.info({ port: config.METRICS_PORT, identity: config.IDENTITY }, 'serving /metrics, /healthz, /readyz');
 
-  const run = async (): Promise<number> => {
-    if (elector && !(await elector.acquire(abort.signal))) return 0;
-    metrics.leader.set(1);
-    controller = new Controller({
+  const newController = (): Controller =>
+    new Controller({
       client,
       log,
       metrics,
@@ -67,19 +65,24 @@ export async function startOperator(config: OperatorConfig, log: Logger, kubeCon
       resyncMs: config.RESYNC_MS,
       ...(config.WATCH_TIMEOUT_SECONDS && { watchTimeoutSeconds: config.WATCH_TIMEOUT_SECONDS }),
     });
-    const started = controller.start();
+  const run = async (): Promise<void> => {
     if (!elector) {
-      await started;
-      return 0;
+      controller = newController();
+      await controller.start();
+      return;
     }
-    const outcome = await elector.hold(abort.signal);
-    metrics.leader.set(0);
-    if (outcome === 'lost') {
-      // another replica may already be reconciling: stop at once, and let the restart start clean
+    // a leader that loses the lease (say, the API server was away longer than the renew deadline)
+    // stops reconciling before anyone else may start, then stands by again with fresh caches
+    while (await elector.acquire(abort.signal)) {
+      metrics.leader.set(1);
+      controller = newController();
+      void controller.start();
+      const outcome = await elector.hold(abort.signal);
+      metrics.leader.set(0);
+      if (outcome === 'stopped') return;
       await controller.stop();
-      return 1;
+      controller = undefined;
     }
-    return 0;
   };
   const done = run();
 
@@ -88,7 +91,7 @@ export async function startOperator(config: OperatorConfig, log: Logger, kubeCon
     done,
     async stop() {
       abort.abort();
-      await done.catch(() => 0);
+      await done;
       await controller?.stop();
       await elector?.release();
       await new Promise<void>((resolve) => server.close(() => resolve()));
