@@ -26,6 +26,9 @@ export async function startOperatorProcess(opts: {
   dir: string;
   name: string;
   flags?: readonly string[];
+  /** Another identity than the admin's, e.g. one impersonating a ServiceAccount. */
+  kubeconfigPath?: string;
+  env?: Readonly<Record<string, string>>;
 }): Promise<OperatorProcess> {
   const port = await freePort();
   const logFile = join(opts.dir, `${opts.name}.log`);
@@ -33,7 +36,12 @@ export async function startOperatorProcess(opts: {
     name: opts.name,
     command: process.execPath,
     args: [join(root, 'operator/src/main.ts'), '--metrics-port', String(port), '--identity', opts.name, ...(opts.flags ?? [])],
-    env: { ...process.env, KUBECONFIG: opts.controlPlane.kubeconfigPath, METRICS_HOST: '127.0.0.1' },
+    env: {
+      ...process.env,
+      KUBECONFIG: opts.kubeconfigPath ?? opts.controlPlane.kubeconfigPath,
+      METRICS_HOST: '127.0.0.1',
+      ...opts.env,
+    },
     cwd: root,
     logFile,
   });

@@ -101,10 +101,15 @@ export async function syncObjects(deps: SyncDeps, shop: KubeObject, desired: Kub
     }
   }
 
-  const outcomes = await settleLimited(work, deps.concurrency, (item) => item.run());
-  outcomes.forEach((outcome, i) => {
-    if (outcome.status === 'rejected')
-      result.failures.push({ object: work[i]?.what ?? '', error: outcome.reason as Error });
-  });
+  // RBAC's escalation check reads the Role a RoleBinding names, so bindings wait for their Roles
+  const late = (item: { what: string }) => item.what.startsWith('RoleBinding/');
+  for (const wave of [work.filter((item) => !late(item)), work.filter(late)]) {
+    const outcomes = await settleLimited(wave, deps.concurrency, (item) => item.run());
+    outcomes.forEach((outcome, i) => {
+      if (outcome.status === 'rejected') {
+        result.failures.push({ object: wave[i]?.what ?? '', error: outcome.reason as Error });
+      }
+    });
+  }
   return result;
 }
