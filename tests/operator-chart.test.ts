@@ -20,7 +20,7 @@ import {
   testClient,
 } from './support/operator.ts';
 
-// biome-ignore lint/suspicious/noExplicitAny: API objects are read as untyped JSON
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- API objects are read as untyped JSON
 type Any = any;
 
 const chart = resolve(import.meta.dirname, '../charts/shopstack-operator');
@@ -102,7 +102,7 @@ describe('the operator Helm chart', () => {
     expect(deployment.spec.replicas).toBe(2);
   });
 
-  it("its least-privilege RBAC is all the operator needs to run a shop and lead", async () => {
+  it('its least-privilege RBAC is all the operator needs to run a shop and lead', async () => {
     // GIVEN the chart installed, and an operator acting as the chart's ServiceAccount
     for (const obj of await renderChart()) if (obj.kind !== 'Deployment') await client.apply(obj);
     const kubeconfig = parse(readFileSync(controlPlane.kubeconfigPath, 'utf8'));

@@ -13,7 +13,7 @@ import {
   testClient,
 } from './support/operator.ts';
 
-// biome-ignore lint/suspicious/noExplicitAny: API objects are read as untyped JSON
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- API objects are read as untyped JSON
 type Any = any;
 
 const leaseMs = 3000;
@@ -81,10 +81,18 @@ describe('ShopStack operator under failure', () => {
     const killedAt = Date.now();
     leader?.proc.child.kill('SIGKILL');
     await leader?.proc.exited;
-    await client.mergePatch('ShopStack', { namespace: 'one', name: 'demo' }, { spec: { services: { orders: { replicas: 2 } } } });
+    await client.mergePatch(
+      'ShopStack',
+      { namespace: 'one', name: 'demo' },
+      { spec: { services: { orders: { replicas: 2 } } } },
+    );
 
     // THEN
-    await eventually('the standby to scale orders', async () => ((await ordersReplicas('one')) === 2 ? true : undefined), 20_000);
+    await eventually(
+      'the standby to scale orders',
+      async () => ((await ordersReplicas('one')) === 2 ? true : undefined),
+      20_000,
+    );
     const takeover = Date.now() - killedAt;
     expect(await standby.metric('shopstack_leader')).toBe(1);
     // the lease must run out first; then one retry period and a cache sync
@@ -101,7 +109,9 @@ describe('ShopStack operator under failure', () => {
     await client.delete('Deployment', 'one', 'demo-cart');
 
     // THEN
-    await eventually('the new shop to be reconciled', async () => ((await ordersReplicas('two')) === 2 ? true : undefined));
+    await eventually('the new shop to be reconciled', async () =>
+      (await ordersReplicas('two')) === 2 ? true : undefined,
+    );
     await eventually('the deleted Deployment to return', () =>
       client.get('Deployment', 'one', 'demo-cart').catch(() => undefined),
     );
@@ -110,11 +120,16 @@ describe('ShopStack operator under failure', () => {
   it('across many expired watches, every change is seen', async () => {
     // WHEN changes are spread over several watch lifetimes (2 s each)
     for (const replicas of [3, 4, 5]) {
-      await client.mergePatch('ShopStack', { namespace: 'two', name: 'demo' }, { spec: { services: { orders: { replicas } } } });
+      await client.mergePatch(
+        'ShopStack',
+        { namespace: 'two', name: 'demo' },
+        { spec: { services: { orders: { replicas } } } },
+      );
       await new Promise((resolve) => setTimeout(resolve, 2500));
       await client.delete('ConfigMap', 'two', 'demo-orders');
       await eventually(`orders at ${replicas} replicas and its ConfigMap back`, async () =>
-        (await ordersReplicas('two')) === replicas && (await client.get('ConfigMap', 'two', 'demo-orders').catch(() => undefined))
+        (await ordersReplicas('two')) === replicas &&
+        (await client.get('ConfigMap', 'two', 'demo-orders').catch(() => undefined))
           ? true
           : undefined,
       );

@@ -19,7 +19,7 @@ import {
   testClient,
 } from './support/operator.ts';
 
-// biome-ignore lint/suspicious/noExplicitAny: API objects are read as untyped JSON
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- API objects are read as untyped JSON
 type Any = any;
 
 const ns = 'shop';
@@ -43,7 +43,9 @@ describe('ShopStack operator', () => {
       name: 'operator-a',
       flags: ['--install-crds', '--resync-ms', String(resyncMs), ...fastLease],
     });
-    await eventually('the operator to lead', async () => ((await operator.metric('shopstack_leader')) === 1 ? true : undefined));
+    await eventually('the operator to lead', async () =>
+      (await operator.metric('shopstack_leader')) === 1 ? true : undefined,
+    );
     await createNamespace(client, ns);
   });
 
@@ -144,7 +146,11 @@ describe('ShopStack operator', () => {
       const current = await shop();
       return condition(current, 'Ready')?.status === 'True' ? current : undefined;
     });
-    expect(ready.status).toMatchObject({ observedGeneration: ready.metadata.generation, version: '1.0.0', readyServices: '10/10' });
+    expect(ready.status).toMatchObject({
+      observedGeneration: ready.metadata.generation,
+      version: '1.0.0',
+      readyServices: '10/10',
+    });
     expect(condition(ready, 'Degraded')).toMatchObject({ status: 'False' });
   });
 
@@ -171,9 +177,13 @@ describe('ShopStack operator', () => {
 
   it('changing replicas or version updates the children', async () => {
     // WHEN
-    await client.mergePatch('ShopStack', { namespace: ns, name: 'demo' }, {
-      spec: { version: '1.1.0', services: { orders: { replicas: 3 } } },
-    });
+    await client.mergePatch(
+      'ShopStack',
+      { namespace: ns, name: 'demo' },
+      {
+        spec: { version: '1.1.0', services: { orders: { replicas: 3 } } },
+      },
+    );
 
     // THEN
     const orders = await eventually('orders to scale', async () => {
@@ -215,9 +225,13 @@ describe('ShopStack operator', () => {
 
   it('a spec the schema cannot catch makes the ShopStack Degraded, and fixing it recovers', async () => {
     // WHEN requests exceed limits
-    await client.mergePatch('ShopStack', { namespace: ns, name: 'demo' }, {
-      spec: { services: { cart: { resources: { requests: { memory: '2Gi' }, limits: { memory: '1Gi' } } } } },
-    });
+    await client.mergePatch(
+      'ShopStack',
+      { namespace: ns, name: 'demo' },
+      {
+        spec: { services: { cart: { resources: { requests: { memory: '2Gi' }, limits: { memory: '1Gi' } } } } },
+      },
+    );
 
     // THEN
     const degraded = await eventually('Degraded', async () => {
@@ -231,9 +245,13 @@ describe('ShopStack operator', () => {
     expect(operator.proc.child.exitCode).toBeNull();
 
     // WHEN fixed
-    await client.mergePatch('ShopStack', { namespace: ns, name: 'demo' }, {
-      spec: { services: { cart: { resources: { requests: { memory: '512Mi' } } } } },
-    });
+    await client.mergePatch(
+      'ShopStack',
+      { namespace: ns, name: 'demo' },
+      {
+        spec: { services: { cart: { resources: { requests: { memory: '512Mi' } } } } },
+      },
+    );
 
     // THEN
     await eventually('no longer Degraded', async () =>

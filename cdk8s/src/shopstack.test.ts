@@ -4,7 +4,7 @@ import { ShopStack } from './shopstack.ts';
 import type { ShopStackSpecInput } from './spec.ts';
 import { countingRandom } from './testing/fixtures.ts';
 
-// biome-ignore lint/suspicious/noExplicitAny: synthesized manifests are untyped JSON
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- synthesized manifests are untyped JSON
 type Manifest = any;
 
 function synth(spec: Partial<ShopStackSpecInput> = {}, random = countingRandom()): Manifest[] {

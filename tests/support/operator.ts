@@ -35,7 +35,14 @@ export async function startOperatorProcess(opts: {
   const proc = startProc({
     name: opts.name,
     command: process.execPath,
-    args: [join(root, 'operator/src/main.ts'), '--metrics-port', String(port), '--identity', opts.name, ...(opts.flags ?? [])],
+    args: [
+      join(root, 'operator/src/main.ts'),
+      '--metrics-port',
+      String(port),
+      '--identity',
+      opts.name,
+      ...(opts.flags ?? []),
+    ],
     env: {
       ...process.env,
       KUBECONFIG: opts.kubeconfigPath ?? opts.controlPlane.kubeconfigPath,
@@ -46,10 +53,14 @@ export async function startOperatorProcess(opts: {
     logFile,
   });
   const url = `http://127.0.0.1:${port}`;
-  await waitFor(`${opts.name} to serve /healthz (see ${logFile})`, async () => ((await fetch(`${url}/healthz`)).ok ? true : undefined), {
-    proc,
-    timeoutMs: 30_000,
-  });
+  await waitFor(
+    `${opts.name} to serve /healthz (see ${logFile})`,
+    async () => ((await fetch(`${url}/healthz`)).ok ? true : undefined),
+    {
+      proc,
+      timeoutMs: 30_000,
+    },
+  );
   return {
     name: opts.name,
     proc,
@@ -86,8 +97,12 @@ export function eventually<T>(what: string, check: () => Promise<T | undefined>,
   return waitFor(what, check, { timeoutMs, intervalMs: 100 });
 }
 
-export function condition(shop: KubeObject, type: string): { status: string; reason: string; message: string } | undefined {
-  const status = shop.status as { conditions?: { type: string; status: string; reason: string; message: string }[] } | undefined;
+export function condition(
+  shop: KubeObject,
+  type: string,
+): { status: string; reason: string; message: string } | undefined {
+  const status = shop.status as
+    { conditions?: { type: string; status: string; reason: string; message: string }[] } | undefined;
   return status?.conditions?.find((c) => c.type === type);
 }
 

@@ -118,7 +118,7 @@ export class Informer {
     const { client, namespace, labelSelector } = this.#opts;
     const fresh = new Map<string, KubeObject>();
     let page: string | undefined;
-    let resourceVersion = '';
+    let resourceVersion: string;
     do {
       const list = await client.list(this.kind, {
         namespace,

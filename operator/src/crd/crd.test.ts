@@ -1,0 +1,43 @@
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { shopStackCrd } from './crd.ts';
+import { crdFiles, renderCrdYaml } from './files.ts';
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- the CRD is plain JSON
+const version = (shopStackCrd() as any).spec.versions[0];
+
+describe('ShopStack CRD', () => {
+  it('the checked-in CRD files match the schema they are generated from', async () => {
+    const expected = await renderCrdYaml();
+    for (const file of crdFiles)
+      expect(readFileSync(file, 'utf8'), `${file}: run npm run crd -w @shopstack/operator`).toBe(expected);
+  });
+
+  it('has a status subresource, a short name and the Ready, Version and Age columns', () => {
+    expect(version.subresources).toEqual({ status: {} });
+    expect((shopStackCrd() as { spec: { names: { shortNames: string[] } } }).spec.names.shortNames).toEqual(['shop']);
+    expect(version.additionalPrinterColumns.map((c: { name: string }) => c.name)).toEqual(
+      expect.arrayContaining(['Ready', 'Version', 'Age']),
+    );
+  });
+
+  it('is structural: every property has a type, and defaults come from the zod schema', () => {
+    const spec = version.schema.openAPIV3Schema.properties.spec;
+    const untyped: string[] = [];
+    const walk = (node: Record<string, unknown>, path: string): void => {
+      if (!node.type && !node['x-kubernetes-preserve-unknown-fields']) untyped.push(path);
+      for (const [key, child] of Object.entries((node.properties as Record<string, Record<string, unknown>>) ?? {})) {
+        walk(child, `${path}.${key}`);
+      }
+    };
+    walk(spec, 'spec');
+    expect(untyped).toEqual([]);
+    expect(spec.properties.services.properties.orders.properties.replicas).toMatchObject({
+      type: 'integer',
+      default: 1,
+      minimum: 0,
+      maximum: 20,
+    });
+    expect(spec.properties.database['x-kubernetes-validations'][0].fieldPath).toBe('.external');
+  });
+});
