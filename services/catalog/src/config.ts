@@ -14,8 +14,6 @@ export const configSchema = z.object({
   PRODUCT_CACHE_TTL_SECONDS: z.coerce.number().int().min(1).default(300),
   /** Insert the demo catalog when the products table is empty. */
   SEED_DEMO: z.stringbool().default(false),
-  /** OTLP/HTTP endpoint for traces, e.g. http://127.0.0.1:4318; unset disables export. */
-  OTEL_EXPORTER_OTLP_ENDPOINT: z.url().optional(),
 });
 
 export type Config = z.output<typeof configSchema>;

@@ -53,8 +53,6 @@ export const configSchema = z.object({
     .string()
     .regex(/^\d+(b|kb|mb)$/)
     .default('16kb'),
-  /** OTLP/HTTP endpoint for traces; unset disables export. */
-  OTEL_EXPORTER_OTLP_ENDPOINT: z.url().optional(),
 });
 
 export type Config = z.output<typeof configSchema>;

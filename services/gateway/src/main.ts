@@ -1,12 +1,12 @@
 import {
-  createApp,
   createInvoker,
   createLogger,
-  createMetrics,
-  listen,
   loadConfig,
-  type Running,
   runMain,
+  type Service,
+  serve,
+  sidecarOf,
+  sidecarReady,
 } from '@shopstack/kit';
 import { Redis } from 'ioredis';
 import { createTokenVerifier } from './auth/verifier.ts';
@@ -23,14 +23,10 @@ import { productRoutes } from './http/products.ts';
 import type { RouteContext } from './http/route.ts';
 import { createApiDocument } from './openapi/registry.ts';
 
-export interface GatewayService extends Running {
-  readonly port: number;
-}
-
-export async function start(env: NodeJS.ProcessEnv = process.env): Promise<GatewayService> {
+export async function start(env: NodeJS.ProcessEnv = process.env): Promise<Service> {
   const config = loadConfig(configSchema, env);
   const logger = createLogger('gateway');
-  const sidecar = { host: '127.0.0.1', httpPort: config.DAPR_HTTP_PORT, apiToken: config.DAPR_API_TOKEN };
+  const sidecar = sidecarOf(config);
   const invoker = createInvoker(sidecar);
   const redis = new Redis(config.REDIS_URL, { lazyConnect: true, enableOfflineQueue: false, maxRetriesPerRequest: 1 });
   await redis.connect();
@@ -48,15 +44,14 @@ export async function start(env: NodeJS.ProcessEnv = process.env): Promise<Gatew
   });
   const doc = createApiDocument();
   const ctx: RouteContext = { doc, verifier, limits };
-  const app = createApp({
+  return serve({
+    name: 'gateway',
+    port: config.PORT,
+    host: config.HOST,
     logger,
-    metrics: createMetrics('gateway'),
     bodyLimit: config.BODY_LIMIT,
     readiness: {
-      sidecar: async () => {
-        const res = await fetch(`http://127.0.0.1:${config.DAPR_HTTP_PORT}/v1.0/healthz`);
-        if (!res.ok) throw new Error(`sidecar answered ${res.status}`);
-      },
+      sidecar: sidecarReady(sidecar),
       redis: () => redis.ping(),
     },
     routes: (router) => {
@@ -70,16 +65,8 @@ export async function start(env: NodeJS.ProcessEnv = process.env): Promise<Gatew
       orderRoutes(ctx, invoker, config.ORDERS_APP_ID)(router);
       notificationRoutes(ctx, sidecar, config.NOTIFICATIONS_APP_ID)(router);
     },
+    close: async () => redis.disconnect(),
   });
-  const http = await listen(app, config.PORT, config.HOST);
-  logger.info({ port: http.port }, 'gateway listening');
-  return {
-    port: http.port,
-    async stop() {
-      await http.close();
-      redis.disconnect();
-    },
-  };
 }
 
 if (import.meta.main) runMain('gateway', start);

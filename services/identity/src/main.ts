@@ -1,16 +1,5 @@
 import { join } from 'node:path';
-import {
-  createApp,
-  createLogger,
-  createMetrics,
-  createPool,
-  listen,
-  loadConfig,
-  migrate,
-  type Running,
-  readMigrations,
-  runMain,
-} from '@shopstack/kit';
+import { createLogger, createPool, loadConfig, migrateFrom, runMain, type Service, serve } from '@shopstack/kit';
 import { Redis } from 'ioredis';
 import { configSchema } from './config.ts';
 import { createAccessTokenIssuer } from './data/access-tokens.ts';
@@ -22,18 +11,13 @@ import { createUserRepository } from './data/users-repo.ts';
 import { ensureAdmin, type IdentityDeps } from './domain/accounts.ts';
 import { identityRoutes } from './http/routes.ts';
 
-export interface IdentityService extends Running {
-  readonly port: number;
-}
-
-export async function start(env: NodeJS.ProcessEnv = process.env): Promise<IdentityService> {
+export async function start(env: NodeJS.ProcessEnv = process.env): Promise<Service> {
   const config = loadConfig(configSchema, env);
   const logger = createLogger('identity');
   const pool = createPool(config.DATABASE_URL);
   const redis = new Redis(config.REDIS_URL, { lazyConnect: true, enableOfflineQueue: false, maxRetriesPerRequest: 1 });
   await redis.connect();
-  const applied = await migrate(pool, readMigrations(join(import.meta.dirname, '../migrations')));
-  if (applied.length) logger.info({ applied }, 'migrations applied');
+  await migrateFrom(pool, join(import.meta.dirname, '../migrations'), logger);
   const keys = createSigningKeys(pool, config.ACCESS_TOKEN_TTL_SECONDS);
   await keys.ensureFresh(config.SIGNING_KEY_MAX_AGE_HOURS);
   const deps: IdentityDeps = {
@@ -56,23 +40,18 @@ export async function start(env: NodeJS.ProcessEnv = process.env): Promise<Ident
   if (config.SHOPSTACK_ADMIN_EMAIL && config.SHOPSTACK_ADMIN_PASSWORD) {
     await ensureAdmin(deps, config.SHOPSTACK_ADMIN_EMAIL, config.SHOPSTACK_ADMIN_PASSWORD);
   }
-  const app = createApp({
+  return serve({
+    name: 'identity',
+    port: config.APP_PORT,
     logger,
-    metrics: createMetrics('identity'),
     appApiToken: config.APP_API_TOKEN,
     readiness: { postgres: () => pool.query('SELECT 1'), redis: () => redis.ping() },
     routes: identityRoutes(deps, keys),
-  });
-  const http = await listen(app, config.APP_PORT);
-  logger.info({ port: http.port }, 'identity listening');
-  return {
-    port: http.port,
-    async stop() {
-      await http.close();
+    close: async () => {
       await pool.end();
       redis.disconnect();
     },
-  };
+  });
 }
 
 if (import.meta.main) runMain('identity', start);

@@ -1,16 +1,14 @@
 import { join } from 'node:path';
 import {
-  createApp,
   createInvoker,
   createLogger,
-  createMetrics,
   createPool,
-  listen,
   loadConfig,
-  migrate,
-  type Running,
-  readMigrations,
+  migrateFrom,
   runMain,
+  type Service,
+  serve,
+  sidecarOf,
 } from '@shopstack/kit';
 import { configSchema } from './config.ts';
 import { createProductDirectory } from './data/product-directory.ts';
@@ -19,24 +17,16 @@ import { createStockRepository } from './data/stock-repo.ts';
 import { reservationRoutes } from './http/reservations.ts';
 import { inventoryRoutes } from './http/routes.ts';
 
-export interface InventoryService extends Running {
-  readonly port: number;
-}
-
-export async function start(env: NodeJS.ProcessEnv = process.env): Promise<InventoryService> {
+export async function start(env: NodeJS.ProcessEnv = process.env): Promise<Service> {
   const config = loadConfig(configSchema, env);
   const logger = createLogger('inventory');
   const pool = createPool(config.DATABASE_URL);
-  const applied = await migrate(pool, readMigrations(join(import.meta.dirname, '../migrations')));
-  if (applied.length) logger.info({ applied }, 'migrations applied');
-  const invoker = createInvoker({
-    host: '127.0.0.1',
-    httpPort: config.DAPR_HTTP_PORT,
-    apiToken: config.DAPR_API_TOKEN,
-  });
-  const app = createApp({
+  await migrateFrom(pool, join(import.meta.dirname, '../migrations'), logger);
+  const invoker = createInvoker(sidecarOf(config));
+  return serve({
+    name: 'inventory',
+    port: config.APP_PORT,
     logger,
-    metrics: createMetrics('inventory'),
     appApiToken: config.APP_API_TOKEN,
     readiness: { postgres: () => pool.query('SELECT 1') },
     routes: (router) => {
@@ -46,16 +36,8 @@ export async function start(env: NodeJS.ProcessEnv = process.env): Promise<Inven
       })(router);
       reservationRoutes(createReservationRepository(pool), config.ORDERS_APP_ID)(router);
     },
+    close: () => pool.end(),
   });
-  const http = await listen(app, config.APP_PORT);
-  logger.info({ port: http.port }, 'inventory listening');
-  return {
-    port: http.port,
-    async stop() {
-      await http.close();
-      await pool.end();
-    },
-  };
 }
 
 if (import.meta.main) runMain('inventory', start);

@@ -51,3 +51,19 @@ export function createInvoker(sidecar: SidecarAddress): Invoker {
     },
   };
 }
+
+/** The sidecar of an app from its config: always on loopback, at DAPR_HTTP_PORT, with DAPR_API_TOKEN. */
+export function sidecarOf(config: {
+  readonly DAPR_HTTP_PORT: number;
+  readonly DAPR_API_TOKEN: string;
+}): SidecarAddress {
+  return { host: '127.0.0.1', httpPort: config.DAPR_HTTP_PORT, apiToken: config.DAPR_API_TOKEN };
+}
+
+/** A /readyz check that the app's sidecar is up. */
+export function sidecarReady(sidecar: SidecarAddress): () => Promise<void> {
+  return async () => {
+    const res = await fetch(`http://${sidecar.host}:${sidecar.httpPort}/v1.0/healthz`);
+    if (!res.ok) throw new Error(`sidecar answered ${res.status}`);
+  };
+}

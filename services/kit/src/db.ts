@@ -1,6 +1,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import pg from 'pg';
+import type { Logger } from './logger.ts';
 
 export type Pool = pg.Pool;
 
@@ -64,4 +65,10 @@ export async function migrate(pool: Pool, migrations: readonly Migration[]): Pro
     await client.query('SELECT pg_advisory_unlock($1)', [LOCK_ID]).catch(() => undefined);
     client.release();
   }
+}
+
+/** Applies the `NNN_name.sql` files of `dir` (see migrate) and logs what it applied. */
+export async function migrateFrom(pool: Pool, dir: string, logger: Logger): Promise<void> {
+  const applied = await migrate(pool, readMigrations(dir));
+  if (applied.length) logger.info({ applied }, 'migrations applied');
 }

@@ -1,12 +1,13 @@
 export { type Caller, callerFrom, callerHeaders, requireRole } from './caller.ts';
 export { ConfigError, loadConfig } from './config.ts';
 export * from './dapr.ts';
-export { createPool, type Migration, migrate, type Pool, readMigrations } from './db.ts';
+export { createPool, type Migration, migrate, migrateFrom, type Pool, readMigrations } from './db.ts';
 export { AppError, asAppError, type FieldError, type Problem, toProblem } from './errors.ts';
 export { type AppOptions, createApp, requireToken } from './http.ts';
 export { type Listening, listen, type Running, runMain } from './lifecycle.ts';
 export { createLogger, type Logger } from './logger.ts';
 export { createMetrics, type Metrics } from './metrics.ts';
 export { createStateStore, type StateEntry, type StateOperation, type StateStore } from './state.ts';
-export { startTelemetry, type Telemetry } from './telemetry.ts';
+export { type Service, type ServeOptions, serve } from './service.ts';
+export { shutdownTelemetry } from './telemetry.ts';
 export { validate } from './validate.ts';

@@ -6,8 +6,11 @@ import { ConfigError } from './config.ts';
 export interface Listening {
   readonly server: Server;
   readonly port: number;
-  /** Stops accepting connections and waits for in-flight requests (idle keep-alive sockets are closed). */
-  close(): Promise<void>;
+  /**
+   * Stops accepting connections and waits for in-flight requests (idle keep-alive sockets are
+   * closed at once); connections still open after `graceMs` (streams) are cut.
+   */
+  close(graceMs?: number): Promise<void>;
 }
 
 export function listen(app: Express, port: number, host = '127.0.0.1'): Promise<Listening> {
@@ -18,10 +21,11 @@ export function listen(app: Express, port: number, host = '127.0.0.1'): Promise<
       resolve({
         server,
         port: actual,
-        close: () =>
+        close: (graceMs = 5000) =>
           new Promise<void>((done) => {
             server.close(() => done());
             server.closeIdleConnections();
+            setTimeout(() => server.closeAllConnections(), graceMs).unref();
           }),
       });
     });

@@ -1,35 +1,14 @@
 import { trace } from '@opentelemetry/api';
-import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
-import { resourceFromAttributes } from '@opentelemetry/resources';
-import { BatchSpanProcessor, NodeTracerProvider } from '@opentelemetry/sdk-trace-node';
-import { ATTR_SERVICE_NAME } from '@opentelemetry/semantic-conventions';
 
-export interface Telemetry {
-  /** Flushes buffered spans; call it last when the service stops. */
-  shutdown(): Promise<void>;
-}
-
-interface ShutdownCapable {
+interface Flushable {
   shutdown?: () => Promise<void>;
-  getDelegate?: () => ShutdownCapable;
+  getDelegate?: () => Flushable;
 }
 
 /**
- * Tracing for a service. The runner loads otel-preload.ts with `--import`, which registers the
- * provider and the ESM instrumentation before any module loads; when a service is started without
- * it (e.g. imported by a test), a provider is registered here, without auto-instrumentation.
+ * Flushes the spans still buffered by the provider that otel-preload.ts registered (the runner
+ * loads it with `--import` into every service); a no-op when the service runs without it.
  */
-export function startTelemetry(service: string, otlpEndpoint: string | undefined): Telemetry {
-  let provider = (trace.getTracerProvider() as ShutdownCapable).getDelegate?.();
-  if (!provider?.shutdown) {
-    const own = new NodeTracerProvider({
-      resource: resourceFromAttributes({ [ATTR_SERVICE_NAME]: service }),
-      spanProcessors: otlpEndpoint
-        ? [new BatchSpanProcessor(new OTLPTraceExporter({ url: `${otlpEndpoint}/v1/traces` }))]
-        : [],
-    });
-    own.register();
-    provider = own;
-  }
-  return { shutdown: () => provider?.shutdown?.() ?? Promise.resolve() };
+export async function shutdownTelemetry(): Promise<void> {
+  await (trace.getTracerProvider() as Flushable).getDelegate?.().shutdown?.();
 }

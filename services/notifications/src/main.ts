@@ -1,58 +1,36 @@
 import { join } from 'node:path';
-import {
-  createApp,
-  createLogger,
-  createMetrics,
-  createPool,
-  listen,
-  loadConfig,
-  migrate,
-  type Running,
-  readMigrations,
-  runMain,
-  startTelemetry,
-} from '@shopstack/kit';
+import { createLogger, createPool, loadConfig, migrateFrom, runMain, type Service, serve } from '@shopstack/kit';
 import { configSchema } from './config.ts';
 import { createNotificationRepository } from './data/notifications-repo.ts';
 import { listenForWakeups } from './data/wakeups.ts';
 import { orderEventRoutes } from './http/events.ts';
 import { streamRoutes } from './http/stream.ts';
 
-export interface NotificationsService extends Running {
-  readonly port: number;
-}
-
-export async function start(env: NodeJS.ProcessEnv = process.env): Promise<NotificationsService> {
+export async function start(env: NodeJS.ProcessEnv = process.env): Promise<Service> {
   const config = loadConfig(configSchema, env);
-  const telemetry = startTelemetry('notifications', env.OTEL_EXPORTER_OTLP_ENDPOINT);
   const logger = createLogger('notifications');
   const pool = createPool(config.DATABASE_URL);
-  const applied = await migrate(pool, readMigrations(join(import.meta.dirname, '../migrations')));
-  if (applied.length) logger.info({ applied }, 'migrations applied');
+  await migrateFrom(pool, join(import.meta.dirname, '../migrations'), logger);
   const repo = createNotificationRepository(pool);
   const wakeups = await listenForWakeups(pool);
-  const app = createApp({
+  const service = await serve({
+    name: 'notifications',
+    port: config.APP_PORT,
     logger,
-    metrics: createMetrics('notifications'),
     appApiToken: config.APP_API_TOKEN,
     readiness: { postgres: () => pool.query('SELECT 1') },
     routes: (router) => {
       orderEventRoutes(repo, logger)(router);
       streamRoutes({ repo, wakeups, heartbeatMs: config.SSE_HEARTBEAT_MS }, logger)(router);
     },
-  });
-  const http = await listen(app, config.APP_PORT);
-  logger.info({ port: http.port }, 'notifications listening');
-  return {
-    port: http.port,
-    async stop() {
-      http.server.closeAllConnections();
-      await http.close();
+    // event streams never end by themselves; clients resume with Last-Event-ID
+    drainMs: 0,
+    close: async () => {
       await wakeups.close();
       await pool.end();
-      await telemetry.shutdown();
     },
-  };
+  });
+  return service;
 }
 
 if (import.meta.main) runMain('notifications', start);

@@ -1,14 +1,13 @@
 import {
-  createApp,
   createInvoker,
   createLogger,
-  createMetrics,
   createStateStore,
-  listen,
   loadConfig,
-  type Running,
   runMain,
-  startTelemetry,
+  type Service,
+  serve,
+  sidecarOf,
+  sidecarReady,
 } from '@shopstack/kit';
 import { configSchema } from './config.ts';
 import { createLease } from './data/lease.ts';
@@ -18,30 +17,23 @@ import { paymentEventRoutes } from './http/events.ts';
 import { expiryRoutes } from './http/expiry.ts';
 import { orderRoutes } from './http/orders.ts';
 
-export interface OrdersService extends Running {
-  readonly port: number;
-}
-
-export async function start(env: NodeJS.ProcessEnv = process.env): Promise<OrdersService> {
+export async function start(env: NodeJS.ProcessEnv = process.env): Promise<Service> {
   const config = loadConfig(configSchema, env);
-  const telemetry = startTelemetry('orders', env.OTEL_EXPORTER_OTLP_ENDPOINT);
   const logger = createLogger('orders');
-  const sidecar = { host: '127.0.0.1', httpPort: config.DAPR_HTTP_PORT, apiToken: config.DAPR_API_TOKEN };
+  const sidecar = sidecarOf(config);
   const invoker = createInvoker(sidecar);
   const state = createStateStore(sidecar, config.ORDER_STORE);
   const store = createOrderStore(state, sidecar, config.ORDER_STORE);
   const inventory = createInventory(invoker, config.INVENTORY_APP_ID);
   const now = (): Date => new Date();
   const saga = { store, inventory, now };
-  const app = createApp({
+  return serve({
+    name: 'orders',
+    port: config.APP_PORT,
     logger,
-    metrics: createMetrics('orders'),
     appApiToken: config.APP_API_TOKEN,
     readiness: {
-      sidecar: async () => {
-        const res = await fetch(`http://127.0.0.1:${config.DAPR_HTTP_PORT}/v1.0/healthz`);
-        if (!res.ok) throw new Error(`sidecar answered ${res.status}`);
-      },
+      sidecar: sidecarReady(sidecar),
     },
     routes: (router) => {
       orderRoutes({
@@ -55,15 +47,6 @@ export async function start(env: NodeJS.ProcessEnv = process.env): Promise<Order
       expiryRoutes({ ...saga, lease: createLease(state, 'expiry-lease', config.EXPIRY_LEASE_MS) }, logger)(router);
     },
   });
-  const http = await listen(app, config.APP_PORT);
-  logger.info({ port: http.port }, 'orders listening');
-  return {
-    port: http.port,
-    async stop() {
-      await http.close();
-      await telemetry.shutdown();
-    },
-  };
 }
 
 if (import.meta.main) runMain('orders', start);
