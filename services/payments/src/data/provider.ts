@@ -77,8 +77,6 @@ export function createSimulatedProvider(opts: SimulatedProviderOptions): Simulat
 
   return {
     async charge(req) {
-      const existing = await read(req.idempotencyKey);
-      if (existing) return existing.value;
       const status = outcomes[req.token];
       if (!status) throw AppError.badRequest(`unknown payment token ${req.token}`);
       const entry: LedgerEntry = {
@@ -93,9 +91,11 @@ export function createSimulatedProvider(opts: SimulatedProviderOptions): Simulat
         webhookDue: false,
       };
       try {
+        // insert-only: a retried charge finds the first one and returns it unchanged
         await opts.ledger.save(keyOf(req.idempotencyKey), entry, '');
       } catch (err) {
-        if (err instanceof AppError && err.status === 412) return (await read(req.idempotencyKey))?.value ?? entry;
+        const existing = err instanceof AppError && err.status === 412 ? await read(req.idempotencyKey) : undefined;
+        if (existing) return existing.value;
         throw err;
       }
       if (status === 'pending') later(opts.slowMs, settle(req.idempotencyKey));
