@@ -5,8 +5,8 @@ import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse, parseAllDocuments, stringify } from 'yaml';
-import { KubeConfig } from '@kubernetes/client-node';
 import { KubeClient } from '../operator/src/kube/client.ts';
+import { loadCredentials } from '../operator/src/kube/credentials.ts';
 import type { KubeObject } from '../operator/src/kube/object.ts';
 import { type ControlPlane, startControlPlane } from '../scripts/lib/controlplane.ts';
 import { cacheDir, findBinary, pathDirs, runBuildScript, versions } from '../scripts/lib/runtimes.ts';
@@ -36,12 +36,6 @@ async function helm(...args: string[]): Promise<string> {
   }
   const { stdout } = await promisify(execFile)(binary, args);
   return stdout;
-}
-
-function loadKubeConfig(path: string): KubeConfig {
-  const config = new KubeConfig();
-  config.loadFromFile(path);
-  return config;
 }
 
 async function renderChart(): Promise<KubeObject[]> {
@@ -133,7 +127,7 @@ describe('the operator Helm chart', () => {
     expect(readFileSync(operator.logFile, 'utf8')).not.toMatch(/forbidden/i);
 
     // AND the identity really is that narrow
-    const asOperator = new KubeClient(loadKubeConfig(kubeconfigPath), { userAgent: 'shopstack-test' });
+    const asOperator = new KubeClient(loadCredentials({ KUBECONFIG: kubeconfigPath }), { userAgent: 'shopstack-test' });
     const may = async (verb: string, resource: string, group = ''): Promise<boolean> => {
       const review: Any = await asOperator.request({
         method: 'POST',

@@ -1,10 +1,10 @@
 import type { Server } from 'node:http';
-import { KubeConfig } from '@kubernetes/client-node';
 import type { Logger } from 'pino';
 import type { OperatorConfig } from './config.ts';
 import { Controller } from './controller.ts';
 import { installCrd } from './crd/install.ts';
 import { KubeClient } from './kube/client.ts';
+import { type Credentials, loadCredentials, NeedsClientNode } from './kube/credentials.ts';
 import { LeaderElector } from './leader/elector.ts';
 import { createMetrics } from './metrics.ts';
 import { startHttpServer } from './server/http.ts';
@@ -17,12 +17,25 @@ export interface Operator {
   stop(): Promise<void>;
 }
 
-/** Starts the operator against the cluster of `kubeConfig` (default: $KUBECONFIG, ~/.kube/config or in-cluster). */
-export async function startOperator(config: OperatorConfig, log: Logger, kubeConfig?: KubeConfig): Promise<Operator> {
-  const kc = kubeConfig ?? new KubeConfig();
-  if (!kubeConfig) kc.loadFromDefault();
+async function defaultCredentials(): Promise<Credentials> {
+  try {
+    return loadCredentials();
+  } catch (err) {
+    if (!(err instanceof NeedsClientNode)) throw err;
+    const { KubeConfig } = await import('@kubernetes/client-node');
+    const { clientNodeCredentials } = await import('./kube/client-node-credentials.ts');
+    const config = new KubeConfig();
+    config.loadFromDefault();
+    return clientNodeCredentials(config);
+  }
+}
+
+/** Starts the operator against `credentials` (default: $KUBECONFIG, ~/.kube/config or in-cluster, as kubectl). */
+export async function startOperator(config: OperatorConfig, log: Logger, credentials?: Credentials): Promise<Operator> {
   const metrics = createMetrics();
-  const client = new KubeClient(kc, { onRequest: (method, resource) => metrics.apiRequests.inc({ method, resource }) });
+  const client = new KubeClient(credentials ?? (await defaultCredentials()), {
+    onRequest: (method, resource) => metrics.apiRequests.inc({ method, resource }),
+  });
   if (config.INSTALL_CRDS) {
     await installCrd(client);
     log.info('installed the ShopStack CRD');

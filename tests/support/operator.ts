@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parse } from 'yaml';
 import { KubeClient } from '../../operator/src/kube/client.ts';
+import { loadCredentials } from '../../operator/src/kube/credentials.ts';
 import type { KubeObject } from '../../operator/src/kube/object.ts';
 import type { ControlPlane } from '../../scripts/lib/controlplane.ts';
 import { freePort } from '../../scripts/lib/ports.ts';
@@ -47,6 +48,8 @@ export async function startOperatorProcess(opts: {
       ...process.env,
       KUBECONFIG: opts.kubeconfigPath ?? opts.controlPlane.kubeconfigPath,
       METRICS_HOST: '127.0.0.1',
+      // the operator's own settings, as in its container (see charts/shopstack-operator)
+      NODE_OPTIONS: '--max-semi-space-size=2',
       ...opts.env,
     },
     cwd: root,
@@ -81,7 +84,7 @@ export async function startOperatorProcess(opts: {
 
 /** A client for the test's own requests; its user agent keeps them apart from the operator's in the audit log. */
 export function testClient(controlPlane: ControlPlane): KubeClient {
-  return new KubeClient(controlPlane.kubeConfig(), { userAgent: 'shopstack-test' });
+  return new KubeClient(loadCredentials({ KUBECONFIG: controlPlane.kubeconfigPath }), { userAgent: 'shopstack-test' });
 }
 
 export function exampleShopStack(): KubeObject & { spec: Record<string, unknown> } {

@@ -1,5 +1,5 @@
-import { HttpMethod, type KubeConfig, RequestContext } from '@kubernetes/client-node';
 import { fetch } from 'undici';
+import type { Credentials } from './credentials.ts';
 import { KubeError } from './errors.ts';
 import type { KubeList, KubeObject } from './object.ts';
 import { resourcePath, resourceType } from './resources.ts';
@@ -25,41 +25,30 @@ export interface WatchEvent {
 export const fieldManager = 'shopstack-operator';
 
 /**
- * A JSON client for the Kubernetes API. Authentication and TLS come from @kubernetes/client-node's
- * KubeConfig; requests are plain JSON so the operator sees exactly what the server stores, with no
- * model (de)serialisation in between.
+ * A JSON client for the Kubernetes API: requests are plain JSON, so the operator sees exactly what the
+ * server stores, with no model (de)serialisation in between; watches are streamed line by line.
  */
 export class KubeClient {
-  readonly #config: KubeConfig;
-  readonly #server: string;
+  readonly #credentials: Credentials;
   readonly #onRequest: (method: Method, resource: string) => void;
-  #dispatcher: ReturnType<RequestContext['getDispatcher']>;
-
   readonly #userAgent: string;
 
   constructor(
-    config: KubeConfig,
+    credentials: Credentials,
     opts: { onRequest?: (method: Method, resource: string) => void; userAgent?: string } = {},
   ) {
-    const cluster = config.getCurrentCluster();
-    if (!cluster) throw new Error('the kubeconfig has no current cluster');
-    this.#config = config;
-    this.#server = cluster.server.replace(/\/$/, '');
+    this.#credentials = credentials;
     this.#onRequest = opts.onRequest ?? (() => {});
     this.#userAgent = opts.userAgent ?? fieldManager;
   }
 
   async #send(opts: RequestOptions): Promise<Response> {
-    const url = new URL(this.#server + opts.path);
+    const url = new URL(this.#credentials.server + opts.path);
     for (const [key, value] of Object.entries(opts.query ?? {})) {
       if (value !== undefined) url.searchParams.set(key, String(value));
     }
-    const ctx = new RequestContext(url.toString(), HttpMethod[opts.method]);
-    await this.#config.applySecurityAuthentication(ctx);
-    // client-node builds a new TLS agent on every call; one kept agent reuses its keep-alive connections
-    this.#dispatcher ??= ctx.getDispatcher();
     const headers: Record<string, string> = {
-      ...ctx.getHeaders(),
+      ...(await this.#credentials.headers()),
       accept: 'application/json',
       'user-agent': this.#userAgent,
     };
@@ -69,7 +58,7 @@ export class KubeClient {
       method: opts.method,
       headers,
       body: opts.body === undefined ? undefined : JSON.stringify(opts.body),
-      dispatcher: this.#dispatcher,
+      dispatcher: this.#credentials.dispatcher,
       signal: opts.signal,
     });
     if (response.ok) return response as unknown as Response;

@@ -24,6 +24,12 @@ export interface InformerOptions {
 
 class Gone extends Error {}
 
+// managedFields are often half an object's size and the operator never reads them
+function slim(obj: KubeObject): KubeObject {
+  delete obj.metadata.managedFields;
+  return obj;
+}
+
 // RVs are opaque, but in practice etcd revisions; comparing them only guards the cache against going back
 function older(a: string | undefined, b: string | undefined): boolean {
   if (!a || !b || !/^\d+$/.test(a) || !/^\d+$/.test(b)) return false;
@@ -68,7 +74,9 @@ export class Informer {
   /** Records an object the operator just wrote, so the next reconcile does not act on a stale copy. */
   remember(obj: KubeObject): void {
     const key = objectKey(obj);
-    if (!older(obj.metadata.resourceVersion, this.#cache.get(key)?.metadata.resourceVersion)) this.#cache.set(key, obj);
+    if (!older(obj.metadata.resourceVersion, this.#cache.get(key)?.metadata.resourceVersion)) {
+      this.#cache.set(key, slim(obj));
+    }
   }
 
   /** Starts the loop; resolves once the first list has filled the cache. */
@@ -129,7 +137,7 @@ export class Informer {
       });
       for (const item of list.items) {
         // list items carry no apiVersion/kind
-        const obj = { ...item, kind: this.kind, apiVersion: this.#apiVersion };
+        const obj = slim({ ...item, kind: this.kind, apiVersion: this.#apiVersion });
         fresh.set(objectKey(obj), obj);
       }
       page = list.metadata.continue || undefined;
@@ -171,7 +179,7 @@ export class Informer {
       } else {
         // an event older than what the operator wrote and remembered must not roll the cache back
         if (older(event.object.metadata.resourceVersion, this.#cache.get(key)?.metadata.resourceVersion)) continue;
-        this.#cache.set(key, event.object);
+        this.#cache.set(key, slim(event.object));
       }
       this.#opts.onEvent(event.type, event.object);
     }

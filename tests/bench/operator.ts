@@ -1,0 +1,127 @@
+// The operator at scale, against a real kube-apiserver: 50 ShopStacks created at once until every one has its
+// children and a status; write requests per no-op reconcile (from the API server's audit log); operator RSS.
+// Standalone: `npx tsx tests/bench/operator.ts` (or through `npm run bench -- operator`).
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { renderShopStack } from '@shopstack/cdk8s';
+import { readAuditEvents, startControlPlane } from '../../scripts/lib/controlplane.ts';
+import { createNamespace, eventually, startOperatorProcess, testClient } from '../support/operator.ts';
+
+const shops = 50;
+const resyncMs = 2000;
+const spec = { version: '1.0.0' };
+
+interface ShopStatus {
+  observedGeneration?: number;
+  conditions?: { type: string; status: string }[];
+}
+
+function rssMb(pid: number): { rss: number; peak: number } {
+  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+  const kb = (field: string) => Number(new RegExp(`${field}:\\s+(\\d+) kB`).exec(status)?.[1] ?? Number.NaN);
+  return { rss: Math.round(kb('VmRSS') / 1024), peak: Math.round(kb('VmHWM') / 1024) };
+}
+
+export async function runOperatorBench(): Promise<Record<string, number | string>> {
+  const dir = mkdtempSync(join(tmpdir(), 'shopstack-operator-bench-'));
+  const controlPlane = await startControlPlane({ dir: join(dir, 'cp'), installDaprCrds: true, auditLog: true });
+  let operator: Awaited<ReturnType<typeof startOperatorProcess>> | undefined;
+  try {
+    const client = testClient(controlPlane);
+    operator = await startOperatorProcess({
+      controlPlane,
+      dir,
+      name: 'bench-operator',
+      flags: ['--install-crds', '--resync-ms', String(resyncMs), '--log-level', 'warn'],
+    });
+    const leader = operator;
+    await eventually('the operator to lead', async () =>
+      (await leader.metric('shopstack_leader')) === 1 ? true : undefined,
+    );
+    // every shop has nine ClusterIP Services, more than the harness's /24 service range holds; the ServiceCIDR
+    // API (GA in Kubernetes 1.33) adds a range at run time
+    await client.request({
+      method: 'POST',
+      path: '/apis/networking.k8s.io/v1/servicecidrs',
+      body: {
+        apiVersion: 'networking.k8s.io/v1',
+        kind: 'ServiceCIDR',
+        metadata: { name: 'bench' },
+        spec: { cidrs: ['10.96.0.0/16'] },
+      },
+    });
+    const namespaces = Array.from({ length: shops }, (_, i) => `bench-${i}`);
+    for (const ns of namespaces) await createNamespace(client, ns);
+
+    // 50 ShopStacks → every child applied and every status written
+    const began = performance.now();
+    await Promise.all(
+      namespaces.map((namespace) =>
+        client.create({
+          apiVersion: 'shopstack.io/v1alpha1',
+          kind: 'ShopStack',
+          metadata: { name: 'shop', namespace },
+          spec,
+        }),
+      ),
+    );
+    await eventually(
+      'every ShopStack to have a status',
+      async () => {
+        const list = await client.list('ShopStack');
+        const done = list.items.filter((shop) => {
+          const status = shop.status as ShopStatus | undefined;
+          return (
+            status?.observedGeneration === 1 &&
+            status.conditions?.some((c) => c.type === 'Degraded' && c.status === 'False')
+          );
+        });
+        return done.length === shops ? true : undefined;
+      },
+      120_000,
+    );
+    const convergeMs = performance.now() - began;
+    const expected = renderShopStack({ name: 'shop', namespace: 'bench-0', spec });
+    let children = 0;
+    for (const kind of new Set(expected.map((o) => o.kind))) {
+      children += (await client.list(kind, { labelSelector: 'app.kubernetes.io/managed-by=shopstack-operator' })).items
+        .length;
+    }
+    if (children !== expected.length * shops) {
+      throw new Error(`expected ${expected.length * shops} children, found ${children}`);
+    }
+
+    // no-op reconciles: resyncs of a converged fleet
+    await sleep(3 * resyncMs);
+    const writes = () =>
+      readAuditEvents(controlPlane.auditLogPath as string).filter(
+        (e) => (e as { userAgent?: string }).userAgent === 'shopstack-operator' && e.objectRef?.resource !== 'leases',
+      ).length;
+    const writesBefore = writes();
+    const reconcilesBefore = await operator.metric('shopstack_reconciles_total');
+    await sleep(3 * resyncMs);
+    const noopReconciles = (await operator.metric('shopstack_reconciles_total')) - reconcilesBefore;
+    const noopWrites = writes() - writesBefore;
+    const memory = rssMb(operator.proc.child.pid as number);
+
+    return {
+      shopstacks: shops,
+      children_per_shop: expected.length,
+      converge_s: Number((convergeMs / 1000).toFixed(2)),
+      converge_target_s: 15,
+      noop_reconciles: noopReconciles,
+      writes_per_noop_reconcile: noopReconciles > 0 ? noopWrites / noopReconciles : Number.NaN,
+      operator_rss_mb: memory.rss,
+      operator_peak_rss_mb: memory.peak,
+      rss_target_mb: 150,
+    };
+  } finally {
+    await operator?.proc.stop();
+    await controlPlane.stop();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+if (import.meta.main) console.table(await runOperatorBench());
