@@ -1,4 +1,4 @@
-import type { Logger } from '@shopstack/kit';
+import { AppError, type Logger } from '@shopstack/kit';
 import type { Router } from 'express';
 import { z } from 'zod';
 import { cancelPayment } from '../domain/cancel-payment.ts';
@@ -26,7 +26,8 @@ function dataOf(data: unknown): unknown {
 
 /**
  * Order events from the `orders` topic: order.created is charged, order.cancelled compensated.
- * Malformed events are dropped; failures answer non-2xx so Dapr retries, then dead-letters.
+ * Malformed or refused events are dropped (Dapr moves them to the dead-letter topic); failures answer
+ * non-2xx so Dapr retries, then dead-letters.
  */
 export function orderEventRoutes(deps: PaymentDeps, logger: Logger): (router: Router) => void {
   return (router) => {
@@ -40,10 +41,18 @@ export function orderEventRoutes(deps: PaymentDeps, logger: Logger): (router: Ro
       }
       const event = parsed.data;
       const eventId = envelope.data.id;
-      if (event.type === 'order.created' && event.paymentToken) {
-        await chargeOrder(deps, { eventId, ...event, paymentToken: event.paymentToken });
-      } else if (event.type === 'order.cancelled') {
-        await cancelPayment(deps, { eventId, ...event, hadPayment: event.payment !== null });
+      try {
+        if (event.type === 'order.created' && event.paymentToken) {
+          await chargeOrder(deps, { eventId, ...event, paymentToken: event.paymentToken });
+        } else if (event.type === 'order.cancelled') {
+          await cancelPayment(deps, { eventId, ...event, hadPayment: event.payment !== null });
+        }
+      } catch (err) {
+        // a refusal (e.g. a token the provider does not know) will not change on retry: dead-letter it
+        if (!(err instanceof AppError && err.status < 500)) throw err;
+        logger.warn({ err, eventId }, 'dropping an order event the provider refused');
+        res.json({ status: 'DROP' });
+        return;
       }
       res.json({ status: 'SUCCESS' });
     });
