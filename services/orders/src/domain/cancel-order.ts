@@ -4,9 +4,9 @@ import { type CancelReason, changed, eventOf, type OrderRecord } from './order.t
 import type { SagaDeps } from './payment-results.ts';
 
 /**
- * Cancels an order and gives its stock back. Before confirmation only the reservation is released
- * (never a sale a payment has just committed: the order is re-read instead); after confirmation the
- * sale is undone and payments refunds on the order.cancelled event.
+ * Cancels an order and gives its stock back. An expiry releases only the reservation (never a sale a
+ * payment has just committed: it skips the order, which the payment confirms); a customer's cancel
+ * also undoes a sale, and payments refunds a captured payment on the order.cancelled event.
  */
 export async function cancelOrder(
   deps: SagaDeps,
@@ -16,8 +16,9 @@ export async function cancelOrder(
 ): Promise<OrderRecord | undefined> {
   return mutate(deps.store, id, async ({ record }): Promise<Change | undefined> => {
     if (record.status === 'CANCELLED' || !allowed(record)) return undefined;
-    const pending = record.status === 'PENDING';
-    if (!(await deps.inventory.release(record.id, pending))) {
+    // the expiry must not undo a sale a payment has just committed; a customer cancels either way
+    const onlyReserved = record.status === 'PENDING' && reason !== 'customer';
+    if (!(await deps.inventory.release(record.id, onlyReserved))) {
       throw new AppError(503, `order ${id} was confirmed meanwhile`, { detail: 'try again' });
     }
     const next = changed(record, { status: 'CANCELLED', reason }, deps.now());
