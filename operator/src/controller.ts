@@ -44,6 +44,8 @@ export class Controller {
         kind,
         log,
         onEvent,
+        // generated credentials only need to exist: their values never sit in the operator's memory
+        ...(kind === 'Secret' && { strip: (obj: KubeObject) => delete obj.data }),
         ...(labelSelector && { labelSelector }),
         ...(opts.namespace && { namespace: opts.namespace }),
         ...(opts.watchTimeoutSeconds && { watchTimeoutSeconds: opts.watchTimeoutSeconds }),

@@ -18,6 +18,9 @@ export interface OperatorProcess {
   metric(name: string, labels?: Record<string, string>): Promise<number>;
 }
 
+/** V8 settings of the operator's container (charts/shopstack-operator values.yaml, nodeOptions). */
+export const operatorNodeOptions = '--max-semi-space-size=1 --max-old-space-size=128 --v8-pool-size=1';
+
 /** Fast leader election for tests: a dead leader is replaced within about three seconds. */
 export const fastLease = ['--lease-duration-ms', '3000', '--renew-deadline-ms', '2000', '--retry-period-ms', '500'];
 
@@ -30,6 +33,8 @@ export async function startOperatorProcess(opts: {
   /** Another identity than the admin's, e.g. one impersonating a ServiceAccount. */
   kubeconfigPath?: string;
   env?: Readonly<Record<string, string>>;
+  /** What to run: the sources (default) or the bundle `npm run build -w @shopstack/operator` makes. */
+  entry?: 'source' | 'bundle';
 }): Promise<OperatorProcess> {
   const port = await freePort();
   const logFile = join(opts.dir, `${opts.name}.log`);
@@ -49,7 +54,8 @@ export async function startOperatorProcess(opts: {
       KUBECONFIG: opts.kubeconfigPath ?? opts.controlPlane.kubeconfigPath,
       METRICS_HOST: '127.0.0.1',
       // the operator's own settings, as in its container (see charts/shopstack-operator)
-      NODE_OPTIONS: '--max-semi-space-size=2',
+      NODE_OPTIONS: process.env.SHOPSTACK_OPERATOR_NODE_OPTIONS ?? operatorNodeOptions,
+      MALLOC_ARENA_MAX: '2',
       ...opts.env,
     },
     cwd: root,

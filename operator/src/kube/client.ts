@@ -14,6 +14,8 @@ export interface RequestOptions {
   readonly body?: unknown;
   readonly contentType?: string;
   readonly signal?: AbortSignal;
+  /** Resource (plural) for the request counter; keeps object names out of metric labels. */
+  readonly resource?: string;
 }
 
 export interface WatchEvent {
@@ -53,7 +55,7 @@ export class KubeClient {
       'user-agent': this.#userAgent,
     };
     if (opts.body !== undefined) headers['content-type'] = opts.contentType ?? 'application/json';
-    this.#onRequest(opts.method, opts.path.split('/').filter(Boolean).at(-1) ?? '');
+    this.#onRequest(opts.method, opts.resource ?? 'other');
     const response = await fetch(url, {
       method: opts.method,
       headers,
@@ -79,7 +81,11 @@ export class KubeClient {
   }
 
   get<T extends KubeObject>(kind: string, namespace: string | undefined, name: string): Promise<T> {
-    return this.request<T>({ method: 'GET', path: resourcePath(resourceType(kind), { namespace, name }) });
+    return this.request<T>({
+      method: 'GET',
+      resource: resourceType(kind).plural,
+      path: resourcePath(resourceType(kind), { namespace, name }),
+    });
   }
 
   /** One page of a list; `continue` pages on. */
@@ -89,6 +95,7 @@ export class KubeClient {
   ): Promise<KubeList<T>> {
     return this.request<KubeList<T>>({
       method: 'GET',
+      resource: resourceType(kind).plural,
       path: resourcePath(resourceType(kind), { namespace: opts.namespace }),
       query: { labelSelector: opts.labelSelector, limit: opts.limit, continue: opts.continue },
       signal: opts.signal,
@@ -99,6 +106,7 @@ export class KubeClient {
     const { namespace } = obj.metadata;
     return this.request<T>({
       method: 'POST',
+      resource: resourceType(obj.kind).plural,
       path: resourcePath(resourceType(obj.kind), { namespace }),
       query: { fieldManager },
       body: obj,
@@ -113,6 +121,7 @@ export class KubeClient {
     const { name, namespace } = obj.metadata;
     return this.request<T>({
       method: 'PATCH',
+      resource: resourceType(obj.kind).plural,
       path: resourcePath(resourceType(obj.kind), { namespace, name, subresource: opts.subresource }),
       query: { fieldManager, force: opts.force ?? true, dryRun: opts.dryRun ? 'All' : undefined },
       body: obj,
@@ -127,6 +136,7 @@ export class KubeClient {
   ): Promise<T> {
     return this.request<T>({
       method: 'PATCH',
+      resource: resourceType(kind).plural,
       path: resourcePath(resourceType(kind), where),
       query: { fieldManager },
       body: patch,
@@ -138,6 +148,7 @@ export class KubeClient {
     const { name, namespace } = obj.metadata;
     return this.request<T>({
       method: 'PUT',
+      resource: resourceType(obj.kind).plural,
       path: resourcePath(resourceType(obj.kind), { namespace, name }),
       query: { fieldManager },
       body: obj,
@@ -147,6 +158,7 @@ export class KubeClient {
   async delete(kind: string, namespace: string | undefined, name: string): Promise<void> {
     await this.request({
       method: 'DELETE',
+      resource: resourceType(kind).plural,
       path: resourcePath(resourceType(kind), { namespace, name }),
       body: { propagationPolicy: 'Background' },
     });
@@ -165,6 +177,7 @@ export class KubeClient {
   ): AsyncGenerator<WatchEvent> {
     const response = await this.#send({
       method: 'GET',
+      resource: resourceType(kind).plural,
       path: resourcePath(resourceType(kind), { namespace: opts.namespace }),
       query: {
         watch: true,

@@ -18,17 +18,13 @@ export interface InformerOptions {
   readonly watchTimeoutSeconds?: number;
   readonly log: Logger;
   readonly onEvent: (type: InformerEventType, obj: KubeObject) => void;
+  /** Drops what the operator never reads before an object is cached (e.g. Secret values). */
+  readonly strip?: (obj: KubeObject) => unknown;
   /** Called when the informer starts over with a full list (after 410 Gone, or first start). */
   readonly onRelist?: (reason: string) => void;
 }
 
 class Gone extends Error {}
-
-// managedFields are often half an object's size and the operator never reads them
-function slim(obj: KubeObject): KubeObject {
-  delete obj.metadata.managedFields;
-  return obj;
-}
 
 // RVs are opaque, but in practice etcd revisions; comparing them only guards the cache against going back
 function older(a: string | undefined, b: string | undefined): boolean {
@@ -59,6 +55,13 @@ export class Informer {
     this.#opts = opts;
   }
 
+  // managedFields are often half an object's size and the operator never reads them
+  #slim(obj: KubeObject): KubeObject {
+    delete obj.metadata.managedFields;
+    this.#opts.strip?.(obj);
+    return obj;
+  }
+
   get synced(): boolean {
     return this.#synced;
   }
@@ -75,7 +78,7 @@ export class Informer {
   remember(obj: KubeObject): void {
     const key = objectKey(obj);
     if (!older(obj.metadata.resourceVersion, this.#cache.get(key)?.metadata.resourceVersion)) {
-      this.#cache.set(key, slim(obj));
+      this.#cache.set(key, this.#slim(obj));
     }
   }
 
@@ -137,7 +140,7 @@ export class Informer {
       });
       for (const item of list.items) {
         // list items carry no apiVersion/kind
-        const obj = slim({ ...item, kind: this.kind, apiVersion: this.#apiVersion });
+        const obj = this.#slim({ ...item, kind: this.kind, apiVersion: this.#apiVersion });
         fresh.set(objectKey(obj), obj);
       }
       page = list.metadata.continue || undefined;
@@ -179,7 +182,7 @@ export class Informer {
       } else {
         // an event older than what the operator wrote and remembered must not roll the cache back
         if (older(event.object.metadata.resourceVersion, this.#cache.get(key)?.metadata.resourceVersion)) continue;
-        this.#cache.set(key, slim(event.object));
+        this.#cache.set(key, this.#slim(event.object));
       }
       this.#opts.onEvent(event.type, event.object);
     }
