@@ -14,8 +14,8 @@ export interface AppOptions {
   readonly appApiToken?: string;
   /** Largest JSON body accepted (default 64kb); larger → 413. */
   readonly bodyLimit?: string;
-  /** Mounts the service's routes. */
-  readonly routes: (router: Router) => void;
+  /** Mounts the service's routes; `metrics` is there for business counters. */
+  readonly routes: (router: Router, metrics: Metrics) => void;
 }
 
 /** Express app with security headers, body limits, request ids, ops endpoints and problem+json errors. */
@@ -40,7 +40,7 @@ export function createApp(opts: AppOptions): Express {
   if (opts.appApiToken) app.use(requireToken(opts.appApiToken));
   app.use(express.json({ limit: opts.bodyLimit ?? '64kb', type: ['application/json', 'application/*+json'] }));
   const router = express.Router();
-  opts.routes(router);
+  opts.routes(router, opts.metrics);
   app.use(router);
   app.use((req, _res, next) => next(AppError.notFound(`no route for ${req.method} ${req.path}`)));
   app.use(problemHandler(opts.logger));

@@ -21,6 +21,9 @@ export function createMetrics(service: string): Metrics {
   return {
     registry,
     httpDuration,
-    counter: (name, help, labelNames = []) => new Counter({ name, help, labelNames, registers: [registry] }),
+    // get-or-create: two routes may count into the same business counter
+    counter: (name, help, labelNames = []) =>
+      (registry.getSingleMetric(name) as Counter<string> | undefined) ??
+      new Counter({ name, help, labelNames, registers: [registry] }),
   };
 }

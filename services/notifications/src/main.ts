@@ -19,8 +19,8 @@ export async function start(env: NodeJS.ProcessEnv = process.env): Promise<Servi
     logger,
     appApiToken: config.APP_API_TOKEN,
     readiness: { postgres: () => pool.query('SELECT 1') },
-    routes: (router) => {
-      orderEventRoutes(repo, logger)(router);
+    routes: (router, metrics) => {
+      orderEventRoutes(repo, logger)(router, metrics);
       streamRoutes({ repo, wakeups, heartbeatMs: config.SSE_HEARTBEAT_MS }, logger)(router);
     },
     // event streams never end by themselves; clients resume with Last-Event-ID

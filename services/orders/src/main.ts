@@ -35,15 +35,15 @@ export async function start(env: NodeJS.ProcessEnv = process.env): Promise<Servi
     readiness: {
       sidecar: sidecarReady(sidecar),
     },
-    routes: (router) => {
+    routes: (router, metrics) => {
       orderRoutes({
         ...saga,
         catalog: createCatalog(invoker, config.CATALOG_APP_ID, config.PRICE_CACHE_MS),
         cart: createCart(invoker, config.CART_APP_ID),
         paymentTokens: config.PAYMENT_TOKENS,
         deadlineMs: config.ORDER_PAYMENT_DEADLINE_MS,
-      })(router);
-      paymentEventRoutes(saga, logger)(router);
+      })(router, metrics);
+      paymentEventRoutes(saga, logger)(router, metrics);
       expiryRoutes({ ...saga, lease: createLease(state, 'expiry-lease', config.EXPIRY_LEASE_MS) }, logger)(router);
     },
   });

@@ -41,8 +41,8 @@ export async function start(env: NodeJS.ProcessEnv = process.env): Promise<Servi
     readiness: {
       sidecar: sidecarReady(sidecar),
     },
-    routes: (router) => {
-      orderEventRoutes(deps, logger)(router);
+    routes: (router, metrics) => {
+      orderEventRoutes(deps, logger)(router, metrics);
       webhookRoutes(deps, secret)(router);
     },
     beforeDrain: () => provider.stop(),

@@ -1,4 +1,4 @@
-import { callerFrom, validate } from '@shopstack/kit';
+import { callerFrom, type Metrics, validate } from '@shopstack/kit';
 import type { Router } from 'express';
 import { z } from 'zod';
 import { cancelOrder } from '../domain/cancel-order.ts';
@@ -31,13 +31,19 @@ const listQuery = z.strictObject({
     .optional(),
 });
 
-export function orderRoutes(deps: PlaceOrderDeps): (router: Router) => void {
-  return (router) => {
+export function orderRoutes(deps: PlaceOrderDeps): (router: Router, metrics: Metrics) => void {
+  return (router, metrics) => {
+    const accepted = metrics.counter(
+      'shopstack_orders_accepted_total',
+      'Order placements answered (replays included), by the order status returned',
+      ['status', 'reason'],
+    );
     router.post('/orders', async (req, res) => {
       const caller = callerFrom(req);
       const idempotencyKey = validate(idempotencyKeySchema, req.get('idempotency-key'), 'Idempotency-Key header');
       const body = validate(placeOrderBody, req.body, 'body');
       const { record } = await placeOrder(deps, { userId: caller.id, idempotencyKey, ...body });
+      accepted.inc({ status: record.status, reason: record.reason ?? '' });
       res.status(202).location(`/api/v1/orders/${record.id}`).json(toOrder(record));
     });
     router.get('/orders', async (req, res) => {
