@@ -99,6 +99,30 @@ describe('ShopStack operator under failure', () => {
     expect(takeover).toBeLessThan(leaseMs + 3000);
   });
 
+  it('on SIGTERM, the leader finishes, hands the lease over and exits 0; a standby takes over at once', async () => {
+    // GIVEN a fresh standby next to the current leader
+    const [leader] = await leaders();
+    const standby = await startOperatorProcess({
+      controlPlane,
+      dir,
+      name: 'operator-c',
+      flags: ['--watch-timeout-seconds', '2', ...fastLease],
+    });
+    operators.push(standby);
+
+    // WHEN
+    const stoppedAt = Date.now();
+    leader?.proc.child.kill('SIGTERM');
+
+    // THEN
+    expect(await leader?.proc.exited).toBe(0);
+    await eventually('the standby to lead', async () =>
+      (await standby.metric('shopstack_leader')) === 1 ? true : undefined,
+    );
+    // released, not expired: well inside the lease duration
+    expect(Date.now() - stoppedAt).toBeLessThan(leaseMs);
+  });
+
   it('when the API server restarts, no change is lost', async () => {
     // GIVEN
     await createNamespace(client, 'two');

@@ -152,6 +152,15 @@ describe('ShopStack operator', () => {
       readyServices: '10/10',
     });
     expect(condition(ready, 'Degraded')).toMatchObject({ status: 'False' });
+    // Events are written without waiting for them; give the last one a moment
+    const reasons = await eventually('the Ready event', async () => {
+      const events = await client.list('Event', { namespace: ns });
+      const found = events.items
+        .filter((e) => (e.regarding as { kind?: string } | undefined)?.kind === 'ShopStack')
+        .map((e) => e.reason);
+      return found.includes('Ready') ? found : undefined;
+    });
+    expect(reasons).toEqual(expect.arrayContaining(['Applied', 'SecretsGenerated', 'Ready']));
   });
 
   it('a resync with nothing changed issues no write request', async () => {
