@@ -67,3 +67,9 @@ export function loadConfig(argv: readonly string[], env: NodeJS.ProcessEnv = pro
   const issues = result.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`);
   throw new Error(`invalid configuration: ${issues.join('; ')}`);
 }
+
+/** One line per setting: the flag and the environment variable it stands for. */
+export function usage(): string {
+  const flags = Object.keys(configSchema.shape).map((key) => `  --${key.toLowerCase().replaceAll('_', '-')}  (${key})`);
+  return `usage: shopstack-operator [flags]; every flag can also be set through its environment variable\n${flags.join('\n')}`;
+}

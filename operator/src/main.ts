@@ -1,14 +1,18 @@
 import pino from 'pino';
-import { loadConfig } from './config.ts';
+import { loadConfig, usage } from './config.ts';
 import { startOperator } from './operator.ts';
 
 /** `npm run operator -- [--install-crds] [--flags]`: runs the operator against $KUBECONFIG or in-cluster. */
 async function main(): Promise<void> {
+  if (process.argv.includes('--help')) {
+    console.log(usage());
+    return;
+  }
   let config: ReturnType<typeof loadConfig>;
   try {
     config = loadConfig(process.argv.slice(2));
   } catch (err) {
-    console.error(`shopstack-operator: ${(err as Error).message}`);
+    console.error(`shopstack-operator: ${(err as Error).message}\n${usage()}`);
     process.exit(2);
   }
   const log = pino({ level: config.LOG_LEVEL, base: { identity: config.IDENTITY } });
