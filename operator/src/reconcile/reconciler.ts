@@ -33,7 +33,8 @@ interface Rendered {
 
 // kept as JSON text: a tenth of the memory of the object graph, and parsing it is far cheaper than rendering
 interface RenderedText {
-  readonly generation: number;
+  /** uid and generation: a ShopStack re-created under the same name starts again at generation 1 */
+  readonly version: string;
   readonly text: string;
 }
 
@@ -111,8 +112,9 @@ export class Reconciler {
 
   #render(key: string, shop: KubeObject): Rendered {
     const generation = shop.metadata.generation ?? 0;
+    const version = `${shop.metadata.uid}/${generation}`;
     const cached = this.#rendered.get(key);
-    if (cached && cached.generation === generation) return { generation, ...JSON.parse(cached.text) };
+    if (cached?.version === version) return { generation, ...JSON.parse(cached.text) };
     const spec = parseSpec(shop.spec);
     const objects = renderShopStack({
       name: shop.metadata.name,
@@ -121,7 +123,7 @@ export class Reconciler {
       owner: ownerReference(shop),
       managedBy,
     }) as KubeObject[];
-    this.#rendered.set(key, { generation, text: JSON.stringify({ spec, objects }) });
+    this.#rendered.set(key, { version, text: JSON.stringify({ spec, objects }) });
     return { generation, spec, objects };
   }
 
