@@ -76,6 +76,7 @@ describe('checkout saga through the gateway', () => {
     const confirmed = events.find((e) => e.event === 'order.confirmed');
     expect(confirmed?.data).toMatchObject({ orderId, status: 'CONFIRMED' });
     expect(Number(confirmed?.id)).toBeGreaterThan(0);
+    expect(JSON.stringify(events)).not.toContain('paymentToken');
     const order = await api.settled(alice.accessToken, orderId);
     expect(order).toMatchObject({ status: 'CONFIRMED', payment: { status: 'captured' } });
     expect(await api.stock(product.id)).toMatchObject({ onHand: 5, available: 3, reserved: 0, committed: 2 });

@@ -17,7 +17,9 @@ export function orderEventRoutes(
       logger,
       metrics,
       async handle({ id, data }) {
-        await repo.record({ eventId: id, userId: data.userId, type: data.type, data });
+        // the payment token rides on order.created for payments only; users are not shown it again
+        const { paymentToken: _paymentToken, ...shown } = data;
+        await repo.record({ eventId: id, userId: data.userId, type: data.type, data: shown });
       },
     });
 }
