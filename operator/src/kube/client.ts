@@ -14,6 +14,8 @@ export interface RequestOptions {
   readonly body?: unknown;
   readonly contentType?: string;
   readonly signal?: AbortSignal;
+  /** Longest silence while reading the body; 0 turns it off. Default 60 s. */
+  readonly bodyTimeoutMs?: number;
   /** Resource (plural) for the request counter; keeps object names out of metric labels. */
   readonly resource?: string;
 }
@@ -64,6 +66,9 @@ export class KubeClient {
       body: opts.body === undefined ? undefined : JSON.stringify(opts.body),
       dispatcher: this.#credentials.dispatcher,
       signal: opts.signal,
+      // a request to an unreachable server fails instead of holding a reconcile (or a shutdown) forever
+      headersTimeout: 30_000,
+      bodyTimeout: opts.bodyTimeoutMs ?? 60_000,
     });
     if (response.statusCode >= 200 && response.statusCode < 300) return response;
     const text = await response.body.text();
@@ -193,6 +198,8 @@ export class KubeClient {
         timeoutSeconds: opts.timeoutSeconds,
       },
       signal: opts.signal,
+      // the server ends the watch after timeoutSeconds; silence well past that means a dead connection
+      bodyTimeoutMs: opts.timeoutSeconds ? (opts.timeoutSeconds + 60) * 1000 : 0,
     });
     let buffered = '';
     response.body.setEncoding('utf8');

@@ -166,7 +166,8 @@ export class Informer {
       namespace,
       labelSelector,
       resourceVersion: this.#resourceVersion,
-      timeoutSeconds: watchTimeoutSeconds,
+      // like client-go: a random five to ten minutes, so watches of many kinds do not all restart at once
+      timeoutSeconds: watchTimeoutSeconds ?? 300 + Math.floor(Math.random() * 300),
       signal: this.#abort.signal,
     });
     for await (const event of events) {
