@@ -6,7 +6,12 @@ export default defineConfig({
       {
         test: {
           name: 'unit',
-          include: ['services/*/src/**/*.test.ts', 'operator/src/**/*.test.ts', 'cdk8s/**/*.test.ts', 'scripts/**/*.test.ts'],
+          include: [
+            'services/*/src/**/*.test.ts',
+            'operator/src/**/*.test.ts',
+            'cdk8s/**/*.test.ts',
+            'scripts/**/*.test.ts',
+          ],
           exclude: ['**/node_modules/**'],
         },
       },
