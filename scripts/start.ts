@@ -2,13 +2,12 @@
 import { resolve } from 'node:path';
 import { assertPortFree } from './lib/ports.ts';
 import { killAllNow, stopAll } from './lib/proc.ts';
-import { type ServiceName, serviceSpecs } from './lib/services.ts';
+import { allServices } from './lib/services.ts';
 import { type Stack, startStack } from './lib/stack.ts';
 
 const dir = resolve(import.meta.dirname, '..', process.env.SHOPSTACK_DIR ?? '.shopstack');
 // `random` picks free ports (tests, or a second shop beside a running one); the default is fixed ports
 const ports = process.env.SHOPSTACK_PORTS === 'random' ? 'random' : 'fixed';
-const services = Object.keys(serviceSpecs) as ServiceName[];
 const began = Date.now();
 const say = (line: string): void => console.log(`[shopstack] ${line}`);
 // local-run defaults only; identity creates this admin at start-up
@@ -39,7 +38,14 @@ process.on('exit', killAllNow);
 
 try {
   if (ports === 'fixed') await assertPortFree(8080, 'gateway');
-  stack = await startStack({ dir, services, ports, seedDemo: true, progress: say, env: { identity: admin } });
+  stack = await startStack({
+    dir,
+    services: allServices,
+    ports,
+    seedDemo: true,
+    progress: say,
+    env: { identity: admin },
+  });
   const seconds = ((Date.now() - began) / 1000).toFixed(1);
   say(`ready in ${seconds}s`);
   say(`REST API        ${stack.gatewayUrl}/api/v1/products`);

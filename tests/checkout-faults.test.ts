@@ -9,19 +9,9 @@ import {
   invariantViolations,
   providerLedger,
 } from './support/checkout.ts';
+import { allServices } from '../scripts/lib/services.ts';
 import { startTestStack, type TestStack } from './support/stack.ts';
 import { type Session, storefrontEnv } from './support/storefront.ts';
-
-const SERVICES = [
-  'gateway',
-  'identity',
-  'catalog',
-  'cart',
-  'inventory',
-  'orders',
-  'payments',
-  'notifications',
-] as const;
 
 describe('checkout under concurrency, duplicate deliveries and crashes', () => {
   let stack: TestStack;
@@ -61,7 +51,7 @@ describe('checkout under concurrency, duplicate deliveries and crashes', () => {
   };
 
   beforeAll(async () => {
-    stack = await startTestStack(SERVICES, {
+    stack = await startTestStack(allServices, {
       env: {
         ...storefrontEnv,
         gateway: { ...storefrontEnv.gateway, RATE_LIMIT_PER_USER: '100000' },

@@ -8,19 +8,9 @@ import {
   providerLedger,
   readEvents,
 } from './support/checkout.ts';
+import { allServices } from '../scripts/lib/services.ts';
 import { startTestStack, type TestStack } from './support/stack.ts';
 import { type Session, storefrontEnv } from './support/storefront.ts';
-
-const SERVICES = [
-  'gateway',
-  'identity',
-  'catalog',
-  'cart',
-  'inventory',
-  'orders',
-  'payments',
-  'notifications',
-] as const;
 
 describe('checkout saga through the gateway', () => {
   let stack: TestStack;
@@ -38,7 +28,7 @@ describe('checkout saga through the gateway', () => {
   };
 
   beforeAll(async () => {
-    stack = await startTestStack(SERVICES, {
+    stack = await startTestStack(allServices, {
       env: {
         ...storefrontEnv,
         gateway: { ...storefrontEnv.gateway, RATE_LIMIT_PER_USER: '100000' },

@@ -26,3 +26,6 @@ export const serviceSpecs: Readonly<Record<string, ServiceSpec>> = {
 };
 
 export type ServiceName = keyof typeof serviceSpecs;
+
+/** Every service of the shop, in start-up order. */
+export const allServices: readonly ServiceName[] = Object.keys(serviceSpecs);
