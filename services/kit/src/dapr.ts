@@ -23,11 +23,6 @@ export interface Invoker {
   invoke(appId: string, req: InvokeRequest): Promise<InvokeResponse>;
 }
 
-/** Publishing to a pub/sub topic through the sidecar. */
-export interface Publisher {
-  publish(topic: string, data: object): Promise<void>;
-}
-
 /**
  * Invocation over the sidecar's HTTP API. The SDK's invoker turns every non-2xx answer into an
  * opaque error and drops response headers (ETag, Location), which a gateway has to pass through.
