@@ -2,13 +2,11 @@
 # Builds daprd (stable components + sqlite name resolver), sentry, placement and scheduler
 # from the github.com/dapr/dapr Go module into ~/.cache/shopstack/dapr-<version>/bin.
 set -euo pipefail
-here=$(cd "$(dirname "$0")" && pwd)
-source "$here/versions.env"
-cache=${SHOPSTACK_CACHE:-$HOME/.cache/shopstack}
+source "$(dirname "$0")/common.sh"
 out="$cache/dapr-$DAPR_VERSION"
 bins=(daprd sentry placement scheduler)
-if [ -x "$out/bin/scheduler" ] && [ -x "$out/bin/daprd" ]; then echo "dapr $DAPR_VERSION: cached in $out"; exit 0; fi
-command -v go >/dev/null || { echo "error: 'go' is required to build Dapr $DAPR_VERSION (install Go 1.26+)" >&2; exit 1; }
+exit_if_cached "dapr $DAPR_VERSION" "$out" "${bins[@]}"
+require_go "Dapr $DAPR_VERSION"
 
 work="$out/src"
 mkdir -p "$work/daprd" "$out/bin"

@@ -1,12 +1,10 @@
 #!/usr/bin/env bash
 # Builds etcd from the go.etcd.io/etcd/server/v3 Go module into ~/.cache/shopstack/etcd-<version>/bin.
 set -euo pipefail
-here=$(cd "$(dirname "$0")" && pwd)
-source "$here/versions.env"
-cache=${SHOPSTACK_CACHE:-$HOME/.cache/shopstack}
+source "$(dirname "$0")/common.sh"
 out="$cache/etcd-$ETCD_VERSION"
-if [ -x "$out/bin/etcd" ]; then echo "etcd $ETCD_VERSION: cached in $out"; exit 0; fi
-command -v go >/dev/null || { echo "error: 'go' is required to build etcd $ETCD_VERSION (install Go 1.26+)" >&2; exit 1; }
+exit_if_cached "etcd $ETCD_VERSION" "$out" etcd
+require_go "etcd $ETCD_VERSION"
 
 work="$out/src"
 mkdir -p "$work/etcd" "$out/bin"

@@ -1,12 +1,10 @@
 #!/usr/bin/env bash
 # Builds helm from the helm.sh/helm/v3 Go module into ~/.cache/shopstack/helm-<version>/bin.
 set -euo pipefail
-here=$(cd "$(dirname "$0")" && pwd)
-source "$here/versions.env"
-cache=${SHOPSTACK_CACHE:-$HOME/.cache/shopstack}
+source "$(dirname "$0")/common.sh"
 out="$cache/helm-$HELM_VERSION"
-if [ -x "$out/bin/helm" ]; then echo "helm $HELM_VERSION: cached in $out"; exit 0; fi
-command -v go >/dev/null || { echo "error: 'go' is required to build helm $HELM_VERSION (install Go 1.24+)" >&2; exit 1; }
+exit_if_cached "helm $HELM_VERSION" "$out" helm
+require_go "helm $HELM_VERSION"
 
 mkdir -p "$out/bin"
 echo "helm $HELM_VERSION: building helm (a few minutes on a cold cache)"

@@ -1,12 +1,10 @@
 #!/usr/bin/env bash
 # Builds kube-apiserver from the k8s.io/kubernetes Go module into ~/.cache/shopstack/kubernetes-<version>/bin.
 set -euo pipefail
-here=$(cd "$(dirname "$0")" && pwd)
-source "$here/versions.env"
-cache=${SHOPSTACK_CACHE:-$HOME/.cache/shopstack}
+source "$(dirname "$0")/common.sh"
 out="$cache/kubernetes-$KUBERNETES_VERSION"
-if [ -x "$out/bin/kube-apiserver" ]; then echo "kubernetes $KUBERNETES_VERSION: cached in $out"; exit 0; fi
-command -v go >/dev/null || { echo "error: 'go' is required to build kube-apiserver $KUBERNETES_VERSION (install Go 1.24+)" >&2; exit 1; }
+exit_if_cached "kubernetes $KUBERNETES_VERSION" "$out" kube-apiserver
+require_go "kube-apiserver $KUBERNETES_VERSION"
 
 work="$out/src"
 mkdir -p "$work" "$out/bin"
