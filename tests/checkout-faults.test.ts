@@ -7,6 +7,7 @@ import {
   checkoutClient,
   eventually,
   invariantViolations,
+  productPool,
   providerLedger,
 } from './support/checkout.ts';
 import { allServices } from '../scripts/lib/services.ts';
@@ -18,13 +19,11 @@ describe('checkout under concurrency, duplicate deliveries and crashes', () => {
   let api: CheckoutClient;
   let users: Session[];
   let products: { id: string; priceCents: number }[];
-  let next = 0;
-  const freshProduct = async (onHand: number): Promise<{ id: string; priceCents: number }> => {
-    const product = products[next++];
-    if (!product) throw new Error('out of seeded products');
-    await api.setStock(product.id, onHand);
-    return product;
-  };
+  const pool = productPool(
+    () => api,
+    () => products,
+  );
+  const freshProduct = pool.take;
   const service = (name: 'orders' | 'payments' | 'notifications') => {
     const s = stack.services[name];
     if (!s) throw new Error(`${name} is not running`);
@@ -275,7 +274,7 @@ describe('checkout under concurrency, duplicate deliveries and crashes', () => {
   }
 
   it('at the end every order is CONFIRMED or CANCELLED, no cancelled order keeps money, and stock balances', async () => {
-    const ids = products.slice(0, next).map((p) => p.id);
+    const ids = pool.taken();
     const violations = await eventually('the invariants to hold', async () => {
       const found = await invariantViolations(stack, ids);
       return found.length === 0 ? found : undefined;

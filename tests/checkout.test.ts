@@ -5,6 +5,7 @@ import {
   checkoutClient,
   eventually,
   invariantViolations,
+  productPool,
   providerLedger,
   readEvents,
 } from './support/checkout.ts';
@@ -18,14 +19,11 @@ describe('checkout saga through the gateway', () => {
   let alice: Session;
   let bob: Session;
   let products: { id: string; priceCents: number }[];
-  let next = 0;
-  /** A product of the seeded catalog no other test uses, with `onHand` in stock. */
-  const freshProduct = async (onHand: number): Promise<{ id: string; priceCents: number }> => {
-    const product = products[next++];
-    if (!product) throw new Error('out of seeded products');
-    await api.setStock(product.id, onHand);
-    return product;
-  };
+  const pool = productPool(
+    () => api,
+    () => products,
+  );
+  const freshProduct = pool.take;
 
   beforeAll(async () => {
     stack = await startTestStack(allServices, {
@@ -251,7 +249,7 @@ describe('checkout saga through the gateway', () => {
   });
 
   it('at the end every order is CONFIRMED or CANCELLED, no money is kept for a cancelled one, and stock balances', async () => {
-    const ids = products.slice(0, next).map((p) => p.id);
+    const ids = pool.taken();
     const violations = await eventually(
       'the invariants to hold',
       async () => {

@@ -215,3 +215,30 @@ function parseEvent(block: string): SseEvent | undefined {
   if (!id || !data) return undefined;
   return { id, event: fields.get('event') ?? 'message', data: JSON.parse(data) };
 }
+
+export interface ProductPool {
+  /** A seeded product no other test of the file has had, now stocked with `onHand` units. */
+  take(onHand: number): Promise<{ id: string; priceCents: number }>;
+  /** Ids of the products handed out so far. */
+  taken(): string[];
+}
+
+/** Seeded products for one test file; both sources are read lazily, since tests fill them in beforeAll. */
+export function productPool(
+  api: () => CheckoutClient,
+  products: () => readonly { id: string; priceCents: number }[],
+): ProductPool {
+  let next = 0;
+  return {
+    async take(onHand) {
+      const product = products()[next++];
+      if (!product) throw new Error('out of seeded products');
+      await api().setStock(product.id, onHand);
+      return product;
+    },
+    taken: () =>
+      products()
+        .slice(0, next)
+        .map((p) => p.id),
+  };
+}
