@@ -1,10 +1,10 @@
 #!/usr/bin/env bash
-# Builds daprd (stable components + sqlite name resolver), sentry, placement and scheduler
+# Builds daprd (stable components + sqlite name resolver), sentry, placement, scheduler, operator and injector
 # from the github.com/dapr/dapr Go module into ~/.cache/shopstack/dapr-<version>/bin.
 set -euo pipefail
 source "$(dirname "$0")/common.sh"
 out="$cache/dapr-$DAPR_VERSION"
-bins=(daprd sentry placement scheduler)
+bins=(daprd sentry placement scheduler operator injector)
 exit_if_cached "dapr $DAPR_VERSION" "$out" "${bins[@]}"
 require_go "Dapr $DAPR_VERSION"
 
