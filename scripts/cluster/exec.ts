@@ -1,0 +1,44 @@
+import { execFile } from 'node:child_process';
+
+export interface ExecResult {
+  readonly code: number;
+  readonly stdout: string;
+  readonly stderr: string;
+}
+
+export interface ExecOptions {
+  readonly env?: NodeJS.ProcessEnv;
+  /** Kill the command after this long; its result then has a non-zero code. Default: none. */
+  readonly timeoutMs?: number;
+}
+
+/** Runs a command to completion and reports its exit code instead of throwing on failure. */
+export function exec(command: string, args: readonly string[], opts: ExecOptions = {}): Promise<ExecResult> {
+  return new Promise((resolve) => {
+    execFile(
+      command,
+      args,
+      { env: opts.env ?? process.env, timeout: opts.timeoutMs ?? 0, maxBuffer: 64 * 1024 * 1024 },
+      (err, stdout, stderr) => {
+        const code = err ? (typeof err.code === 'number' ? err.code : 1) : 0;
+        resolve({ code, stdout, stderr: stderr || (err && code !== 0 ? err.message : '') });
+      },
+    );
+  });
+}
+
+/** Runs a command and returns its trimmed stdout, or throws with `what` and the command's stderr. */
+export async function execOrThrow(
+  what: string,
+  command: string,
+  args: readonly string[],
+  opts: ExecOptions = {},
+): Promise<string> {
+  const result = await exec(command, args, opts);
+  if (result.code !== 0) throw new Error(`${what} failed: ${lastLines(result.stderr || result.stdout)}`);
+  return result.stdout.trim();
+}
+
+export function lastLines(text: string, count = 5): string {
+  return text.trim().split('\n').slice(-count).join('\n');
+}
