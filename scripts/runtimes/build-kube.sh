@@ -1,10 +1,22 @@
 #!/usr/bin/env bash
-# Builds kube-apiserver from the k8s.io/kubernetes Go module into ~/.cache/shopstack/kubernetes-<version>/bin.
+# Builds Kubernetes binaries from the k8s.io/kubernetes Go module into ~/.cache/shopstack/kubernetes-<version>/bin.
+# Usage: build-kube.sh [BINARY...]; default kube-apiserver. The kind node image needs all seven of:
+# kube-apiserver kube-controller-manager kube-scheduler kube-proxy kubelet kubeadm kubectl
 set -euo pipefail
 source "$(dirname "$0")/common.sh"
 out="$cache/kubernetes-$KUBERNETES_VERSION"
-exit_if_cached "kubernetes $KUBERNETES_VERSION" "$out" kube-apiserver
-require_go "kube-apiserver $KUBERNETES_VERSION"
+[ $# -gt 0 ] || set -- kube-apiserver
+for bin in "$@"; do
+  case $bin in
+    kube-apiserver | kube-controller-manager | kube-scheduler | kube-proxy | kubelet | kubeadm | kubectl) ;;
+    *) echo "error: build-kube.sh cannot build '$bin' (known: kube-apiserver kube-controller-manager kube-scheduler kube-proxy kubelet kubeadm kubectl)" >&2; exit 1 ;;
+  esac
+done
+exit_if_cached "kubernetes $KUBERNETES_VERSION" "$out" "$@"
+require_go "$* $KUBERNETES_VERSION"
+missing=()
+for bin in "$@"; do [ -x "$out/bin/$bin" ] || missing+=("$bin"); done
+pkgs=("${missing[@]/#/k8s.io/kubernetes/cmd/}")
 
 work="$out/src"
 mkdir -p "$work" "$out/bin"
@@ -32,7 +44,7 @@ staging=$(sed -n 's#^[[:space:]]*\(k8s.io/[a-z0-9-]*\) => ./staging/.*#\1#p' "$m
 echo "kubernetes $KUBERNETES_VERSION: $(echo "$staging" | wc -l) staging modules replaced with $staging_version"
 cd "$work"
 echo "kubernetes $KUBERNETES_VERSION: resolving dependencies"
-if ! GOFLAGS=-mod=mod go get "k8s.io/kubernetes/cmd/kube-apiserver@$KUBERNETES_VERSION" >"$work/get.log" 2>&1; then
+if ! GOFLAGS=-mod=mod go get "${pkgs[@]/%/@$KUBERNETES_VERSION}" >"$work/get.log" 2>&1; then
   echo "error: resolving the kubernetes $KUBERNETES_VERSION module graph failed (is the Go module proxy reachable?):" >&2
   tail -n 5 "$work/get.log" >&2
   exit 1
@@ -42,9 +54,12 @@ ldflags="-s -w"
 for pkg in k8s.io/component-base/version k8s.io/client-go/pkg/version; do
   ldflags+=" -X $pkg.gitVersion=$KUBERNETES_VERSION -X $pkg.gitMajor=1 -X $pkg.gitMinor=$minor -X $pkg.gitTreeState=clean"
 done
-echo "kubernetes $KUBERNETES_VERSION: building kube-apiserver (10+ minutes on a cold cache)"
+echo "kubernetes $KUBERNETES_VERSION: building ${missing[*]} (10+ minutes on a cold cache)"
 start=$(date +%s)
-CGO_ENABLED=0 GOFLAGS=-mod=mod go build -ldflags "$ldflags" -o "$out/bin/kube-apiserver.tmp" k8s.io/kubernetes/cmd/kube-apiserver
-mv "$out/bin/kube-apiserver.tmp" "$out/bin/kube-apiserver"
-echo "kubernetes $KUBERNETES_VERSION: kube-apiserver built in $(( $(date +%s) - start ))s"
+# one go build for all of them: the packages they share compile once
+tmp=$(mktemp -d "$out/bin/.build.XXXXXX")
+CGO_ENABLED=0 GOFLAGS=-mod=mod go build -trimpath -ldflags "$ldflags" -o "$tmp/" "${pkgs[@]}"
+for bin in "${missing[@]}"; do mv "$tmp/$bin" "$out/bin/$bin"; done
+rmdir "$tmp"
+echo "kubernetes $KUBERNETES_VERSION: ${missing[*]} built in $(( $(date +%s) - start ))s"
 echo "kubernetes $KUBERNETES_VERSION: ready in $out/bin"
