@@ -10,7 +10,7 @@ import {
   productPool,
   providerLedger,
 } from './support/checkout.ts';
-import { allServices } from '../scripts/lib/services.ts';
+import { serviceNames } from '../services/manifests.ts';
 import { startTestStack, type TestStack } from './support/stack.ts';
 import { type Session, storefrontEnv } from './support/storefront.ts';
 
@@ -50,7 +50,7 @@ describe('checkout under concurrency, duplicate deliveries and crashes', () => {
   };
 
   beforeAll(async () => {
-    stack = await startTestStack(allServices, {
+    stack = await startTestStack(serviceNames, {
       env: {
         ...storefrontEnv,
         gateway: { ...storefrontEnv.gateway, RATE_LIMIT_PER_USER: '100000' },

@@ -9,7 +9,7 @@ import {
   providerLedger,
   readEvents,
 } from './support/checkout.ts';
-import { allServices } from '../scripts/lib/services.ts';
+import { serviceNames } from '../services/manifests.ts';
 import { startTestStack, type TestStack } from './support/stack.ts';
 import { type Session, storefrontEnv } from './support/storefront.ts';
 
@@ -26,7 +26,7 @@ describe('checkout saga through the gateway', () => {
   const freshProduct = pool.take;
 
   beforeAll(async () => {
-    stack = await startTestStack(allServices, {
+    stack = await startTestStack(serviceNames, {
       env: {
         ...storefrontEnv,
         gateway: { ...storefrontEnv.gateway, RATE_LIMIT_PER_USER: '100000' },

@@ -1,11 +1,10 @@
 import { createHash } from 'node:crypto';
 import type { V1EnvVar } from '@kubernetes/client-node';
 import { objectName, type ShopContext } from './context.ts';
-import { appPort, profiles, pubsubName, secretStoreName, stateStoreName } from './profiles.ts';
+import { configKeys } from '../../services/manifests.ts';
+import { appPort, manifestOf } from './profiles.ts';
 import { secretNames } from './secrets.ts';
 import type { ServiceName } from './spec.ts';
-
-export const signingKeyDir = '/var/run/secrets/shopstack/signing';
 
 /** Where a service's Postgres URL lives: the generated credentials, or the user's Secret. */
 export function databaseSecret(ctx: ShopContext): string {
@@ -23,19 +22,14 @@ export function redisAddress(ctx: ShopContext): string {
 
 /** Plain settings for one service, delivered through its ConfigMap (no secrets here). */
 export function serviceSettings(ctx: ShopContext, service: ServiceName): Record<string, string> {
-  const profile = profiles[service];
+  const { listen, storage } = manifestOf(service);
   const { tracing } = ctx.spec.dapr;
   const settings: Record<string, string> = {
     NODE_ENV: 'production',
-    // pods are reached by the kubelet's probes and by Services, not only from loopback
-    HOST: '0.0.0.0',
-    PORT: String(appPort),
-    APP_PORT: String(appPort),
-    SERVICE_NAME: service,
-    SHOPSTACK_VERSION: ctx.spec.version,
+    // pods are reached by the kubelet's probes and by their sidecar on the pod's address
+    [listen.hostEnv]: '0.0.0.0',
+    [listen.portEnv]: String(appPort),
     LOG_LEVEL: ctx.spec.dapr.logLevel,
-    PUBSUB_NAME: pubsubName,
-    SECRETSTORE_NAME: secretStoreName,
     OTEL_SERVICE_NAME: service,
   };
   if (tracing.otlpEndpoint) {
@@ -43,8 +37,8 @@ export function serviceSettings(ctx: ShopContext, service: ServiceName): Record<
     settings.OTEL_EXPORTER_OTLP_ENDPOINT = `${scheme}://${tracing.otlpEndpoint}`;
     settings.OTEL_EXPORTER_OTLP_PROTOCOL = tracing.otlpProtocol === 'grpc' ? 'grpc' : 'http/protobuf';
   }
-  if (profile.storage === 'state') settings.STATESTORE_NAME = stateStoreName(service);
-  if (service === 'identity') settings.TOKEN_SIGNING_KEY_FILE = `${signingKeyDir}/signing-key.pem`;
+  if (storage?.kind === 'state') settings[storage.storeEnv] = storage.store;
+  if (service === 'catalog') settings.SEED_DEMO = String(ctx.spec.demoCatalog);
   return settings;
 }
 
@@ -54,17 +48,27 @@ function redisPasswordRef(ctx: ShopContext): { name: string; key: string } | und
   return redis.external?.passwordSecretRef;
 }
 
+const fromSecret = (name: string, secret: string, key: string): V1EnvVar => ({
+  name,
+  valueFrom: { secretKeyRef: { name: secret, key } },
+});
+
 /** Secret-backed environment variables: referenced, never copied into the manifest. */
 export function secretEnv(ctx: ShopContext, service: ServiceName): V1EnvVar[] {
-  const profile = profiles[service];
+  const { storage, redis } = manifestOf(service);
+  const wants = (name: string): boolean => configKeys(service).includes(name);
   const env: V1EnvVar[] = [];
-  if (profile.storage === 'sql') {
-    env.push({
-      name: 'DATABASE_URL',
-      valueFrom: { secretKeyRef: { name: databaseSecret(ctx), key: `${service}-url` } },
-    });
+  if (wants('APP_API_TOKEN')) env.push(fromSecret('APP_API_TOKEN', secretNames.appApiToken(ctx), 'token'));
+  if (wants('DAPR_API_TOKEN')) env.push(fromSecret('DAPR_API_TOKEN', secretNames.daprApiToken(ctx), 'token'));
+  if (storage?.kind === 'postgres') env.push(fromSecret('DATABASE_URL', databaseSecret(ctx), `${service}-url`));
+  if (service === 'identity' && ctx.spec.admin) {
+    const { name } = ctx.spec.admin.secretRef;
+    env.push(
+      fromSecret('SHOPSTACK_ADMIN_EMAIL', name, 'email'),
+      fromSecret('SHOPSTACK_ADMIN_PASSWORD', name, 'password'),
+    );
   }
-  if (!profile.usesRedis) return env;
+  if (!redis) return env;
   const password = redisPasswordRef(ctx);
   if (!password) return [...env, { name: 'REDIS_URL', value: `redis://${redisAddress(ctx)}` }];
   // the kubelet expands $(REDIS_PASSWORD), so the URL carries the password without the manifest holding it

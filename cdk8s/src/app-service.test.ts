@@ -37,7 +37,16 @@ describe('AppService', () => {
           accessControl: {
             defaultAction: 'deny',
             trustDomain: 'public',
-            policies: [{ appId: 'gateway', defaultAction: 'allow', namespace: 'shop', trustDomain: 'public' }],
+            policies: [
+              { appId: 'gateway', defaultAction: 'allow', namespace: 'shop', trustDomain: 'public' },
+              {
+                appId: 'orders',
+                defaultAction: 'deny',
+                namespace: 'shop',
+                trustDomain: 'public',
+                operations: [{ name: '/cart', httpVerb: ['GET', 'DELETE'], action: 'allow' }],
+              },
+            ],
           },
           metrics: { enabled: true },
           mtls: {
@@ -58,12 +67,7 @@ describe('AppService', () => {
           LOG_LEVEL: 'info',
           NODE_ENV: 'production',
           OTEL_SERVICE_NAME: 'cart',
-          PORT: '8080',
-          PUBSUB_NAME: 'pubsub',
-          SECRETSTORE_NAME: 'secretstore',
-          SERVICE_NAME: 'cart',
-          SHOPSTACK_VERSION: '1.2.3',
-          STATESTORE_NAME: 'cart-state',
+          STATE_STORE: 'statestore',
         },
       },
       {
@@ -121,6 +125,16 @@ describe('AppService', () => {
                   image: 'ghcr.io/shopstack/cart:1.2.3',
                   imagePullPolicy: 'IfNotPresent',
                   envFrom: [{ configMapRef: { name: 'demo-cart' } }],
+                  env: [
+                    {
+                      name: 'APP_API_TOKEN',
+                      valueFrom: { secretKeyRef: { name: 'demo-app-api-token', key: 'token' } },
+                    },
+                    {
+                      name: 'DAPR_API_TOKEN',
+                      valueFrom: { secretKeyRef: { name: 'demo-dapr-api-token', key: 'token' } },
+                    },
+                  ],
                   ports: [{ containerPort: 8080, name: 'http', protocol: 'TCP' }],
                   resources: { requests: { cpu: '50m', memory: '128Mi' }, limits: { memory: '256Mi' } },
                   startupProbe: probe('/healthz', 2, 60),
@@ -157,32 +171,5 @@ describe('AppService', () => {
 
     // WHEN / THEN
     expect(render('info')).not.toBe(render('debug'));
-  });
-
-  it('for identity, mounts the signing key read-only and points TOKEN_SIGNING_KEY_FILE at it', () => {
-    // GIVEN
-    const chart = Testing.chart();
-
-    // WHEN
-    new AppService(chart, 'identity', { ctx: shopContext(), service: 'identity', serviceAccountName: 'demo-app' });
-
-    // THEN
-    const [config, deployment] = ['ConfigMap', 'Deployment'].map((kind) =>
-      Testing.synth(chart).find((o) => o.kind === kind),
-    );
-    const pod = deployment.spec.template.spec;
-    expect(config.data.TOKEN_SIGNING_KEY_FILE).toBe('/var/run/secrets/shopstack/signing/signing-key.pem');
-    expect(pod.volumes).toContainEqual({
-      name: 'signing-key',
-      secret: { secretName: 'demo-identity-signing-key', defaultMode: 0o440 },
-    });
-    expect(pod.containers[0].volumeMounts).toContainEqual({
-      name: 'signing-key',
-      mountPath: '/var/run/secrets/shopstack/signing',
-      readOnly: true,
-    });
-    expect(pod.containers[0].env).toEqual([
-      { name: 'DATABASE_URL', valueFrom: { secretKeyRef: { name: 'demo-postgres', key: 'identity-url' } } },
-    ]);
   });
 });

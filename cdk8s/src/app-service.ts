@@ -1,13 +1,6 @@
-import type {
-  V1ConfigMap,
-  V1Deployment,
-  V1PodDisruptionBudget,
-  V1Service,
-  V1Volume,
-  V1VolumeMount,
-} from '@kubernetes/client-node';
+import type { V1ConfigMap, V1Deployment, V1PodDisruptionBudget, V1Service } from '@kubernetes/client-node';
 import { Construct } from 'constructs';
-import { contentHash, secretEnv, serviceSettings, signingKeyDir } from './app-config.ts';
+import { contentHash, secretEnv, serviceSettings } from './app-config.ts';
 import { meta, objectLabels, objectName, type ShopContext, selectorLabels } from './context.ts';
 import { DaprConfiguration } from './dapr-configuration.ts';
 import { kubeObject } from './kube-object.ts';
@@ -31,14 +24,6 @@ function nonEmpty<K extends string, T>(key: K, list: T[]): { [P in K]?: T[] } {
 
 /** Non-root user the service images run as. */
 export const appUid = 10001;
-
-function signingKeyVolume(ctx: ShopContext): { volumes: V1Volume[]; mounts: V1VolumeMount[] } {
-  const name = 'signing-key';
-  return {
-    volumes: [{ name, secret: { secretName: secretNames.signingKey(ctx), defaultMode: 0o440 } }],
-    mounts: [{ name, mountPath: signingKeyDir, readOnly: true }],
-  };
-}
 
 /** One ShopStack service: its Deployment with a Dapr sidecar, Service, ConfigMap, PDB and Dapr Configuration. */
 export class AppService extends Construct {
@@ -77,7 +62,6 @@ export class AppService extends Construct {
     });
 
     const tmp = scratch('tmp', '/tmp');
-    const key = service === 'identity' ? signingKeyVolume(ctx) : { volumes: [], mounts: [] };
     const { dapr, image } = ctx.spec;
     kubeObject<V1Deployment>(this, 'Deployment', {
       apiVersion: 'apps/v1',
@@ -111,7 +95,8 @@ export class AppService extends Construct {
             containers: [
               {
                 name: service,
-                image: `${image.registry}/${service}:${image.tag ?? ctx.spec.version}`,
+                image:
+                  ctx.spec.services[service].image ?? `${image.registry}/${service}:${image.tag ?? ctx.spec.version}`,
                 imagePullPolicy: image.pullPolicy,
                 ports: [{ name: 'http', containerPort: appPort, protocol: 'TCP' }],
                 envFrom: [{ configMapRef: { name } }],
@@ -121,10 +106,10 @@ export class AppService extends Construct {
                 livenessProbe: { httpGet: { path: '/healthz', port: 'http' }, periodSeconds: 10, failureThreshold: 3 },
                 readinessProbe: { httpGet: { path: '/readyz', port: 'http' }, periodSeconds: 5, failureThreshold: 2 },
                 securityContext: containerSecurity,
-                volumeMounts: [tmp.mount, ...key.mounts],
+                volumeMounts: [tmp.mount],
               },
             ],
-            volumes: [tmp.volume, ...key.volumes],
+            volumes: [tmp.volume],
           },
         },
       },

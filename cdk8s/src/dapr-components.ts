@@ -2,7 +2,7 @@ import { Construct } from 'constructs';
 import { databaseSecret, redisAddress } from './app-config.ts';
 import { meta, objectLabels, type ShopContext } from './context.ts';
 import { kubeObject } from './kube-object.ts';
-import { profiles, pubsubName, secretStoreName, stateStoreName } from './profiles.ts';
+import { manifestOf, outboxPubsubName, pubsubName, secretStoreName } from './profiles.ts';
 import { secretNames } from './secrets.ts';
 import { type ServiceName, serviceNames } from './spec.ts';
 
@@ -25,14 +25,35 @@ function stateStoreMetadata(ctx: ShopContext, service: ServiceName): MetadataIte
   const items: MetadataItem[] = [
     { name: 'connectionString', secretKeyRef: { name: databaseSecret(ctx), key: `${service}-url` } },
   ];
-  const topic = profiles[service].outboxTopic;
-  if (topic) {
-    items.push({ name: 'outboxPublishPubsub', value: pubsubName }, { name: 'outboxPublishTopic', value: topic });
+  const { storage } = manifestOf(service);
+  if (storage?.kind === 'state' && storage.outboxTopic) {
+    items.push(
+      { name: 'outboxPublishPubsub', value: pubsubName },
+      { name: 'outboxPublishTopic', value: storage.outboxTopic },
+      { name: 'outboxPubsub', value: outboxPubsubName },
+      // a transaction that failed (ETag conflict) has already published its internal message; drop it
+      { name: 'outboxDiscardWhenMissingState', value: 'true' },
+    );
   }
   return items;
 }
 
-/** Dapr Components: a Postgres state store per state-backed service (with outbox), Redis pub/sub, Kubernetes secrets. */
+/** Redis pub/sub settings shared by the event bus and the outbox's internal topic. */
+function redisPubsub(ctx: ShopContext): MetadataItem[] {
+  return [
+    { name: 'redisHost', value: redisAddress(ctx) },
+    ...redisPassword(ctx),
+    // a message a crashed consumer had taken is handed out again after this (handlers time out at 10s)
+    { name: 'processingTimeout', value: '15s' },
+    // milliseconds (a duration string is ignored for this key)
+    { name: 'redeliverInterval', value: '2000' },
+  ];
+}
+
+/**
+ * Dapr Components: a Postgres state store per state-backed service (with outbox), Redis pub/sub for
+ * events and for the outbox's internal messages, Kubernetes secrets, and the services' cron schedules.
+ */
 export class DaprComponents extends Construct {
   constructor(scope: Construct, id: string, props: { readonly ctx: ShopContext }) {
     super(scope, id);
@@ -46,19 +67,28 @@ export class DaprComponents extends Construct {
         scopes,
       });
 
-    for (const service of serviceNames.filter((name) => profiles[name].storage === 'state')) {
-      component(stateStoreName(service), 'state.postgresql', 'v2', stateStoreMetadata(ctx, service), [service]);
+    const outboxUsers: string[] = [];
+    for (const service of serviceNames) {
+      const { storage } = manifestOf(service);
+      if (storage?.kind !== 'state') continue;
+      component(storage.store, 'state.postgresql', 'v2', stateStoreMetadata(ctx, service), [service]);
+      if (storage.outboxTopic) outboxUsers.push(service);
     }
 
     // publishers through the outbox and subscribers need the component in their sidecar
-    const pubsubUsers = serviceNames.filter((name) => profiles[name].outboxTopic || profiles[name].subscribes.length);
-    component(
-      pubsubName,
-      'pubsub.redis',
-      'v1',
-      [{ name: 'redisHost', value: redisAddress(ctx) }, ...redisPassword(ctx)],
-      pubsubUsers,
-    );
+    const pubsubUsers = serviceNames.filter((name) => outboxUsers.includes(name) || manifestOf(name).subscribes.length);
+    component(pubsubName, 'pubsub.redis', 'v1', redisPubsub(ctx), pubsubUsers);
+    if (outboxUsers.length) component(outboxPubsubName, 'pubsub.redis', 'v1', redisPubsub(ctx), outboxUsers);
+
+    for (const service of serviceNames) {
+      for (const schedule of manifestOf(service).schedules ?? []) {
+        const metadata = [
+          { name: 'schedule', value: `@every ${schedule.every}` },
+          { name: 'direction', value: 'input' },
+        ];
+        component(schedule.name, 'bindings.cron', 'v1', metadata, [service]);
+      }
+    }
 
     component(secretStoreName, 'secretstores.kubernetes', 'v1', [], [...serviceNames]);
   }

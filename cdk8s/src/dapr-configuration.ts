@@ -1,7 +1,7 @@
 import { Construct } from 'constructs';
 import { meta, objectLabels, objectName, type ShopContext } from './context.ts';
 import { kubeObject } from './kube-object.ts';
-import { profiles } from './profiles.ts';
+import { manifestOf } from './profiles.ts';
 import type { ServiceName } from './spec.ts';
 
 /** Trust domain of the sidecars' SPIFFE ids; Dapr's default, so access policies match out of the box. */
@@ -49,11 +49,14 @@ export class DaprConfiguration extends Construct {
         accessControl: {
           defaultAction: 'deny',
           trustDomain,
-          policies: profiles[service].callers.map((appId) => ({
-            appId,
-            defaultAction: 'allow',
+          policies: manifestOf(service).callers.map((caller) => ({
+            appId: caller.appId,
+            defaultAction: caller.operations ? 'deny' : 'allow',
             trustDomain,
             namespace: ctx.namespace,
+            ...(caller.operations && {
+              operations: caller.operations.map((op) => ({ name: op.path, httpVerb: [...op.verbs], action: 'allow' })),
+            }),
           })),
         },
       },

@@ -1,4 +1,4 @@
-import { generateKeyPairSync, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import type { V1Secret } from '@kubernetes/client-node';
 import { Construct } from 'constructs';
 import { meta, objectLabels, objectName, type ShopContext } from './context.ts';
@@ -14,18 +14,10 @@ export const createOnlyAnnotation = 'shopstack.io/create-only';
 export interface RandomSource {
   /** A URL-safe random string carrying `bytes` bytes of entropy. */
   token(bytes: number): string;
-  /** A fresh ECDSA P-256 private key (PKCS#8 PEM) for signing ES256 access tokens. */
-  signingKeyPem(): string;
 }
 
 export const cryptoRandom: RandomSource = {
   token: (bytes) => randomBytes(bytes).toString('hex'),
-  signingKeyPem: () =>
-    generateKeyPairSync('ec', {
-      namedCurve: 'P-256',
-      privateKeyEncoding: { type: 'pkcs8', format: 'pem' },
-      publicKeyEncoding: { type: 'spki', format: 'pem' },
-    }).privateKey,
 };
 
 export const secretNames = {
@@ -33,7 +25,6 @@ export const secretNames = {
   redis: (ctx: ShopContext): string => objectName(ctx, 'redis'),
   daprApiToken: (ctx: ShopContext): string => objectName(ctx, 'dapr-api-token'),
   appApiToken: (ctx: ShopContext): string => objectName(ctx, 'app-api-token'),
-  signingKey: (ctx: ShopContext): string => objectName(ctx, 'identity-signing-key'),
 };
 
 export interface GeneratedSecretProps {

@@ -38,7 +38,6 @@ describe('ShopStack', () => {
         ]),
         'Secret/demo-dapr-api-token',
         'Secret/demo-app-api-token',
-        'Secret/demo-identity-signing-key',
         'Secret/demo-postgres',
         'ConfigMap/demo-postgres-init',
         'Service/demo-postgres',
@@ -46,16 +45,17 @@ describe('ShopStack', () => {
         'Secret/demo-redis',
         'Service/demo-redis',
         'Deployment/demo-redis',
-        'Component/cart-state',
-        'Component/orders-state',
-        'Component/payments-state',
+        'Component/statestore',
+        'Component/orderstore',
+        'Component/paymentstore',
         'Component/pubsub',
+        'Component/outbox',
         'Component/secretstore',
+        'Component/order-expiry',
         'Resiliency/demo-resiliency',
         'Subscription/demo-orders-payments',
         'Subscription/demo-payments-orders',
         'Subscription/demo-notifications-orders',
-        'Subscription/demo-notifications-payments',
         'Ingress/demo-gateway',
         'NetworkPolicy/demo-default-deny',
         'NetworkPolicy/demo-dapr-mesh',
@@ -105,7 +105,7 @@ describe('ShopStack', () => {
     });
   });
 
-  it('lets only gateway call identity, catalog, cart and orders, and only orders call inventory and payments', () => {
+  it('admits exactly the callers each service manifest lists, and denies everyone else', () => {
     // WHEN
     const objects = synth();
 
@@ -114,12 +114,21 @@ describe('ShopStack', () => {
       find(objects, 'Configuration', `demo-${service}`).spec.accessControl.policies.map((p: Manifest) => p.appId);
     expect(find(objects, 'Configuration', 'demo-identity').spec.accessControl.defaultAction).toBe('deny');
     expect(callers('identity')).toEqual(['gateway']);
-    expect(callers('cart')).toEqual(['gateway']);
+    expect(callers('cart')).toEqual(['gateway', 'orders']);
     expect(callers('orders')).toEqual(['gateway']);
-    expect(callers('catalog')).toEqual(['gateway', 'orders']); // the saga prices items through catalog
-    expect(callers('inventory')).toEqual(['orders']);
-    expect(callers('payments')).toEqual(['orders']);
+    expect(callers('catalog')).toEqual(['gateway', 'orders', 'cart', 'inventory']);
+    expect(callers('inventory')).toEqual(['gateway', 'orders']);
+    expect(callers('notifications')).toEqual(['gateway']);
+    expect(callers('payments')).toEqual(['payments']);
     expect(callers('gateway')).toEqual([]);
+    // orders may only read and empty a cart; payments may only deliver its own provider webhooks
+    const cartPolicies = find(objects, 'Configuration', 'demo-cart').spec.accessControl.policies;
+    expect(cartPolicies[1]).toMatchObject({
+      appId: 'orders',
+      defaultAction: 'deny',
+      namespace: 'shop',
+      operations: [{ name: '/cart', httpVerb: ['GET', 'DELETE'], action: 'allow' }],
+    });
   });
 
   it('turns on the outbox in the orders and payments state stores, each with its own topic', () => {
@@ -127,16 +136,19 @@ describe('ShopStack', () => {
     const objects = synth();
 
     // THEN
-    expect(find(objects, 'Component', 'orders-state').spec.metadata).toEqual([
+    expect(find(objects, 'Component', 'orderstore').spec.metadata).toEqual([
       { name: 'connectionString', secretKeyRef: { name: 'demo-postgres', key: 'orders-url' } },
       { name: 'outboxPublishPubsub', value: 'pubsub' },
       { name: 'outboxPublishTopic', value: 'orders' },
+      { name: 'outboxPubsub', value: 'outbox' },
+      { name: 'outboxDiscardWhenMissingState', value: 'true' },
     ]);
-    expect(find(objects, 'Component', 'payments-state').spec.metadata).toContainEqual({
+    expect(find(objects, 'Component', 'paymentstore').spec.metadata).toContainEqual({
       name: 'outboxPublishTopic',
       value: 'payments',
     });
-    expect(find(objects, 'Component', 'cart-state').spec.metadata).toHaveLength(1);
+    expect(find(objects, 'Component', 'statestore').spec.metadata).toHaveLength(1);
+    expect(find(objects, 'Component', 'outbox').scopes).toEqual(['orders', 'payments']);
   });
 
   it('configures mTLS and OTLP tracing in every Dapr Configuration', () => {
@@ -164,7 +176,7 @@ describe('ShopStack', () => {
 
     // THEN
     const secrets = objects.filter((o) => o.kind === 'Secret');
-    expect(secrets).toHaveLength(5);
+    expect(secrets).toHaveLength(4);
     for (const secret of secrets) {
       expect(secret.immutable).toBe(true);
       expect(secret.metadata.annotations['shopstack.io/create-only']).toBe('true');
@@ -197,7 +209,7 @@ describe('ShopStack', () => {
       resources: { requests: { storage: '20Gi' } },
     });
     expect(find(objects, 'ConfigMap', 'demo-postgres-init').data['10-databases.sh']).toContain(
-      'for db in identity catalog cart inventory orders payments notifications',
+      'for db in catalog identity cart inventory orders payments notifications',
     );
   });
 
@@ -207,10 +219,11 @@ describe('ShopStack', () => {
 
     // THEN
     expect(objects.filter((o) => o.metadata.name.startsWith('demo-postgres'))).toEqual([]);
-    expect(find(objects, 'Deployment', 'demo-catalog').spec.template.spec.containers[0].env).toEqual([
-      { name: 'DATABASE_URL', valueFrom: { secretKeyRef: { name: 'shop-db', key: 'catalog-url' } } },
-    ]);
-    expect(find(objects, 'Component', 'cart-state').spec.metadata[0].secretKeyRef).toEqual({
+    expect(find(objects, 'Deployment', 'demo-catalog').spec.template.spec.containers[0].env).toContainEqual({
+      name: 'DATABASE_URL',
+      valueFrom: { secretKeyRef: { name: 'shop-db', key: 'catalog-url' } },
+    });
+    expect(find(objects, 'Component', 'statestore').spec.metadata[0].secretKeyRef).toEqual({
       name: 'shop-db',
       key: 'cart-url',
     });
@@ -222,12 +235,14 @@ describe('ShopStack', () => {
 
     // THEN
     expect(find(objects, 'Deployment', 'demo-redis')).toBeUndefined();
-    expect(find(objects, 'Component', 'pubsub').spec.metadata).toEqual([
-      { name: 'redisHost', value: 'redis.infra:6380' },
-    ]);
-    expect(find(objects, 'Deployment', 'demo-gateway').spec.template.spec.containers[0].env).toEqual([
-      { name: 'REDIS_URL', value: 'redis://redis.infra:6380' },
-    ]);
+    expect(find(objects, 'Component', 'pubsub').spec.metadata).toContainEqual({
+      name: 'redisHost',
+      value: 'redis.infra:6380',
+    });
+    expect(find(objects, 'Deployment', 'demo-gateway').spec.template.spec.containers[0].env).toContainEqual({
+      name: 'REDIS_URL',
+      value: 'redis://redis.infra:6380',
+    });
   });
 
   it('exposes the gateway on the ingress host with TLS, or not at all when ingress is off', () => {

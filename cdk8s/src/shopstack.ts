@@ -64,12 +64,6 @@ export class ShopStack extends Construct {
       component: 'dapr',
       data: { token: random.token(32) },
     });
-    new GeneratedSecret(this, 'SigningKey', {
-      ctx,
-      name: secretNames.signingKey(ctx),
-      component: 'identity',
-      data: { 'signing-key.pem': random.signingKeyPem(), kid: random.token(8) },
-    });
     if (this.spec.database.mode === 'managed') new ManagedPostgres(this, 'Postgres', { ctx, random });
     if (this.spec.redis.mode === 'managed') new ManagedRedis(this, 'Redis', { ctx, random });
     new DaprComponents(this, 'Components', { ctx });

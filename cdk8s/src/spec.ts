@@ -6,17 +6,9 @@ import { z } from 'zod';
  * `.prefault({})` (not `.default({})`) so nested defaults are filled in, as the API server does.
  */
 
-export const serviceNames = [
-  'gateway',
-  'identity',
-  'catalog',
-  'cart',
-  'inventory',
-  'orders',
-  'payments',
-  'notifications',
-] as const;
-export type ServiceName = (typeof serviceNames)[number];
+import { type ServiceName, serviceNames } from '../../services/manifests.ts';
+
+export { type ServiceName, serviceNames };
 
 // Kubernetes' own quantity grammar (k8s.io/apimachinery/pkg/api/resource).
 const quantityPattern =
@@ -45,6 +37,11 @@ const resources = (requests: { cpu: string; memory: string }, limits: { memory: 
 const serviceSpec = z
   .object({
     replicas: z.int().min(0).max(20).default(1).describe('Pod replicas, 0 to 20.'),
+    image: z
+      .string()
+      .min(1)
+      .optional()
+      .describe('Full image reference of this service, overriding <image.registry>/<service>:<tag> (Tilt sets it).'),
     resources: resources({ cpu: '50m', memory: '128Mi' }, { memory: '256Mi' }),
   })
   .prefault({});
@@ -210,6 +207,13 @@ export const shopStackSpecSchema = z
     redis,
     ingress,
     dapr,
+    admin: z
+      .object({
+        secretRef: secretRef.describe('Secret with keys `email` and `password` of the admin user identity creates.'),
+      })
+      .optional()
+      .describe('The first admin user; without it the shop has no admin until one is granted the role.'),
+    demoCatalog: z.boolean().default(false).describe('Fill an empty catalog with demo products.'),
   })
   .meta({
     'x-kubernetes-validations': [

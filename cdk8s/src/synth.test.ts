@@ -26,7 +26,7 @@ describe('synth', () => {
     expect(kinds).toContain('Deployment');
     expect(kinds).not.toContain('Secret');
     const secrets = parseAllDocuments(readFileSync(join(dir, 'secrets.yaml'), 'utf8'));
-    expect(secrets.map((doc) => (doc.toJS() as { kind: string }).kind)).toEqual(Array(5).fill('Secret'));
+    expect(secrets.map((doc) => (doc.toJS() as { kind: string }).kind)).toEqual(Array(4).fill('Secret'));
     expect(statSync(join(dir, 'secrets.yaml')).mode & 0o777).toBe(0o600);
   });
 });

@@ -8,7 +8,7 @@ import { type Proc, startProc, waitFor } from './proc.ts';
 import { type RedisServer, startRedis } from './redis.ts';
 import { loadOrCreateSecrets, type StackSecrets } from './secrets.ts';
 import { type SentryServer, startSentry } from './sentry.ts';
-import { type ServiceName, serviceSpecs } from './services.ts';
+import { manifests, type ServiceName } from '../../services/manifests.ts';
 
 const root = resolve(import.meta.dirname, '../..');
 const otelPreload = join(root, 'services', 'kit', 'src', 'otel-preload.ts');
@@ -85,7 +85,7 @@ export async function startStack(opts: StackOptions): Promise<Stack> {
       logFile: join(logs, 'postgres.log'),
     });
     started.push(postgres);
-    const databases = opts.services.filter((s) => serviceSpecs[s]?.database).map(String);
+    const databases = opts.services.filter((s) => manifests[s].storage?.kind === 'postgres').map(String);
     await postgres.ensureDatabases([...databases, 'dapr_state'], secrets.databasePassword);
 
     progress('starting Redis');
@@ -124,8 +124,7 @@ export async function startStack(opts: StackOptions): Promise<Stack> {
 
     type Plan = (typeof plans)[number];
     const startApp = async (plan: Plan): Promise<Proc> => {
-      const spec = serviceSpecs[plan.name];
-      if (!spec) throw new Error(`unknown service ${plan.name}`);
+      const { listen, storage, redis: usesRedis } = manifests[plan.name];
       const env: Record<string, string> = {
         PATH: process.env.PATH ?? '',
         HOME: process.env.HOME ?? '',
@@ -135,15 +134,15 @@ export async function startStack(opts: StackOptions): Promise<Stack> {
         ...(process.env.OTEL_EXPORTER_OTLP_ENDPOINT
           ? { OTEL_EXPORTER_OTLP_ENDPOINT: process.env.OTEL_EXPORTER_OTLP_ENDPOINT }
           : {}),
-        APP_PORT: String(plan.appPort),
-        PORT: String(plan.appPort),
+        [listen.portEnv]: String(plan.appPort),
+        [listen.hostEnv]: '127.0.0.1',
         APP_API_TOKEN: plan.tokens.appApiToken,
         DAPR_HTTP_PORT: String(plan.ports.http),
         DAPR_GRPC_PORT: String(plan.ports.grpc),
         DAPR_API_TOKEN: plan.tokens.daprApiToken,
         SEED_DEMO: String(opts.seedDemo ?? false),
-        ...(spec.database ? { DATABASE_URL: dbUrl(plan.name) } : {}),
-        ...(spec.redis ? { REDIS_URL: `redis://127.0.0.1:${redis.port}` } : {}),
+        ...(storage?.kind === 'postgres' ? { DATABASE_URL: dbUrl(plan.name) } : {}),
+        ...(usesRedis ? { REDIS_URL: `redis://127.0.0.1:${redis.port}` } : {}),
         ...opts.env?.[plan.name],
       };
       progress(`starting ${plan.name} on port ${plan.appPort}`);

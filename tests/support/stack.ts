@@ -1,7 +1,7 @@
 import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { ServiceName } from '../../scripts/lib/services.ts';
+import type { ServiceName } from '../../services/manifests.ts';
 import { type Stack, type StackOptions, startStack } from '../../scripts/lib/stack.ts';
 
 export interface TestStack extends Stack {

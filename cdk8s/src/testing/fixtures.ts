@@ -10,7 +10,7 @@ export function countingRandom(): RandomSource & { readonly issued: string[] } {
     issued.push(value);
     return value;
   };
-  return { issued, token: () => next('token'), signingKeyPem: () => next('pem') };
+  return { issued, token: () => next('token') };
 }
 
 export function shopContext(spec: Partial<ShopStackSpecInput> = {}): ShopContext {

@@ -2,8 +2,10 @@ import { z } from 'zod';
 
 /** Cart configuration, read from the environment. */
 export const configSchema = z.object({
-  /** Port the app listens on (loopback; its sidecar calls it). */
+  /** Port the app listens on (its sidecar calls it there). */
   APP_PORT: z.coerce.number().int().min(0).max(65535).default(3003),
+  /** Address the app binds: loopback when its sidecar runs beside it, 0.0.0.0 in a pod (probes, sidecar). */
+  HOST: z.string().min(1).default('127.0.0.1'),
   /** Token the sidecar presents in `dapr-api-token` on every call to the app. */
   APP_API_TOKEN: z.string().min(16),
   /** HTTP port of the app's Dapr sidecar. */

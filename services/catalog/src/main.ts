@@ -27,6 +27,7 @@ export async function start(env: NodeJS.ProcessEnv = process.env): Promise<Servi
   return serve({
     name: 'catalog',
     port: config.APP_PORT,
+    host: config.HOST,
     logger,
     appApiToken: config.APP_API_TOKEN,
     readiness: {

@@ -43,6 +43,7 @@ export async function start(env: NodeJS.ProcessEnv = process.env): Promise<Servi
   return serve({
     name: 'identity',
     port: config.APP_PORT,
+    host: config.HOST,
     logger,
     appApiToken: config.APP_API_TOKEN,
     readiness: { postgres: () => pool.query('SELECT 1'), redis: () => redis.ping() },

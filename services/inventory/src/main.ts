@@ -26,6 +26,7 @@ export async function start(env: NodeJS.ProcessEnv = process.env): Promise<Servi
   return serve({
     name: 'inventory',
     port: config.APP_PORT,
+    host: config.HOST,
     logger,
     appApiToken: config.APP_API_TOKEN,
     readiness: { postgres: () => pool.query('SELECT 1') },

@@ -36,6 +36,7 @@ export async function start(env: NodeJS.ProcessEnv = process.env): Promise<Servi
   const service = await serve({
     name: 'payments',
     port: config.APP_PORT,
+    host: config.HOST,
     logger,
     appApiToken: config.APP_API_TOKEN,
     readiness: {

@@ -1,0 +1,12 @@
+import type { ServiceManifest } from '@shopstack/kit/manifest';
+import { configSchema } from './config.ts';
+
+/** Order updates to users over Server-Sent Events (streamed through the gateway). */
+export const manifest = {
+  name: 'notifications',
+  config: configSchema,
+  listen: { portEnv: 'APP_PORT', hostEnv: 'HOST' },
+  storage: { kind: 'postgres' },
+  callers: [{ appId: 'gateway' }],
+  subscribes: ['orders'],
+} as const satisfies ServiceManifest;
