@@ -147,8 +147,10 @@ export async function needsPrivilegedWorkaround(image: string): Promise<boolean>
  */
 export function kindEnvironment(privilegedWorkaround: boolean): NodeJS.ProcessEnv {
   if (!privilegedWorkaround) return process.env;
-  const realDocker = findBinary('docker', pathDirs().filter((dir) => resolve(dir) !== shimDir));
+  const realDocker = findBinary(
+    'docker',
+    pathDirs().filter((dir) => resolve(dir) !== shimDir),
+  );
   if (!realDocker) throw new Error('docker is not on PATH');
   return { ...process.env, PATH: `${shimDir}:${process.env.PATH ?? ''}`, SHOPSTACK_REAL_DOCKER: realDocker };
 }
-

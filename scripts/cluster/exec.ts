@@ -1,4 +1,5 @@
-import { execFile } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
+import { createInterface } from 'node:readline';
 
 export interface ExecResult {
   readonly code: number;
@@ -41,4 +42,32 @@ export async function execOrThrow(
 
 export function lastLines(text: string, count = 5): string {
   return text.trim().split('\n').slice(-count).join('\n');
+}
+
+/** Runs a command, passing each line it prints (stdout and stderr) to `onLine`; rejects on a non-zero exit. */
+export function execStreaming(
+  command: string,
+  args: readonly string[],
+  onLine: (line: string) => void,
+  opts: ExecOptions = {},
+): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(command, args, { env: opts.env ?? process.env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const tail: string[] = [];
+    for (const stream of [child.stdout, child.stderr]) {
+      createInterface({ input: stream }).on('line', (line) => {
+        tail.push(line);
+        if (tail.length > 10) tail.shift();
+        onLine(line);
+      });
+    }
+    child.once('error', (err) => reject(new Error(`cannot run ${command}: ${err.message}`)));
+    child.once('exit', (code, signal) =>
+      code === 0
+        ? resolve()
+        : reject(
+            new Error(`${command} ${args[0] ?? ''} failed (${signal ?? `exit code ${code}`}): ${tail.join('\n')}`),
+          ),
+    );
+  });
 }

@@ -1,0 +1,207 @@
+#!/usr/bin/env bash
+# Builds kind's node image kindest/node:<kubernetes version> locally, from Debian packages and Go modules only
+# (no Docker Hub, no registry.k8s.io), and saves it to ~/.cache/shopstack/kind-node-<version>/ as a zstd tar.
+#  1. shopstack/debian:bookworm (kind-node/debian-base.sh) and, on it, the node base image
+#     (kind-node/Dockerfile: Debian's systemd, containerd, runc, CNI plugins + kind's own files from the module)
+#  2. Go builds (each cached under ~/.cache/shopstack): the seven Kubernetes binaries (build-kube.sh), kind,
+#     crictl, coredns, etcd, local-path-provisioner; pause from C
+#  3. every image kubeadm and kind need, under the names they expect, saved into the Kubernetes server tarball
+#  4. kind build node-image --type file <tarball> --base-image <our base>
+set -euo pipefail
+source "$(dirname "$0")/common.sh"
+out="$cache/kind-node-$KUBERNETES_VERSION"
+image="kindest/node:$KUBERNETES_VERSION"
+archive="$out/kindest-node-$KUBERNETES_VERSION.tar.zst"
+label="kind node $KUBERNETES_VERSION"
+if [ -s "$archive" ]; then echo "$label: cached in $archive"; exit 0; fi
+require_go "$image"
+for tool in docker gcc zstd gzip jq; do
+  command -v $tool >/dev/null || { echo "error: '$tool' is required to build $image" >&2; exit 1; }
+done
+docker info >/dev/null 2>&1 || { echo "error: no Docker engine answers 'docker info'; it is needed to build $image" >&2; exit 1; }
+[ -e /usr/lib/x86_64-linux-gnu/libc.a ] || [ -e /usr/lib/libc.a ] || [ -n "$(gcc -print-file-name=libc.a | grep /)" ] ||
+  { echo "error: gcc -static needs libc.a (apt-get install libc6-dev)" >&2; exit 1; }
+
+mkdir -p "$out"
+work=$(mktemp -d "$out/work.XXXXXX")
+trap 'rm -rf "$work"' EXIT
+began=$(date +%s)
+step_began=$began
+cpu_s() { times | awk 'NR == 2 { split($1, u, /[ms]/); split($2, s, /[ms]/); printf "%d", u[1] * 60 + u[2] + s[1] * 60 + s[2] }'; }
+step_cpu=$(cpu_s)
+# done_step WHAT: prints the wall time and the CPU time of this script's children (Go builds, not dockerd) since the last step
+done_step() {
+  local now cpu
+  now=$(date +%s) cpu=$(cpu_s)
+  echo "$label: $1 ($(( now - step_began ))s wall, $(( cpu - step_cpu )) CPU-s)"
+  step_began=$now step_cpu=$cpu
+}
+
+# go_install LABEL DIR MODULE@VERSION [LDFLAGS]: builds a module with no replace directives into DIR/bin
+go_install() {
+  local what=$1 dir=$2 module=$3 ldflags="-s -w ${4:-}" bin=${3%@*}
+  bin=${bin##*/}
+  if [ -x "$dir/bin/$bin" ]; then echo "$what: cached in $dir"; return; fi
+  mkdir -p "$dir/bin"
+  echo "$what: building $module"
+  if ! CGO_ENABLED=0 GOBIN="$dir/bin" GOFLAGS=-mod=mod go install -trimpath -ldflags "$ldflags" "$module" 2>"$dir/build.log"; then
+    echo "error: building $module failed (is the Go module proxy reachable?):" >&2
+    tail -n 5 "$dir/build.log" >&2
+    exit 1
+  fi
+  done_step "$bin built"
+}
+
+# build_etcd: etcd's server module replaces its sibling modules with ../<dir>, so a wrapper module pins each
+# sibling to the version the server release requires (as build-etcd.sh does for the local control plane)
+build_etcd() {
+  local dir="$cache/etcd-$KIND_NODE_ETCD_VERSION" moddir siblings m v
+  if [ -x "$dir/bin/etcd" ]; then echo "etcd $KIND_NODE_ETCD_VERSION: cached in $dir"; return; fi
+  mkdir -p "$dir/src/etcd" "$dir/bin"
+  echo "etcd $KIND_NODE_ETCD_VERSION: building go.etcd.io/etcd/server/v3 (wrapper module)"
+  moddir=$(cd "$dir/src" && GOFLAGS=-mod=mod go mod download -json "go.etcd.io/etcd/server/v3@$KIND_NODE_ETCD_VERSION" | sed -n 's/.*"Dir": "\(.*\)".*/\1/p')
+  siblings=$(sed -n 's#^[[:space:]]*\(go.etcd.io/etcd/[a-z0-9/]*\) => \.\./.*#\1#p' "$moddir/go.mod")
+  {
+    echo "module shopstack.local/etcd-runtime"
+    echo
+    echo "go $(sed -n 's/^go //p' "$moddir/go.mod")"
+    echo
+    echo "require ("
+    echo "	go.etcd.io/etcd/server/v3 $KIND_NODE_ETCD_VERSION"
+    for m in $siblings; do
+      v=$(awk -v m="$m" '$1 == m && $2 ~ /^v/ {print $2; exit}' "$moddir/go.mod")
+      [ -n "$v" ] || { echo "error: $moddir/go.mod does not require $m" >&2; exit 1; }
+      echo "	$m $v"
+    done
+    echo ")"
+  } >"$dir/src/go.mod"
+  cp "$here/etcd/main.go" "$dir/src/etcd/main.go"
+  (cd "$dir/src" && GOFLAGS=-mod=mod go mod tidy >"$dir/build.log" 2>&1 &&
+    CGO_ENABLED=0 GOFLAGS=-mod=mod go build -trimpath -ldflags "-s -w" -o "$dir/bin/etcd.tmp" ./etcd >>"$dir/build.log" 2>&1) ||
+    { echo "error: building etcd $KIND_NODE_ETCD_VERSION failed:" >&2; tail -n 5 "$dir/build.log" >&2; exit 1; }
+  mv "$dir/bin/etcd.tmp" "$dir/bin/etcd"
+  done_step "etcd built"
+}
+
+# static_image IMAGE ENTRYPOINT SRC:DEST...: a one-layer image holding only the given static binaries
+static_image() {
+  local name=$1 entrypoint=$2 root pair
+  shift 2
+  root=$(mktemp -d "$work/rootfs.XXXXXX")
+  mkdir -p "$root/tmp" && chmod 1777 "$root/tmp"
+  for pair in "$@"; do
+    mkdir -p "$root/$(dirname "${pair#*:}")"
+    cp -a "${pair%%:*}" "$root/${pair#*:}"
+  done
+  tar -C "$root" -c . | docker import \
+    --change 'ENV PATH=/usr/local/bin:/usr/bin:/bin' \
+    ${entrypoint:+--change "ENTRYPOINT $entrypoint"} - "$name" >/dev/null
+  rm -rf "$root"
+}
+
+# ---- 1. base images
+bash "$here/kind-node/debian-base.sh" shopstack/debian:bookworm
+kindmod=$(cd "$work" && GOFLAGS=-mod=mod go mod download -json "sigs.k8s.io/kind@$KIND_VERSION" | sed -n 's/.*"Dir": "\(.*\)".*/\1/p')
+[ -d "$kindmod/images/base/files" ] || { echo "error: sigs.k8s.io/kind@$KIND_VERSION has no images/base/files" >&2; exit 1; }
+go_install "crictl $CRICTL_VERSION" "$cache/crictl-$CRICTL_VERSION" "sigs.k8s.io/cri-tools/cmd/crictl@$CRICTL_VERSION"
+ctx="$work/base-context"
+mkdir -p "$ctx/shopstack"
+cp -r "$kindmod/images/base/files" "$ctx/files" && chmod -R u+w "$ctx/files"
+cp "$cache/crictl-$CRICTL_VERSION/bin/crictl" "$ctx/crictl"
+cp "$here/kind-node/ctr" "$here/kind-node/10-shopstack-bridge.conflist" "$ctx/shopstack/"
+base="shopstack.local/kind-node-base:$KIND_VERSION" # a registry host that does not resolve: kind tries to pull the base first
+echo "$label: building the node base image $base (Debian packages)"
+docker build -q -f "$here/kind-node/Dockerfile" --build-arg BASE_IMAGE=shopstack/debian:bookworm -t "$base" "$ctx" >/dev/null
+done_step "node base image built"
+
+# ---- 2. binaries
+bash "$here/build-kube.sh" kube-apiserver kube-controller-manager kube-scheduler kube-proxy kubelet kubeadm kubectl
+done_step "Kubernetes binaries ready"
+bash "$here/build-kind.sh"
+kind="$cache/kind-$KIND_VERSION/bin/kind"
+kubebin="$cache/kubernetes-$KUBERNETES_VERSION/bin"
+go_install "coredns $COREDNS_VERSION" "$cache/coredns-$COREDNS_VERSION" "github.com/coredns/coredns@$COREDNS_VERSION"
+go_install "local-path-provisioner $LOCAL_PATH_PROVISIONER_VERSION" "$cache/local-path-provisioner-$LOCAL_PATH_PROVISIONER_VERSION" \
+  "github.com/rancher/local-path-provisioner@$LOCAL_PATH_PROVISIONER_VERSION" "-X main.VERSION=$LOCAL_PATH_PROVISIONER_VERSION"
+build_etcd
+gcc -static -O2 -o "$work/pause" "$here/kind-node/pause.c"
+gcc -static -O2 -o "$work/no-kindnetd" "$here/kind-node/no-kindnetd.c"
+
+# ---- 3. images, named as kubeadm and kind will look for them
+mapfile -t kubeadm_images < <("$kubebin/kubeadm" config images list --kubernetes-version "$KUBERNETES_VERSION" 2>/dev/null)
+[ ${#kubeadm_images[@]} -gt 0 ] || { echo "error: '$kubebin/kubeadm config images list' listed no images" >&2; exit 1; }
+kind_const() { sed -n "s/^const $1 = \"\(.*\)\"/\1/p" "$kindmod/pkg/build/nodeimage/$2"; }
+kindnetd_image=$(kind_const kindnetdImage const_cni.go)
+provisioner_image=$(kind_const storageProvisionerImage const_storage.go)
+helper_image=$(kind_const storageHelperImage const_storage.go)
+sandbox_image=$(sed -n 's/^[[:space:]]*sandbox_image = "\(.*\)"/\1/p' "$kindmod/images/base/files/etc/containerd/config.toml")
+for v in kindnetd_image provisioner_image helper_image sandbox_image; do
+  [ -n "${!v}" ] || { echo "error: cannot find $v in sigs.k8s.io/kind@$KIND_VERSION (did its layout change?)" >&2; exit 1; }
+done
+extra_images=()
+for name in "${kubeadm_images[@]}" "$sandbox_image"; do
+  repo=${name%:*} tag=${name##*:}
+  case $repo in
+    */kube-apiserver | */kube-controller-manager | */kube-scheduler)
+      static_image "$name" "" "$kubebin/${repo##*/}:/usr/local/bin/${repo##*/}" ;;
+    */kube-proxy)
+      pctx="$work/kube-proxy-context"
+      mkdir -p "$pctx" && cp "$kubebin/kube-proxy" "$here/kind-node/kube-proxy-wrapper.sh" "$pctx/"
+      docker build -q -f "$here/kind-node/kube-proxy.Dockerfile" --build-arg BASE_IMAGE=shopstack/debian:bookworm -t "$name" "$pctx" >/dev/null ;;
+    */etcd)
+      [[ $tag == "${KIND_NODE_ETCD_VERSION#v}"-* ]] || { echo "error: kubeadm wants $name but KIND_NODE_ETCD_VERSION is $KIND_NODE_ETCD_VERSION" >&2; exit 1; }
+      static_image "$name" "" "$cache/etcd-$KIND_NODE_ETCD_VERSION/bin/etcd:/usr/local/bin/etcd"
+      extra_images+=("$name") ;;
+    */coredns)
+      [ "$tag" = "$COREDNS_VERSION" ] || { echo "error: kubeadm wants $name but COREDNS_VERSION is $COREDNS_VERSION" >&2; exit 1; }
+      static_image "$name" '["/coredns"]' "$cache/coredns-$COREDNS_VERSION/bin/coredns:/coredns"
+      extra_images+=("$name") ;;
+    */pause)
+      static_image "$name" '["/pause"]' "$work/pause:/pause"
+      extra_images+=("$name") ;;
+    *) echo "error: no recipe for the image $name that kubeadm $KUBERNETES_VERSION needs" >&2; exit 1 ;;
+  esac
+done
+static_image "$provisioner_image" '["/usr/local/bin/local-path-provisioner"]' \
+  "$cache/local-path-provisioner-$LOCAL_PATH_PROVISIONER_VERSION/bin/local-path-provisioner:/usr/local/bin/local-path-provisioner"
+# the helper pod runs `sh /script/setup` (mkdir, rm): Debian's busybox-static provides them
+docker run --rm -v "$work:/out" shopstack/debian:bookworm sh -c \
+  'apt-get update -qq && apt-get install -y -qq --no-install-recommends busybox-static >/dev/null && cp /bin/busybox /out/busybox' >/dev/null
+helper_links=()
+for applet in sh mkdir rm ls cat; do helper_links+=("$work/busybox:/bin/$applet"); done
+static_image "$helper_image" "" "${helper_links[@]}"
+static_image "$kindnetd_image" '["/no-kindnetd"]' "$work/no-kindnetd:/no-kindnetd"
+extra_images+=("$provisioner_image" "$helper_image" "$kindnetd_image")
+done_step "images built"
+
+# ---- the Kubernetes server tarball kind reads: kind loads only kube-{apiserver,controller-manager,scheduler,proxy}.tar,
+# and takes the names it has from the first of manifest.json or repositories in each; so kube-apiserver.tar carries
+# every other image too, with `repositories` (all names, fully qualified) placed first
+bin="$work/kubernetes/server/bin"
+mkdir -p "$bin"
+echo "$KUBERNETES_VERSION" >"$work/kubernetes/version"
+cp "$kubebin/kubeadm" "$kubebin/kubelet" "$kubebin/kubectl" "$bin/"
+apiserver_image=$(printf '%s\n' "${kubeadm_images[@]}" | grep /kube-apiserver:)
+for component in kube-controller-manager kube-scheduler kube-proxy; do
+  docker save -o "$bin/$component.tar" "$(printf '%s\n' "${kubeadm_images[@]}" | grep "/$component:")"
+done
+mkdir "$work/bundle"
+docker save "$apiserver_image" "${extra_images[@]}" | tar -C "$work/bundle" -x
+qualify='with_entries(.key |= (if (split("/")[0] | test("[.:]") or . == "localhost") then . else "docker.io/" + . end))'
+jq -c "$qualify" "$work/bundle/repositories" >"$work/repositories" && mv "$work/repositories" "$work/bundle/repositories"
+(cd "$work/bundle" && tar -cf "$bin/kube-apiserver.tar" repositories manifest.json $(ls | grep -vx 'repositories\|manifest.json'))
+rm -rf "$work/bundle"
+tarball="$work/kubernetes-server-linux-amd64.tar.gz"
+tar -C "$work" -c kubernetes | gzip -1 >"$tarball"
+rm -rf "$work/kubernetes"
+done_step "Kubernetes server tarball assembled"
+
+# ---- 4. the node image
+echo "$label: kind build node-image"
+"$kind" build node-image --type file "$tarball" --base-image "$base" --image "$image" >"$work/kind-build.log" 2>&1 ||
+  { echo "error: kind build node-image failed:" >&2; tail -n 15 "$work/kind-build.log" >&2; exit 1; }
+done_step "$image built"
+docker save "$image" | zstd -q -T0 -3 -o "$archive.tmp"
+mv "$archive.tmp" "$archive"
+done_step "saved $(du -h "$archive" | cut -f1) to $archive"
+echo "$label: ready in $(( $(date +%s) - began ))s"
