@@ -19,6 +19,8 @@ export default defineConfig({
         test: {
           name: 'integration',
           include: ['tests/**/*.test.ts'],
+          // installs what the tests need on a fresh machine (Postgres, Redis, schemathesis), or says how
+          globalSetup: ['tests/support/global-setup.ts'],
           // each file starts its own real processes; two cores cannot run several stacks at once
           fileParallelism: false,
           testTimeout: 60_000,
