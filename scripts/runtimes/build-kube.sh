@@ -12,6 +12,12 @@ for bin in "$@"; do
     *) echo "error: build-kube.sh cannot build '$bin' (known: kube-apiserver kube-controller-manager kube-scheduler kube-proxy kubelet kubeadm kubectl)" >&2; exit 1 ;;
   esac
 done
+# one build at a time per version: a second run waits, then finds what the first one built
+mkdir -p "$out"
+if command -v flock >/dev/null; then
+  exec 9>"$out/.build.lock"
+  flock -n 9 || { echo "kubernetes $KUBERNETES_VERSION: waiting for another build-kube.sh"; flock 9; }
+fi
 exit_if_cached "kubernetes $KUBERNETES_VERSION" "$out" "$@"
 require_go "$* $KUBERNETES_VERSION"
 missing=()
