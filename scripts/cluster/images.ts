@@ -1,0 +1,206 @@
+// `npm run images`: the images a cluster runs, built locally. Where Docker Hub answers, the services and
+// the operator build on the upstream Node image and Postgres/Redis on upstream Debian; elsewhere on
+// shopstack.local/node:24 and shopstack/debian:bookworm, built here from Debian and npm packages.
+
+import { readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { type ServiceName, serviceNames } from '../../services/manifests.ts';
+import { cacheDir, versions } from '../lib/runtimes.ts';
+import { type BaseChoice, chooseBase } from './image-base.ts';
+import { nodeContext, staticContext } from './image-contexts.ts';
+import { dockerBuild, ensureDebianBase, imageExists, imageSize, requireDocker } from './image-docker.ts';
+import { ensureDaprBinaries, ensureTraefikBinary } from './image-binaries.ts';
+
+export type Progress = (line: string) => void;
+
+export const daprComponents = ['daprd', 'sentry', 'placement', 'scheduler', 'operator', 'injector'] as const;
+export type DaprComponent = (typeof daprComponents)[number];
+
+export interface ImageSet {
+  /** The shop's version (root package.json), the tag of the service and operator images. */
+  readonly version: string;
+  readonly services: Readonly<Record<ServiceName, string>>;
+  readonly operator: string;
+  readonly postgres: string;
+  readonly redis: string;
+  /** Dapr's chart composes `{{global.registry}}/{{name}}:{{global.tag}}`: pass registry and tag. */
+  readonly dapr: {
+    readonly registry: string;
+    readonly tag: string;
+    readonly images: Readonly<Record<DaprComponent, string>>;
+  };
+  readonly traefik: string;
+}
+
+export interface BuildImagesOptions {
+  readonly progress: Progress;
+  /** Build every image again, even when its tag exists (the Debian base is kept). */
+  readonly rebuild?: boolean;
+}
+
+const root = resolve(import.meta.dirname, '../..');
+const registry = 'shopstack.local';
+
+/** A version pinned in scripts/runtimes/versions.env. */
+function pinned(key: string): string {
+  const value = versions[key];
+  if (!value) throw new Error(`${key} is not pinned in scripts/runtimes/versions.env`);
+  return value;
+}
+
+/** The shop's version: the root package.json's `version`. */
+export function shopVersion(): string {
+  return (JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { version: string }).version;
+}
+
+/** Every image reference, by what it is; `version` tags the service and operator images. */
+export function imageNames(version: string = shopVersion()): ImageSet {
+  const daprTag = pinned('DAPR_VERSION').replace(/^v/, '');
+  const daprRegistry = `${registry}/dapr`;
+  return {
+    version,
+    services: Object.fromEntries(serviceNames.map((s) => [s, `${registry}/${s}:${version}`])) as Record<
+      ServiceName,
+      string
+    >,
+    operator: `${registry}/operator:${version}`,
+    postgres: `${registry}/postgres:15`,
+    redis: `${registry}/redis:7`,
+    dapr: {
+      registry: daprRegistry,
+      tag: daprTag,
+      images: Object.fromEntries(daprComponents.map((c) => [c, `${daprRegistry}/${c}:${daprTag}`])) as Record<
+        DaprComponent,
+        string
+      >,
+    },
+    traefik: `${registry}/traefik:${pinned('TRAEFIK_VERSION')}`,
+  };
+}
+
+/** Every reference in `set`, in build order: what `kind load docker-image` needs. */
+export function allImageRefs(set: ImageSet): string[] {
+  return [
+    set.postgres,
+    set.redis,
+    ...Object.values(set.services),
+    set.operator,
+    ...Object.values(set.dapr.images),
+    set.traefik,
+  ];
+}
+
+interface ImageStep {
+  readonly ref: string;
+  /** Prepares what the build needs (base images, binaries, context) and builds `ref`. */
+  build(): Promise<void>;
+}
+
+function steps(set: ImageSet, base: BaseChoice, progress: Progress): ImageStep[] {
+  const dockerfile = (path: string): string => join(root, path);
+  const daprBin = join(cacheDir, `dapr-${pinned('DAPR_VERSION')}`, 'bin');
+  const baseArgs = { BASE_IMAGE: base.node };
+  const onDebian = (name: 'postgres' | 'redis'): ImageStep => ({
+    ref: set[name],
+    build: () =>
+      dockerBuild({
+        ref: set[name],
+        dockerfile: dockerfile(`images/${name}/Dockerfile`),
+        context: join(root, 'images', name),
+        args: { DEBIAN_IMAGE: base.debian },
+      }),
+  });
+  return [
+    onDebian('postgres'),
+    onDebian('redis'),
+    ...serviceNames.map((service) => ({
+      ref: set.services[service],
+      build: () =>
+        dockerBuild({
+          ref: set.services[service],
+          dockerfile: dockerfile('services/Dockerfile'),
+          context: root,
+          args: { ...baseArgs, SERVICE: service },
+        }),
+    })),
+    {
+      ref: set.operator,
+      build: () =>
+        dockerBuild({
+          ref: set.operator,
+          dockerfile: dockerfile('operator/Dockerfile'),
+          context: root,
+          args: baseArgs,
+        }),
+    },
+    ...daprComponents.map((component) => ({
+      ref: set.dapr.images[component],
+      build: async () => {
+        await ensureDaprBinaries(daprBin, daprComponents, progress);
+        const context = staticContext(`dapr-${component}`, join(daprBin, component));
+        await dockerBuild({
+          ref: set.dapr.images[component],
+          dockerfile: dockerfile('images/static/Dockerfile'),
+          context,
+          args: { BINARY: component },
+        });
+      },
+    })),
+    {
+      ref: set.traefik,
+      build: async () => {
+        const binary = await ensureTraefikBinary(progress);
+        await dockerBuild({
+          ref: set.traefik,
+          dockerfile: dockerfile('images/traefik/Dockerfile'),
+          context: staticContext('traefik', binary),
+        });
+      },
+    },
+  ];
+}
+
+/** The local bases (Debian, then Node), built when missing; upstream bases are pulled by the builds. */
+async function ensureLocalBases(base: BaseChoice, opts: BuildImagesOptions): Promise<void> {
+  if (base.kind !== 'local') return;
+  await ensureDebianBase(base.debian, opts.progress);
+  if (!opts.rebuild && (await imageExists(base.node))) return;
+  const began = Date.now();
+  opts.progress(`images: building ${base.node} (Node ${pinned('NODE_IMAGE_VERSION')} from npm packages)`);
+  const context = await nodeContext(pinned('NODE_IMAGE_VERSION'), pinned('NPM_IMAGE_VERSION'));
+  await dockerBuild({
+    ref: base.node,
+    dockerfile: join(root, 'images/node/Dockerfile'),
+    context,
+    args: { DEBIAN_IMAGE: base.debian },
+  });
+  opts.progress(`images: ${base.node} built in ${seconds(began)} (${await imageSize(base.node)})`);
+}
+
+function seconds(since: number): string {
+  return `${((Date.now() - since) / 1000).toFixed(0)}s`;
+}
+
+/** Builds every image of `imageNames()` that is missing (all of them with `rebuild`), one at a time. */
+export async function buildImages(opts: BuildImagesOptions): Promise<ImageSet> {
+  const { progress } = opts;
+  const began = Date.now();
+  await requireDocker();
+  const base = await chooseBase(progress);
+  await ensureLocalBases(base, opts);
+  const set = imageNames();
+  let built = 0;
+  for (const step of steps(set, base, progress)) {
+    if (!opts.rebuild && (await imageExists(step.ref))) {
+      progress(`images: ${step.ref} present`);
+      continue;
+    }
+    const stepBegan = Date.now();
+    progress(`images: building ${step.ref}`);
+    await step.build();
+    built++;
+    progress(`images: ${step.ref} built in ${seconds(stepBegan)} (${await imageSize(step.ref)})`);
+  }
+  progress(`images: ${built} built, ${allImageRefs(set).length - built} present, in ${seconds(began)}`);
+  return set;
+}
