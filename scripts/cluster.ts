@@ -1,0 +1,39 @@
+// `npm run cluster`: a kind cluster `shopstack` with Dapr, Traefik, the operator and a ShopStack behind
+// the ingress on 127.0.0.1. `-- --delete` removes the cluster (built images and binaries stay cached);
+// `-- --no-shop` stops after the operator.
+import { parseArgs } from 'node:util';
+import { deleteCluster } from './cluster/kind.ts';
+import { clusterUp, ingressUrl, shopNamespace } from './cluster/up.ts';
+
+const progress = (line: string): void => void process.stderr.write(`${line}\n`);
+const began = Date.now();
+
+try {
+  const { values } = parseArgs({
+    options: { delete: { type: 'boolean' }, 'no-shop': { type: 'boolean' }, help: { type: 'boolean', short: 'h' } },
+  });
+  if (values.help) {
+    console.log('usage: npm run cluster [-- --delete | --no-shop]');
+    process.exit(0);
+  }
+  if (values.delete) {
+    await deleteCluster({ progress });
+    progress('cluster shopstack deleted (images and binaries stay cached under ~/.cache/shopstack)');
+    process.exit(0);
+  }
+  const up = await clusterUp({ progress, shop: !values['no-shop'] });
+  const total = ((Date.now() - began) / 1000).toFixed(0);
+  progress(`\ncluster ${up.reused ? 'reused' : 'created'} and ready in ${total}s`);
+  for (const { step, seconds } of up.timings) progress(`  ${step.padEnd(32)} ${seconds}s`);
+  progress(`\nkubeconfig: export KUBECONFIG=${up.tools.kubeconfig}`);
+  if (!values['no-shop']) {
+    progress(`REST API:   ${ingressUrl}/api/v1/products`);
+    progress(`API docs:   ${ingressUrl}/api/docs`);
+    progress(
+      `admin:      kubectl -n ${shopNamespace} get secret shop-admin -o jsonpath='{.data.password}' | base64 -d`,
+    );
+  }
+} catch (err) {
+  progress(`error: ${(err as Error).message}`);
+  process.exit(1);
+}

@@ -1,0 +1,122 @@
+// `npm run cluster`, as a function the end-to-end test calls too: a Docker engine, the kind cluster,
+// the images, Dapr's control plane, Traefik, the operator and a ShopStack, each step timed.
+import { randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { findBinary, pathDirs, runBuildScript, versions } from '../lib/runtimes.ts';
+import { type ClusterTools, clusterBinaries, installDapr, installOperator, installTraefik, kubectl } from './addons.ts';
+import { ensureDockerEngine } from './docker-engine.ts';
+import { allImageRefs, buildImages, shopVersion } from './images.ts';
+import { createOrReuseCluster, loadImages } from './kind.ts';
+
+export type Progress = (line: string) => void;
+
+export const shopManifest = resolve(import.meta.dirname, '../../operator/examples/kind.yaml');
+export const shopNamespace = 'shop';
+export const shopName = 'shop';
+/** Where kind publishes the ingress controller (kind-config.yaml). */
+export const ingressUrl = 'http://127.0.0.1';
+
+export interface ClusterUpOptions {
+  readonly progress: Progress;
+  /** Apply operator/examples/kind.yaml and wait until the shop is Ready (default true). */
+  readonly shop?: boolean;
+}
+
+export interface ClusterUp {
+  readonly tools: ClusterTools;
+  readonly reused: boolean;
+  /** Seconds per step, in order. */
+  readonly timings: readonly { readonly step: string; readonly seconds: number }[];
+}
+
+async function helmBinary(progress: Progress): Promise<void> {
+  if (findBinary('helm', pathDirs())) return;
+  try {
+    clusterBinaries();
+  } catch {
+    progress(`helm ${versions.HELM_VERSION}: not cached yet; building it from its Go module`);
+    await runBuildScript('build-helm.sh');
+  }
+}
+
+/** The admin Secret the kind ShopStack names: created once with a random password, never printed. */
+async function ensureAdminSecret(tools: ClusterTools, progress: Progress): Promise<void> {
+  await kubectl(
+    tools,
+    ['apply', '-f', '-'],
+    JSON.stringify({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: shopNamespace } }),
+  );
+  const existing = await kubectl(tools, [
+    '-n',
+    shopNamespace,
+    'get',
+    'secret',
+    'shop-admin',
+    '--ignore-not-found',
+    '-o',
+    'name',
+  ]);
+  if (existing) return;
+  progress(`creating Secret ${shopNamespace}/shop-admin (admin@shop.test, a random password)`);
+  const secret = {
+    apiVersion: 'v1',
+    kind: 'Secret',
+    metadata: { name: 'shop-admin', namespace: shopNamespace },
+    type: 'Opaque',
+    stringData: { email: 'admin@shop.test', password: randomBytes(16).toString('hex') },
+  };
+  await kubectl(tools, ['create', '-f', '-'], JSON.stringify(secret));
+}
+
+/** The admin's credentials, read from the cluster (tests and the README's walk-through use them). */
+export async function adminCredentials(tools: ClusterTools): Promise<{ email: string; password: string }> {
+  const data = JSON.parse(
+    await kubectl(tools, ['-n', shopNamespace, 'get', 'secret', 'shop-admin', '-o', 'jsonpath={.data}']),
+  );
+  const decode = (value: string): string => Buffer.from(value, 'base64').toString('utf8');
+  return { email: decode(data.email), password: decode(data.password) };
+}
+
+/** Applies the kind ShopStack and waits until the operator reports it Ready. */
+export async function applyShop(tools: ClusterTools, progress: Progress): Promise<void> {
+  await ensureAdminSecret(tools, progress);
+  progress(`applying ${shopManifest}`);
+  await kubectl(tools, ['apply', '-f', '-'], readFileSync(shopManifest, 'utf8'));
+  progress('waiting for the ShopStack to be Ready (kubectl get shop -n shop)');
+  await kubectl(tools, [
+    '-n',
+    shopNamespace,
+    'wait',
+    '--for=condition=Ready',
+    `shopstack/${shopName}`,
+    '--timeout=15m',
+  ]);
+}
+
+export async function clusterUp(opts: ClusterUpOptions): Promise<ClusterUp> {
+  const { progress } = opts;
+  const timings: { step: string; seconds: number }[] = [];
+  const step = async <T>(name: string, run: () => Promise<T>): Promise<T> => {
+    const began = Date.now();
+    progress(`==> ${name}`);
+    const result = await run();
+    const seconds = Math.round((Date.now() - began) / 1000);
+    timings.push({ step: name, seconds });
+    progress(`    ${name}: ${seconds}s`);
+    return result;
+  };
+
+  await step('Docker engine', () => ensureDockerEngine(progress));
+  const cluster = await step('kind cluster', () => createOrReuseCluster({ progress }));
+  const images = await step('images', () => buildImages({ progress }));
+  await step('load images into the node', () => loadImages(allImageRefs(images), { progress }));
+  await step('helm', () => helmBinary(progress));
+  const tools: ClusterTools = { kubeconfig: cluster.kubeconfigPath, ...clusterBinaries(), images };
+  await step('Dapr control plane and Traefik', () =>
+    Promise.all([installDapr(tools, progress), installTraefik(tools, progress)]),
+  );
+  await step('operator', () => installOperator(tools, shopVersion(), progress));
+  if (opts.shop ?? true) await step('ShopStack', () => applyShop(tools, progress));
+  return { tools, reused: cluster.reused, timings };
+}
