@@ -20,7 +20,7 @@ import { inventoryRoutes } from './http/inventory.ts';
 import { notificationRoutes } from './http/notifications.ts';
 import { orderRoutes } from './http/orders.ts';
 import { productRoutes } from './http/products.ts';
-import type { RouteContext } from './http/route.ts';
+import { methodNotAllowed, type RouteContext } from './http/route.ts';
 import { createApiDocument } from './openapi/registry.ts';
 
 export async function start(env: NodeJS.ProcessEnv = process.env): Promise<Service> {
@@ -64,6 +64,7 @@ export async function start(env: NodeJS.ProcessEnv = process.env): Promise<Servi
       inventoryRoutes(ctx, invoker, config.INVENTORY_APP_ID)(router);
       orderRoutes(ctx, invoker, config.ORDERS_APP_ID)(router);
       notificationRoutes(ctx, sidecar, config.NOTIFICATIONS_APP_ID)(router);
+      methodNotAllowed(doc)(router);
     },
     close: async () => redis.disconnect(),
   });

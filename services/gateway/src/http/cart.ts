@@ -29,6 +29,7 @@ export function cartRoutes(ctx: RouteContext, invoker: Invoker, cart: string): (
     route(router, ctx, {
       method: 'get',
       path: '/api/v1/cart',
+      operationId: 'getCart',
       summary: "The caller's cart",
       tag: 'cart',
       access: 'user',
@@ -40,6 +41,7 @@ export function cartRoutes(ctx: RouteContext, invoker: Invoker, cart: string): (
     route(router, ctx, {
       method: 'put',
       path: '/api/v1/cart/items/{productId}',
+      operationId: 'setCartItem',
       summary: 'Set the quantity of a product in the cart (0 removes it)',
       tag: 'cart',
       access: 'user',
@@ -47,7 +49,21 @@ export function cartRoutes(ctx: RouteContext, invoker: Invoker, cart: string): (
       body: cartItemBody,
       headers: ifMatch,
       errors: [404, 409, 412],
-      responses: { 200: { description: 'the cart', schema: cartSchema, headers: etagHeader } },
+      responses: {
+        200: {
+          description: 'the cart',
+          schema: cartSchema,
+          headers: etagHeader,
+          links: {
+            placeOrder: {
+              operationId: 'placeOrder',
+              description: 'check the cart out',
+              requestBody: { payment: { token: 'tok_visa' } },
+            },
+            removeCartItem: { operationId: 'removeCartItem', parameters: { productId: '$request.path.productId' } },
+          },
+        },
+      },
       async handle(input) {
         const path = `cart/items/${input.params.productId}`;
         await relay(invoker, cart, send('PUT', path, input, input.body), input.res);
@@ -56,6 +72,7 @@ export function cartRoutes(ctx: RouteContext, invoker: Invoker, cart: string): (
     route(router, ctx, {
       method: 'delete',
       path: '/api/v1/cart/items/{productId}',
+      operationId: 'removeCartItem',
       summary: 'Remove a product from the cart',
       tag: 'cart',
       access: 'user',
@@ -71,6 +88,7 @@ export function cartRoutes(ctx: RouteContext, invoker: Invoker, cart: string): (
     route(router, ctx, {
       method: 'delete',
       path: '/api/v1/cart',
+      operationId: 'emptyCart',
       summary: 'Empty the cart',
       tag: 'cart',
       access: 'user',

@@ -24,6 +24,7 @@ export function inventoryRoutes(ctx: RouteContext, invoker: Invoker, inventory: 
     route(router, ctx, {
       method: 'get',
       path: '/api/v1/inventory/{productId}',
+      operationId: 'getStock',
       summary: 'Stock of a product',
       tag: 'inventory',
       access: 'admin',
@@ -38,13 +39,30 @@ export function inventoryRoutes(ctx: RouteContext, invoker: Invoker, inventory: 
     route(router, ctx, {
       method: 'put',
       path: '/api/v1/inventory/{productId}',
+      operationId: 'setStock',
       summary: 'Set the count on hand (not below what is reserved and committed)',
       tag: 'inventory',
       access: 'admin',
       params: stockParams,
       body: stockBody,
       errors: [404, 409],
-      responses: { 200: { description: 'the stock', schema: stockSchema } },
+      responses: {
+        200: {
+          description: 'the stock',
+          schema: stockSchema,
+          links: {
+            getStock: { operationId: 'getStock', parameters: { productId: '$request.path.productId' } },
+            placeOrder: {
+              operationId: 'placeOrder',
+              description: 'order one of the product just stocked',
+              requestBody: {
+                items: [{ productId: '$request.path.productId', quantity: 1 }],
+                payment: { token: 'tok_visa' },
+              },
+            },
+          },
+        },
+      },
       async handle({ params, body, caller, res }) {
         const path = `inventory/${params.productId}`;
         await relay(invoker, inventory, { method: 'PUT', path, headers: asCaller(caller), body }, res);

@@ -21,6 +21,7 @@ export function notificationRoutes(
     route(router, ctx, {
       method: 'get',
       path: '/api/v1/notifications/stream',
+      operationId: 'streamNotifications',
       summary: "Server-Sent Events of the caller's order events; Last-Event-ID resumes",
       tag: 'notifications',
       access: 'user',

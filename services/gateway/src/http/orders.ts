@@ -2,7 +2,7 @@ import { AppError, type Invoker, validate } from '@shopstack/kit';
 import type { Router } from 'express';
 import { z } from 'zod';
 import { relay } from '../data/upstream.ts';
-import { asCaller, type RouteContext, route } from './route.ts';
+import { asCaller, type Link, type RouteContext, route } from './route.ts';
 
 export const orderIdParams = z.strictObject({ id: z.uuid() });
 export const placeOrderBody = z
@@ -48,11 +48,20 @@ const orderPage = z
   .object({ items: z.array(orderSchema), nextCursor: z.string().nullable() })
   .meta({ id: 'OrderPage' });
 
+/** Where an order leads; `id` is the runtime expression of its id. */
+function orderLinks(id: string): Record<string, Link> {
+  return {
+    getOrder: { operationId: 'getOrder', parameters: { id } },
+    cancelOrder: { operationId: 'cancelOrder', parameters: { id } },
+  };
+}
+
 export function orderRoutes(ctx: RouteContext, invoker: Invoker, orders: string): (router: Router) => void {
   return (router) => {
     route(router, ctx, {
       method: 'post',
       path: '/api/v1/orders',
+      operationId: 'placeOrder',
       summary: 'Place an order (checkout) from explicit items or the cart',
       tag: 'orders',
       access: 'user',
@@ -62,7 +71,11 @@ export function orderRoutes(ctx: RouteContext, invoker: Invoker, orders: string)
       }),
       errors: [422],
       responses: {
-        202: { description: 'the order, PENDING (or CANCELLED when out of stock)', schema: orderSchema },
+        202: {
+          description: 'the order, PENDING (or CANCELLED when out of stock)',
+          schema: orderSchema,
+          links: orderLinks('$response.body#/id'),
+        },
       },
       async handle({ body, caller, req, res }) {
         const key = req.get('idempotency-key');
@@ -81,11 +94,14 @@ export function orderRoutes(ctx: RouteContext, invoker: Invoker, orders: string)
     route(router, ctx, {
       method: 'get',
       path: '/api/v1/orders',
+      operationId: 'listOrders',
       summary: "The caller's orders, newest first",
       tag: 'orders',
       access: 'user',
       query: orderListQuery,
-      responses: { 200: { description: 'a page of orders', schema: orderPage } },
+      responses: {
+        200: { description: 'a page of orders', schema: orderPage, links: orderLinks('$response.body#/items/0/id') },
+      },
       async handle({ query, caller, res }) {
         const search = new URLSearchParams(
           Object.entries(query).flatMap(([k, v]) => (v === undefined ? [] : [[k, String(v)]])),
@@ -96,12 +112,13 @@ export function orderRoutes(ctx: RouteContext, invoker: Invoker, orders: string)
     route(router, ctx, {
       method: 'get',
       path: '/api/v1/orders/{id}',
+      operationId: 'getOrder',
       summary: 'One of the caller’s orders',
       tag: 'orders',
       access: 'user',
       params: orderIdParams,
       errors: [404],
-      responses: { 200: { description: 'the order', schema: orderSchema } },
+      responses: { 200: { description: 'the order', schema: orderSchema, links: orderLinks('$request.path.id') } },
       async handle({ params, caller, res }) {
         await relay(invoker, orders, { method: 'GET', path: `orders/${params.id}`, headers: asCaller(caller) }, res);
       },
@@ -109,6 +126,7 @@ export function orderRoutes(ctx: RouteContext, invoker: Invoker, orders: string)
     route(router, ctx, {
       method: 'post',
       path: '/api/v1/orders/{id}/cancel',
+      operationId: 'cancelOrder',
       summary: 'Cancel an order: releases its stock, refunds a captured payment',
       tag: 'orders',
       access: 'user',

@@ -2,7 +2,7 @@ import type { Invoker } from '@shopstack/kit';
 import type { Router } from 'express';
 import { z } from 'zod';
 import { forwardHeaders, relay } from '../data/upstream.ts';
-import { asCaller, noContent, type RouteContext, route } from './route.ts';
+import { asCaller, type Link, noContent, type RouteContext, route } from './route.ts';
 
 export const productListQuery = z.strictObject({
   q: z.string().trim().min(1).max(200).optional(),
@@ -33,7 +33,7 @@ export const productPatchBody = z
   .strictObject(fields)
   .partial()
   .refine((b) => Object.keys(b).length > 0, 'name at least one field to change')
-  .meta({ id: 'ProductPatch' });
+  .meta({ id: 'ProductPatch', minProperties: 1 });
 
 export const productSchema = z
   .object({ id: z.uuid(), ...fields, version: z.number().int(), createdAt: z.string(), updatedAt: z.string() })
@@ -47,16 +47,30 @@ const ifMatch = z.object({
   'if-match': z.string().meta({ description: 'ETag from a previous read; required (428 without it)' }),
 });
 
+/** Where a product leads: its own operations, its stock, the cart. `pointer` locates its id in the response. */
+function productLinks(pointer: string): Record<string, Link> {
+  const id = `$response.body#${pointer}`;
+  return {
+    getProduct: { operationId: 'getProduct', parameters: { id } },
+    updateProduct: { operationId: 'updateProduct', parameters: { id, 'if-match': '$response.header.ETag' } },
+    deleteProduct: { operationId: 'deleteProduct', parameters: { id } },
+    getStock: { operationId: 'getStock', parameters: { productId: id } },
+    setStock: { operationId: 'setStock', parameters: { productId: id } },
+    setCartItem: { operationId: 'setCartItem', parameters: { productId: id } },
+  };
+}
+
 export function productRoutes(ctx: RouteContext, invoker: Invoker, catalog: string): (router: Router) => void {
   return (router) => {
     route(router, ctx, {
       method: 'get',
       path: '/api/v1/products',
+      operationId: 'listProducts',
       summary: 'List products, optionally searching full text (`q`) or by category',
       tag: 'catalog',
       access: 'public',
       query: productListQuery,
-      responses: { 200: { description: 'a page of products', schema: pageSchema } },
+      responses: { 200: { description: 'a page of products', schema: pageSchema, links: productLinks('/items/0/id') } },
       async handle({ query, res }) {
         const search = new URLSearchParams(
           Object.entries(query).flatMap(([k, v]) => (v === undefined ? [] : [[k, String(v)]])),
@@ -67,12 +81,25 @@ export function productRoutes(ctx: RouteContext, invoker: Invoker, catalog: stri
     route(router, ctx, {
       method: 'get',
       path: '/api/v1/products/{id}',
+      operationId: 'getProduct',
       summary: 'Get one product with its ETag',
       tag: 'catalog',
       access: 'public',
       params: productIdParams,
       errors: [404],
-      responses: { 200: { description: 'the product', schema: productSchema, headers: etagHeader } },
+      responses: {
+        200: {
+          description: 'the product',
+          schema: productSchema,
+          headers: etagHeader,
+          links: {
+            updateProduct: {
+              operationId: 'updateProduct',
+              parameters: { id: '$request.path.id', 'if-match': '$response.header.ETag' },
+            },
+          },
+        },
+      },
       async handle({ params, res }) {
         await relay(invoker, catalog, { method: 'GET', path: `products/${params.id}` }, res);
       },
@@ -80,12 +107,15 @@ export function productRoutes(ctx: RouteContext, invoker: Invoker, catalog: stri
     route(router, ctx, {
       method: 'post',
       path: '/api/v1/products',
+      operationId: 'createProduct',
       summary: 'Create a product',
       tag: 'catalog',
       access: 'admin',
       body: productCreateBody,
       errors: [409],
-      responses: { 201: { description: 'the new product', schema: productSchema, headers: etagHeader } },
+      responses: {
+        201: { description: 'the new product', schema: productSchema, headers: etagHeader, links: productLinks('/id') },
+      },
       async handle({ body, caller, res }) {
         const headers = asCaller(caller);
         await relay(invoker, catalog, { method: 'POST', path: 'products', headers, body }, res);
@@ -94,6 +124,7 @@ export function productRoutes(ctx: RouteContext, invoker: Invoker, catalog: stri
     route(router, ctx, {
       method: 'patch',
       path: '/api/v1/products/{id}',
+      operationId: 'updateProduct',
       summary: 'Change a product (optimistic locking with If-Match)',
       tag: 'catalog',
       access: 'admin',
@@ -110,6 +141,7 @@ export function productRoutes(ctx: RouteContext, invoker: Invoker, catalog: stri
     route(router, ctx, {
       method: 'delete',
       path: '/api/v1/products/{id}',
+      operationId: 'deleteProduct',
       summary: 'Delete a product (soft delete; If-Match optional)',
       tag: 'catalog',
       access: 'admin',

@@ -21,8 +21,18 @@ export interface RouteInput<P extends Schema, Q extends Schema, B extends Schema
   readonly res: Response;
 }
 
+/** An OpenAPI link: which operation a response leads to, and the runtime expressions that fill its input. */
+export interface Link {
+  readonly operationId: string;
+  readonly parameters?: Readonly<Record<string, string>>;
+  readonly requestBody?: unknown;
+  readonly description?: string;
+}
+
 export interface RouteSpec<P extends Schema = undefined, Q extends Schema = undefined, B extends Schema = undefined> {
   readonly method: 'get' | 'post' | 'put' | 'patch' | 'delete';
+  /** Unique name of the operation, the target of links. */
+  readonly operationId: string;
   /** OpenAPI form, e.g. `/api/v1/products/{id}`. */
   readonly path: string;
   readonly summary: string;
@@ -35,7 +45,12 @@ export interface RouteSpec<P extends Schema = undefined, Q extends Schema = unde
   /** Request headers worth documenting (not validated here: the service decides, e.g. 428 for a missing If-Match). */
   readonly headers?: z.ZodObject;
   /** Success responses by status; problem responses are added from `errors`. */
-  readonly responses: Readonly<Record<number, { description: string; schema?: z.ZodType; headers?: z.ZodObject }>>;
+  readonly responses: Readonly<
+    Record<
+      number,
+      { description: string; schema?: z.ZodType; headers?: z.ZodObject; links?: Readonly<Record<string, Link>> }
+    >
+  >;
   /** Problem statuses the route can answer besides the common ones (400, 413, 415, 429, 401/403). */
   readonly errors?: readonly number[];
   handle(input: RouteInput<P, Q, B>): Promise<void>;
@@ -61,6 +76,11 @@ const problemDescriptions: Record<number, string> = {
   503: 'a dependency is unavailable',
 };
 
+/** `/api/v1/products/{id}` → `/api/v1/products/:id` */
+function expressPath(path: string): string {
+  return path.replace(/\{(\w+)\}/g, ':$1');
+}
+
 function bearer(req: Request): string {
   const header = req.get('authorization');
   const match = header && /^Bearer ([\w.~+/=-]{1,4096})$/i.exec(header);
@@ -84,6 +104,7 @@ function document<P extends Schema, Q extends Schema, B extends Schema>(spec: Ro
     responses[status] = {
       description: r.description,
       ...(r.headers ? { headers: r.headers } : {}),
+      ...(r.links ? { links: { ...r.links } } : {}),
       ...(r.schema ? { content: { 'application/json': { schema: r.schema } } } : {}),
     };
   }
@@ -93,6 +114,7 @@ function document<P extends Schema, Q extends Schema, B extends Schema>(spec: Ro
   return {
     method: spec.method,
     path: spec.path,
+    operationId: spec.operationId,
     summary: spec.summary,
     tags: [spec.tag],
     ...(spec.access === 'public' ? {} : { security: [{ bearer: [] }] }),
@@ -118,8 +140,7 @@ export function route<P extends Schema = undefined, Q extends Schema = undefined
   spec: RouteSpec<P, Q, B>,
 ): void {
   ctx.doc.registerRoute(document(spec));
-  const expressPath = spec.path.replace(/\{(\w+)\}/g, ':$1');
-  router[spec.method](expressPath, async (req, res) => {
+  router[spec.method](expressPath(spec.path), async (req, res) => {
     let caller: Caller | undefined;
     if (spec.access !== 'public') {
       caller = await ctx.verifier.verify(bearer(req));
@@ -140,6 +161,26 @@ export function route<P extends Schema = undefined, Q extends Schema = undefined
     };
     await spec.handle(input);
   });
+}
+
+/**
+ * Answers a method that the document does not declare on a path it does: 405 with `Allow`, or 204 with
+ * `Allow` for OPTIONS. Mounted after every route.
+ */
+export function methodNotAllowed(doc: ApiDocument): (router: Router) => void {
+  return (router) => {
+    for (const [path, item] of Object.entries(doc.document().paths ?? {})) {
+      const methods = Object.keys(item ?? {}).map((m) => m.toUpperCase());
+      const allow = [...methods, ...(methods.includes('GET') ? ['HEAD'] : []), 'OPTIONS'].join(', ');
+      router.all(expressPath(path), (req, res) => {
+        if (req.method === 'OPTIONS') {
+          res.set('allow', allow).status(204).end();
+          return;
+        }
+        throw new AppError(405, `${req.method} is not allowed on ${path}`, { headers: { allow } });
+      });
+    }
+  };
 }
 
 export const noContent = { 204: { description: 'done' } } as const;
