@@ -36,11 +36,14 @@ export async function eventually<T>(what: string, probe: () => Promise<T | undef
 }
 
 /** The public API as the checkout tests use it. */
-export function checkoutClient(stack: TestStack) {
+export function checkoutClient(
+  stack: Pick<TestStack, 'gatewayUrl'>,
+  adminUser: { email: string; password: string } = ADMIN,
+) {
   const api = apiClient(stack);
   let admin: Session | undefined;
   const adminToken = async (): Promise<string> => {
-    admin ??= await api.login(ADMIN.email, ADMIN.password);
+    admin ??= await api.login(adminUser.email, adminUser.password);
     return admin.accessToken;
   };
   return {
@@ -152,7 +155,7 @@ export async function invariantViolations(stack: TestStack, productIds: readonly
 
 /** Reads Server-Sent Events from the gateway until `until` returns true for the events seen so far. */
 export async function readEvents(
-  stack: TestStack,
+  stack: Pick<TestStack, 'gatewayUrl'>,
   token: string,
   opts: {
     lastEventId?: string;

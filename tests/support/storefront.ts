@@ -27,7 +27,7 @@ export interface Session {
 }
 
 /** A small client for the public API of a test stack. */
-export function apiClient(stack: TestStack) {
+export function apiClient(stack: Pick<TestStack, 'gatewayUrl'>) {
   const call = async (
     method: string,
     path: string,

@@ -1,0 +1,187 @@
+// The shop on a real kind cluster: Dapr's control plane, Traefik, the operator in the cluster, and one
+// ShopStack, reached only through the ingress on 127.0.0.1. The cluster is created when missing (cold:
+// images and the node image are built here) and reused when present; a cluster this test created is
+// deleted at the end.
+import { randomUUID } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type ClusterTools, kubectl } from '../scripts/cluster/addons.ts';
+import { deleteCluster } from '../scripts/cluster/kind.ts';
+import { adminCredentials, applyShop, clusterUp, ingressUrl, shopName, shopNamespace } from '../scripts/cluster/up.ts';
+import { serviceNames } from '../services/manifests.ts';
+import { type CheckoutClient, checkoutClient, eventually, type Order, readEvents } from './support/checkout.ts';
+import type { Session } from './support/storefront.ts';
+
+const gateway = { gatewayUrl: ingressUrl };
+const minutes = (n: number): number => n * 60_000;
+
+interface Pod {
+  metadata: { name: string; labels: Record<string, string>; ownerReferences?: { kind: string }[] };
+  status: { phase: string; containerStatuses?: { name: string; ready: boolean }[] };
+}
+
+describe('ShopStack on a kind cluster, through the ingress', () => {
+  let tools: ClusterTools;
+  let created = false;
+  let api: CheckoutClient;
+  let alice: Session;
+
+  const pods = async (selector: string): Promise<Pod[]> =>
+    JSON.parse(await kubectl(tools, ['-n', shopNamespace, 'get', 'pods', '-l', selector, '-o', 'json'])).items;
+
+  /** Runs `script` with the app's Node inside a service's app container (its env holds its Dapr token). */
+  const inApp = async (service: string, script: string): Promise<string> => {
+    const [pod] = (await pods(`app.kubernetes.io/name=${service}`)).filter((p) => p.status.phase === 'Running');
+    if (!pod) throw new Error(`no running ${service} pod`);
+    return kubectl(tools, ['-n', shopNamespace, 'exec', pod.metadata.name, '-c', service, '--', 'node', '-e', script]);
+  };
+
+  beforeAll(async () => {
+    const up = await clusterUp({ progress: (line) => console.error(line), shop: false });
+    tools = up.tools;
+    created = !up.reused;
+    await applyShop(tools, (line) => console.error(line));
+    api = checkoutClient(gateway, await adminCredentials(tools));
+    alice = await eventually('the API through the ingress to register a user', () => api.register(), minutes(2));
+  }, minutes(80));
+
+  afterAll(async () => {
+    if (created) await deleteCluster({ progress: (line) => console.error(line) });
+  }, minutes(5));
+
+  it('reports the ShopStack Ready with every service pod Running 2/2 (app + daprd)', async () => {
+    const shop = JSON.parse(await kubectl(tools, ['-n', shopNamespace, 'get', 'shop', shopName, '-o', 'json']));
+    expect(shop.status.conditions).toContainEqual(expect.objectContaining({ type: 'Ready', status: 'True' }));
+    for (const service of serviceNames) {
+      const running = (await pods(`app.kubernetes.io/name=${service}`)).filter((p) => p.status.phase === 'Running');
+      expect(running.length, service).toBeGreaterThan(0);
+      for (const pod of running) {
+        const containers = pod.status.containerStatuses ?? [];
+        expect(containers.map((c) => c.name).sort(), pod.metadata.name).toEqual(['daprd', service].sort());
+        expect(
+          containers.every((c) => c.ready),
+          `${pod.metadata.name} ready`,
+        ).toBe(true);
+      }
+    }
+  });
+
+  it(
+    'lists products, registers a user, and confirms a tok_visa order with order.confirmed over SSE',
+    async () => {
+      const [product] = await api.products(1);
+      if (!product) throw new Error('the demo catalog is empty');
+      await api.setStock(product.id, 100);
+      let orderId = '';
+      const events = await readEvents(gateway, alice.accessToken, {
+        onOpen: async () => {
+          const res = await api.placeOrder(alice.accessToken, {
+            items: [{ productId: product.id, quantity: 1 }],
+            payment: { token: 'tok_visa' },
+          });
+          expect(res.status).toBe(202);
+          orderId = res.body.id;
+        },
+        until: (seen) => seen.some((e) => e.event === 'order.confirmed'),
+        timeoutMs: 60_000,
+      });
+      expect(events.find((e) => e.event === 'order.confirmed')?.data).toMatchObject({ orderId, status: 'CONFIRMED' });
+
+      const cancelled = await api.call('POST', `/api/v1/orders/${orderId}/cancel`, { token: alice.accessToken });
+      expect(cancelled.status).toBe(202);
+      const refunded = await eventually('the refund', async () => {
+        const res = await api.order(alice.accessToken, orderId);
+        return res.body.payment?.status === 'refunded' ? (res.body as Order) : undefined;
+      });
+      expect(refunded).toMatchObject({ status: 'CANCELLED', reason: 'customer' });
+    },
+    minutes(3),
+  );
+
+  it(
+    'runs every sidecar with a Sentry-issued certificate, and Dapr access control refuses a caller not listed',
+    async () => {
+      // sentry has signed a workload certificate for every sidecar
+      const sentryLog = await kubectl(tools, ['-n', 'dapr-system', 'logs', 'deployment/dapr-sentry', '--tail=-1']);
+      for (const service of serviceNames) expect(sentryLog, service).toContain(`${service}`);
+      // notifications may not call identity (only gateway may); the gateway may
+      const call = (from: string) =>
+        inApp(
+          from,
+          `fetch('http://127.0.0.1:3500/v1.0/invoke/identity/method/.well-known/jwks.json',` +
+            `{headers:{'dapr-api-token':process.env.DAPR_API_TOKEN}}).then(r=>console.log(r.status))`,
+        );
+      expect(await call('notifications')).toBe('403');
+      expect(await call('gateway')).toBe('200');
+    },
+    minutes(2),
+  );
+
+  it(
+    'settles each of 50 orders exactly once while an orders pod is deleted, and stock balances',
+    async () => {
+      const [product] = await api.products(1);
+      if (!product) throw new Error('the demo catalog is empty');
+      await api.setStock(product.id, 1000);
+      const before = await api.stock(product.id);
+      const placed = Promise.all(
+        Array.from({ length: 50 }, async () => {
+          const res = await api.placeOrder(alice.accessToken, {
+            items: [{ productId: product.id, quantity: 1 }],
+            payment: { token: 'tok_visa' },
+          });
+          return res.status === 202 ? (res.body.id as string) : `rejected ${res.status}`;
+        }),
+      );
+      const [victim] = await pods('app.kubernetes.io/name=orders');
+      if (!victim) throw new Error('no orders pod');
+      await kubectl(tools, ['-n', shopNamespace, 'delete', 'pod', victim.metadata.name, '--wait=false']);
+      const ids = (await placed).filter((id) => !id.startsWith('rejected'));
+      expect(ids.length).toBeGreaterThan(0);
+      const settled = await Promise.all(ids.map((id) => api.settled(alice.accessToken, id, minutes(3))));
+      expect(settled.filter((o) => o.status === 'PENDING')).toEqual([]);
+      const confirmed = settled.filter((o) => o.status === 'CONFIRMED').length;
+      const stock = await eventually('stock to come to rest', async () => {
+        const s = await api.stock(product.id);
+        return s.reserved === 0 ? s : undefined;
+      });
+      expect(stock.onHand).toBe(stock.available + stock.reserved + stock.committed);
+      expect(stock.committed - before.committed).toBe(confirmed);
+      console.error(`50 orders: ${ids.length} accepted, ${confirmed} confirmed, stock ${JSON.stringify(stock)}`);
+    },
+    minutes(6),
+  );
+
+  it(
+    'deletes its children with the ShopStack, and its data volume with volumeRetention Delete',
+    async () => {
+      const owned = async () =>
+        (await kubectl(tools, ['-n', shopNamespace, 'get', 'deployments,statefulsets,configmaps,pvc', '-o', 'name']))
+          .split('\n')
+          .filter((name) => name && !name.endsWith('kube-root-ca.crt'));
+      expect((await owned()).length).toBeGreaterThan(0);
+      await kubectl(tools, ['-n', shopNamespace, 'delete', 'shop', shopName, '--timeout=5m']);
+      const left = await eventually(
+        'the children to be gone',
+        async () => {
+          const names = await owned();
+          return names.length === 0 ? names : undefined;
+        },
+        minutes(3),
+      );
+      expect(left).toEqual([]);
+      // back to a shop for whoever reuses the cluster
+      await applyShop(tools, (line) => console.error(line));
+    },
+    minutes(15),
+  );
+
+  it('gives a clear answer for a bad ShopStack: the API server refuses it by field', async () => {
+    const bad = {
+      apiVersion: 'shopstack.io/v1alpha1',
+      kind: 'ShopStack',
+      metadata: { name: `bad-${randomUUID().slice(0, 8)}`, namespace: shopNamespace },
+      spec: { version: 'latest' },
+    };
+    await expect(kubectl(tools, ['apply', '-f', '-'], JSON.stringify(bad))).rejects.toThrow(/spec.version/);
+  });
+});
