@@ -39,6 +39,8 @@ export function serviceSettings(ctx: ShopContext, service: ServiceName): Record<
   }
   if (storage?.kind === 'state') settings[storage.storeEnv] = storage.store;
   if (service === 'catalog') settings.SEED_DEMO = String(ctx.spec.demoCatalog);
+  // the ingress controller runs in the pod network: believe its X-Forwarded-For, so limits count clients
+  if (service === 'gateway') settings.TRUST_PROXY = 'loopback, uniquelocal';
   return settings;
 }
 

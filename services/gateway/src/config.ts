@@ -16,6 +16,11 @@ export const configSchema = z.object({
   PORT: z.coerce.number().int().min(0).max(65535).default(8080),
   /** Address the public API binds to. */
   HOST: z.string().default('127.0.0.1'),
+  /**
+   * Proxies whose X-Forwarded-For names the client (Express \`trust proxy\`: loopback, uniquelocal, CIDRs);
+   * rate limits and login throttles count that client. Behind a cluster's ingress: its pod network.
+   */
+  TRUST_PROXY: z.string().min(1).default('loopback'),
   /** HTTP port of the gateway's own Dapr sidecar. */
   DAPR_HTTP_PORT: z.coerce.number().int().min(1).max(65535).default(3500),
   /** Token the gateway presents to its sidecar (`dapr-api-token`). */

@@ -50,6 +50,7 @@ export async function start(env: NodeJS.ProcessEnv = process.env): Promise<Servi
     host: config.HOST,
     logger,
     bodyLimit: config.BODY_LIMIT,
+    trustProxy: config.TRUST_PROXY,
     readiness: {
       sidecar: sidecarReady(sidecar),
       redis: () => redis.ping(),

@@ -12,6 +12,8 @@ export interface AppOptions {
   readonly readiness?: Readonly<Record<string, () => Promise<unknown>>>;
   /** When set, every route except /healthz, /readyz and /metrics requires it in `dapr-api-token` (Dapr's APP_API_TOKEN). */
   readonly appApiToken?: string;
+  /** Proxies whose X-Forwarded-For is believed (Express `trust proxy`; default loopback). */
+  readonly trustProxy?: string;
   /** Largest JSON body accepted (default 64kb); larger → 413. */
   readonly bodyLimit?: string;
   /** Mounts the service's routes; `metrics` is there for business counters. */
@@ -22,7 +24,7 @@ export interface AppOptions {
 export function createApp(opts: AppOptions): Express {
   const app = express();
   app.disable('x-powered-by');
-  app.set('trust proxy', 'loopback');
+  app.set('trust proxy', opts.trustProxy ?? 'loopback');
   app.use(helmet());
   app.use(requestContext(opts));
   app.get('/healthz', (_req, res) => {
