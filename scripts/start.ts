@@ -1,9 +1,11 @@
 // `npm start`: runs the whole shop on this machine (no Docker) and stops everything on Ctrl-C.
 import { resolve } from 'node:path';
 import { assertPortFree } from './lib/ports.ts';
-import { killAllNow, stopAll } from './lib/proc.ts';
-import { allServices } from './lib/services.ts';
+import { allExited, killAllNow, stopAll } from './lib/proc.ts';
+import { serviceNames } from '../services/manifests.ts';
+import { startLocalDashboard } from './lib/dashboard.ts';
 import { type Stack, startStack } from './lib/stack.ts';
+import { ensureSystemPackages, shopNeeds } from './lib/system-packages.ts';
 
 const dir = resolve(import.meta.dirname, '..', process.env.SHOPSTACK_DIR ?? '.shopstack');
 // `random` picks free ports (tests, or a second shop beside a running one); the default is fixed ports
@@ -15,41 +17,79 @@ const admin = {
   SHOPSTACK_ADMIN_EMAIL: process.env.SHOPSTACK_ADMIN_EMAIL ?? 'admin@shopstack.local',
   SHOPSTACK_ADMIN_PASSWORD: process.env.SHOPSTACK_ADMIN_PASSWORD ?? 'shopstack-admin-123',
 };
+// past this, a graceful stop gives way to SIGKILL (each process already has its own, shorter grace)
+const stopDeadlineMs = 60_000;
+// a terminal's Ctrl-C reaches npm and the runner, and npm forwards it: signals this close together are one press
+const samePressMs = 300;
 
 let stack: Stack | undefined;
-let stopping = false;
+let starting: Promise<Stack> | undefined;
+let stopping: Promise<void> | undefined;
+
+function forceKill(why: string): void {
+  say(`${why}: killing every process`);
+  killAllNow();
+}
+
+/** Stops everything in order, once; later callers wait for the stop already in progress. */
+function stopEverything(): Promise<void> {
+  stopping ??= (async () => {
+    say('stopping…');
+    const deadline = setTimeout(() => forceKill(`not stopped after ${stopDeadlineMs / 1000}s`), stopDeadlineMs);
+    if (!stack && starting) {
+      // a start in progress fails once its processes are gone, and stops what it started
+      await stopAll();
+      await starting.catch(() => undefined);
+    }
+    await stack?.stop().catch((err: unknown) => say(`stopping: ${(err as Error).message}`));
+    await stopAll();
+    await allExited();
+    clearTimeout(deadline);
+    say('stopped');
+  })();
+  return stopping;
+}
 
 async function shutdown(code: number): Promise<never> {
-  if (!stopping) {
-    stopping = true;
-    say('stopping…');
-    await (stack?.stop() ?? Promise.resolve());
-    await stopAll();
-    say('stopped');
-  }
+  await stopEverything();
   process.exit(code);
 }
 
-process.on('SIGINT', () => void shutdown(0));
-process.on('SIGTERM', () => void shutdown(0));
-process.on('SIGHUP', () => void shutdown(0));
+let presses = 0;
+let lastSignalAt = 0;
+function onSignal(signal: NodeJS.Signals): void {
+  const now = Date.now();
+  if (now - lastSignalAt > samePressMs) presses += 1;
+  lastSignalAt = now;
+  if (presses === 1) void shutdown(0);
+  else if (presses === 2) say(`${signal} again: still stopping gracefully; a third Ctrl-C kills everything`);
+  else forceKill(`${signal} a third time`);
+}
+
+process.on('SIGINT', onSignal);
+process.on('SIGTERM', onSignal);
+process.on('SIGHUP', onSignal);
 // whatever ends this process, nothing it started outlives it
 process.on('exit', killAllNow);
 
 try {
+  ensureSystemPackages(shopNeeds, say);
   if (ports === 'fixed') await assertPortFree(8080, 'gateway');
-  stack = await startStack({
+  starting = startStack({
     dir,
-    services: allServices,
+    services: serviceNames,
     ports,
     seedDemo: true,
     progress: say,
     env: { identity: admin },
   });
+  stack = await starting;
+  const daprView = await startLocalDashboard(stack, { port: ports === 'fixed' ? 8081 : 0 });
   const seconds = ((Date.now() - began) / 1000).toFixed(1);
   say(`ready in ${seconds}s`);
   say(`REST API        ${stack.gatewayUrl}/api/v1/products`);
   say(`API docs        ${stack.gatewayUrl}/api/docs`);
+  say(`Dapr view       ${daprView.url}`);
   say(`admin           ${admin.SHOPSTACK_ADMIN_EMAIL} / ${admin.SHOPSTACK_ADMIN_PASSWORD}`);
   say(`Postgres        127.0.0.1:${stack.postgres.port} (data in ${dir}/postgres)`);
   say(`Redis           127.0.0.1:${stack.redis.port}`);
@@ -63,6 +103,7 @@ try {
     await shutdown(1);
   }
 } catch (err) {
-  console.error(`[shopstack] error: ${(err as Error).message}`);
+  // a start cut short by Ctrl-C fails too; that is no error worth reporting
+  if (!stopping) console.error(`[shopstack] error: ${(err as Error).message}`);
   await shutdown(1);
 }

@@ -2,57 +2,56 @@ import { spawn } from 'node:child_process';
 import { chmodSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, describe, expect, it } from 'vitest';
 
 const root = resolve(import.meta.dirname, '..');
-const dir = mkdtempSync(join(tmpdir(), 'shopstack-start-'));
-chmodSync(dir, 0o711);
+const dirs: string[] = [];
 
-interface Run {
-  gatewayUrl: string;
-  pid: number;
-  output: () => string;
-  stop: () => Promise<number | null>;
+function dataDir(): string {
+  const dir = mkdtempSync(join(tmpdir(), 'shopstack-start-'));
+  chmodSync(dir, 0o711); // Postgres runs as its own user when the tests run as root
+  dirs.push(dir);
+  return dir;
 }
 
-/** Runs `npm start`'s script the way a user does, on free ports and a private data dir. */
-function startShop(): Promise<Run> {
-  const child = spawn(process.execPath, [join(root, 'scripts', 'start.ts')], {
+interface Run {
+  readonly gatewayUrl: string;
+  readonly pid: number;
+  readonly exited: Promise<number | null>;
+  output(): string;
+  /** What a terminal does on Ctrl-C: SIGINT to every process of the foreground group (npm and the runner). */
+  pressCtrlC(): void;
+}
+
+/** Runs `npm start` the way a terminal does, in a process group of its own, on free ports and a private data dir. */
+function startShop(dir: string): Promise<Run> {
+  const child = spawn('npm', ['start'], {
     cwd: root,
     env: { ...process.env, SHOPSTACK_DIR: dir, SHOPSTACK_PORTS: 'random' },
     stdio: ['ignore', 'pipe', 'pipe'],
+    detached: true,
   });
   let output = '';
+  child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
   const exited = new Promise<number | null>((done) => child.once('exit', (code) => done(code)));
+  const pid = child.pid ?? 0;
   return new Promise((done, fail) => {
-    const onData = (chunk: Buffer): void => {
-      output += chunk.toString();
+    const ready = setInterval(() => {
       const url = /REST API\s+(http:\/\/\S+)\/api\/v1\/products/.exec(output)?.[1];
-      if (url) {
-        child.stdout?.off('data', onData);
-        child.stdout?.on('data', (more: Buffer) => {
-          output += more.toString();
-        });
-        done({
-          gatewayUrl: url,
-          pid: child.pid ?? 0,
-          output: () => output,
-          stop: () => {
-            child.kill('SIGINT');
-            return exited;
-          },
-        });
-      }
-    };
-    child.stdout?.on('data', onData);
-    child.stderr?.on('data', (chunk: Buffer) => {
-      output += chunk.toString();
+      if (!url) return;
+      clearInterval(ready);
+      done({ gatewayUrl: url, pid, exited, output: () => output, pressCtrlC: () => process.kill(-pid, 'SIGINT') });
+    }, 100);
+    void exited.then((code) => {
+      clearInterval(ready);
+      fail(new Error(`npm start exited with ${code} before it was ready:\n${output}`));
     });
-    exited.then((code) => fail(new Error(`start.ts exited with ${code} before it was ready:\n${output}`)));
   });
 }
 
-/** Every live descendant of `pid` (Postgres and its backends, Redis, Sentry, services, sidecars). */
+/** Every live descendant of `pid` (the runner, Postgres and its backends, Redis, Sentry, services, sidecars). */
 function descendants(pid: number): number[] {
   const parentOf = new Map<number, number>();
   for (const entry of readdirSync('/proc')) {
@@ -88,36 +87,67 @@ function alive(pids: readonly number[]): number[] {
   });
 }
 
+async function productIds(url: string): Promise<string[]> {
+  const res = await fetch(`${url}/api/v1/products?limit=100`);
+  expect(res.status).toBe(200);
+  return ((await res.json()) as { items: { id: string }[] }).items.map((p) => p.id);
+}
+
+/** Postgres logs this last only when it shut down by itself, not when it was killed. */
+const cleanPostgresShutdown = (dir: string): boolean =>
+  readFileSync(join(dir, 'logs', 'postgres.log'), 'utf8')
+    .trimEnd()
+    .endsWith('database system is shut down');
+
 describe('npm start', () => {
-  afterAll(() => rmSync(dir, { recursive: true, force: true }));
-
-  it('serves the seeded products, and Ctrl-C stops every process it started', async () => {
-    const run = await startShop();
-    const res = await fetch(`${run.gatewayUrl}/api/v1/products?limit=100`);
-    expect(res.status).toBe(200);
-    expect(((await res.json()) as { items: unknown[] }).items).toHaveLength(20);
-    const started = descendants(run.pid);
-    expect(started.length).toBeGreaterThanOrEqual(7); // postgres, redis, sentry, 2 services, 2 sidecars
-
-    expect(await run.stop()).toBe(0);
-    expect(run.output()).toContain('stopped');
-    expect(alive(started)).toEqual([]);
+  afterAll(() => {
+    for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
   });
 
-  it('a second run reuses the data of the first', async () => {
-    const products = async (url: string): Promise<string[]> =>
-      ((await (await fetch(`${url}/api/v1/products?limit=100`)).json()) as { items: { id: string }[] }).items.map(
-        (p) => p.id,
-      );
-    const first = await startShop();
-    const before = await products(first.gatewayUrl);
-    const started = descendants(first.pid);
-    await first.stop();
-    const second = await startShop();
-    const after = await products(second.gatewayUrl);
-    started.push(...descendants(second.pid));
-    await second.stop();
-    expect(after).toEqual(before);
+  it('serves the seeded products, and Ctrl-C stops every process in order before npm returns', async () => {
+    const dir = dataDir();
+    const run = await startShop(dir);
+    expect(await productIds(run.gatewayUrl)).toHaveLength(20);
+    const started = descendants(run.pid);
+    expect(started.length).toBeGreaterThanOrEqual(16); // runner, postgres, redis, sentry, 8 services, 8 sidecars
+
+    run.pressCtrlC();
+
+    expect(await run.exited).toBe(0);
     expect(alive(started)).toEqual([]);
+    expect(run.output()).toMatch(/stopping…[\s\S]*stopped/);
+    expect(cleanPostgresShutdown(dir)).toBe(true);
+  });
+
+  it('a second run started right after the first reuses its data', async () => {
+    const dir = dataDir();
+    const first = await startShop(dir);
+    const before = await productIds(first.gatewayUrl);
+    first.pressCtrlC();
+    await first.exited;
+
+    const second = await startShop(dir);
+    const after = await productIds(second.gatewayUrl);
+    second.pressCtrlC();
+    await second.exited;
+
+    expect(after).toEqual(before);
+  });
+
+  it('a second Ctrl-C while stopping waits for the graceful stop instead of killing', async () => {
+    const dir = dataDir();
+    const run = await startShop(dir);
+    const started = descendants(run.pid);
+    run.pressCtrlC();
+    // a person's second press comes a moment after the first, while the stop is under way
+    await sleep(500);
+    run.pressCtrlC();
+
+    expect(await run.exited).toBe(0);
+    expect(alive(started)).toEqual([]);
+    expect(run.output()).toContain('still stopping gracefully');
+    expect(run.output()).not.toContain('killing every process');
+    expect(run.output()).toContain('stopped');
+    expect(cleanPostgresShutdown(dir)).toBe(true);
   });
 });

@@ -90,6 +90,11 @@ export function killAllNow(): void {
   for (const proc of running) if (proc.child.pid !== undefined) signalGroup(proc.child.pid, 'SIGKILL');
 }
 
+/** Resolves once every process started through startProc has exited (including any started meanwhile). */
+export async function allExited(): Promise<void> {
+  while (running.size) await Promise.all([...running].map((proc) => proc.exited));
+}
+
 /** Polls `check` until it returns a value other than undefined, or fails with a message after `timeoutMs`. */
 export async function waitFor<T>(
   what: string,
