@@ -11,6 +11,7 @@ export default defineConfig({
             'operator/src/**/*.test.ts',
             'cdk8s/**/*.test.ts',
             'scripts/**/*.test.ts',
+            'dashboard/src/**/*.test.ts',
           ],
           exclude: ['**/node_modules/**'],
         },

@@ -6,6 +6,9 @@ export interface SentryServer {
   readonly address: string;
   /** PEM of the root CA that issues every sidecar's workload certificate. */
   readonly trustAnchors: string;
+  /** Where Sentry keeps ca.crt, issuer.crt and issuer.key. */
+  readonly credentialsDir: string;
+  readonly healthzUrl: string;
   readonly proc: Proc;
   stop(): Promise<void>;
 }
@@ -54,6 +57,8 @@ export async function startSentry(opts: SentryOptions): Promise<SentryServer> {
   return {
     address: `127.0.0.1:${opts.port}`,
     trustAnchors: readFileSync(join(creds, 'ca.crt'), 'utf8'),
+    credentialsDir: creds,
+    healthzUrl: `http://127.0.0.1:${opts.healthzPort}/healthz`,
     proc,
     stop: () => proc.stop(),
   };

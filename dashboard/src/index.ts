@@ -1,0 +1,5 @@
+export { buildWeb, webDist } from './build.ts';
+export { LocalSource, type LocalSidecar, type LocalTargets } from './local-source.ts';
+export { KubeSource } from './kube-source.ts';
+export type { DaprView, DaprViewSource } from './model.ts';
+export { startDashboard, type Dashboard, type DashboardOptions } from './server.ts';

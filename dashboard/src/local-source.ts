@@ -1,0 +1,163 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parseAllDocuments } from 'yaml';
+import { certificateView } from './certs.ts';
+import type { AppView, CertificateView, DaprView, DaprViewSource, HealthItem } from './model.ts';
+import { type DaprResource, resourceViews } from './resources.ts';
+
+/** What the local runner knows about one sidecar. The token stays in this process. */
+export interface LocalSidecar {
+  readonly appId: string;
+  readonly httpPort: number;
+  readonly daprApiToken: string;
+}
+
+export interface LocalTargets {
+  readonly sidecars: readonly LocalSidecar[];
+  /** Holds `config/*.yaml` (Configurations) and `resources/*.yaml` (Components, Subscriptions, Resiliency). */
+  readonly componentsDir: string;
+  readonly sentry: {
+    readonly healthzUrl: string;
+    /** Sentry's issuer credentials directory: only the public ca.crt and issuer.crt are read. */
+    readonly credentialsDir: string;
+  };
+  /** Per-request timeout towards sidecars and Sentry. Default 2000 ms. */
+  readonly timeoutMs?: number;
+}
+
+/** The part of daprd's `GET /v1.0/metadata` answer the view uses. */
+interface SidecarMetadata {
+  readonly runtimeVersion?: string;
+  readonly components?: readonly { readonly name: string; readonly type: string }[];
+  readonly subscriptions?: readonly { readonly pubsubname: string; readonly topic: string }[];
+  readonly appConnectionProperties?: {
+    readonly port?: number;
+    readonly protocol?: string;
+    readonly channelAddress?: string;
+  };
+}
+
+interface SidecarState {
+  readonly sidecar: LocalSidecar;
+  readonly healthy: boolean;
+  readonly metadata?: SidecarMetadata;
+  readonly error?: string;
+}
+
+function readResources(dir: string): DaprResource[] {
+  return readdirSync(dir)
+    .filter((file) => /\.ya?ml$/.test(file))
+    .sort()
+    .flatMap((file) => parseAllDocuments(readFileSync(join(dir, file), 'utf8')).map((d) => d.toJS() as DaprResource))
+    .filter((r): r is DaprResource => Boolean(r && typeof r === 'object'));
+}
+
+/** The local run's Dapr view: each sidecar's health and metadata, the resource files, and Sentry. */
+export class LocalSource implements DaprViewSource {
+  readonly #targets: LocalTargets;
+
+  constructor(targets: LocalTargets) {
+    this.#targets = targets;
+  }
+
+  async read(): Promise<DaprView> {
+    const { componentsDir } = this.#targets;
+    const states = await Promise.all(this.#targets.sidecars.map((s) => this.#probe(s)));
+    const views = resourceViews([
+      ...readResources(join(componentsDir, 'resources')),
+      ...readResources(join(componentsDir, 'config')),
+    ]);
+    const loaders = (name: string): string[] =>
+      states.filter((s) => s.metadata?.components?.some((c) => c.name === name)).map((s) => s.sidecar.appId);
+    const subscribers = (pubsub: string, topic: string): string[] =>
+      states
+        .filter((s) => s.metadata?.subscriptions?.some((sub) => sub.pubsubname === pubsub && sub.topic === topic))
+        .map((s) => s.sidecar.appId);
+    return {
+      source: 'local',
+      namespace: 'default',
+      generatedAt: new Date().toISOString(),
+      notes: [`Local run: ${states.length} sidecars, resources from ${componentsDir}.`],
+      controlPlane: [await this.#sentryHealth()],
+      certificates: this.#certificates(),
+      apps: states.map(appView),
+      components: views.components.map((c) => ({ ...c, loadedBy: loaders(c.name) })),
+      configurations: views.configurations,
+      // a subscription the sidecar reports is active; its scopes say who should have it
+      subscriptions: views.subscriptions.map((s) => ({ ...s, activeIn: subscribers(s.pubsub, s.topic) })),
+      resiliencies: views.resiliencies,
+    };
+  }
+
+  async #get(url: string, token?: string): Promise<Response> {
+    return fetch(url, {
+      headers: token ? { 'dapr-api-token': token } : {},
+      signal: AbortSignal.timeout(this.#targets.timeoutMs ?? 2000),
+    });
+  }
+
+  async #probe(sidecar: LocalSidecar): Promise<SidecarState> {
+    const base = `http://127.0.0.1:${sidecar.httpPort}/v1.0`;
+    try {
+      const health = await this.#get(`${base}/healthz`, sidecar.daprApiToken);
+      const res = await this.#get(`${base}/metadata`, sidecar.daprApiToken);
+      if (!res.ok) return { sidecar, healthy: false, error: `metadata answered ${res.status}` };
+      const metadata = (await res.json()) as SidecarMetadata;
+      return {
+        sidecar,
+        healthy: health.ok,
+        metadata,
+        ...(!health.ok && { error: `healthz answered ${health.status}` }),
+      };
+    } catch (err) {
+      return { sidecar, healthy: false, error: `sidecar on port ${sidecar.httpPort}: ${(err as Error).message}` };
+    }
+  }
+
+  async #sentryHealth(): Promise<HealthItem> {
+    try {
+      const res = await this.#get(this.#targets.sentry.healthzUrl);
+      return { name: 'sentry', health: res.ok ? 'healthy' : 'unhealthy', detail: `healthz answered ${res.status}` };
+    } catch (err) {
+      return { name: 'sentry', health: 'unhealthy', detail: (err as Error).message };
+    }
+  }
+
+  #certificates(): CertificateView[] {
+    const dir = this.#targets.sentry.credentialsDir;
+    return [
+      ['root CA (trust anchors)', 'ca.crt'],
+      ['Sentry issuer', 'issuer.crt'],
+    ].map(([name, file]) => {
+      try {
+        return certificateView(name as string, readFileSync(join(dir, file as string), 'utf8'));
+      } catch (err) {
+        return {
+          name: name as string,
+          subject: '',
+          notAfter: '',
+          daysLeft: 0,
+          health: 'unknown' as const,
+          detail: (err as Error).message,
+        };
+      }
+    });
+  }
+}
+
+function appView(state: SidecarState): AppView {
+  const { metadata, sidecar } = state;
+  const conn = metadata?.appConnectionProperties;
+  return {
+    appId: sidecar.appId,
+    health: state.healthy ? 'healthy' : 'unhealthy',
+    desired: 1,
+    ready: state.healthy ? 1 : 0,
+    ...(metadata?.runtimeVersion && { runtimeVersion: metadata.runtimeVersion }),
+    ...(conn && {
+      appConnection: `${conn.protocol ?? 'http'} ${conn.channelAddress ?? '127.0.0.1'}:${conn.port ?? '?'}`,
+    }),
+    loadedComponents: (metadata?.components ?? []).map((c) => c.name).sort(),
+    detail: state.error ?? `sidecar HTTP API on 127.0.0.1:${sidecar.httpPort}`,
+  };
+}
