@@ -172,4 +172,25 @@ describe('AppService', () => {
     // WHEN / THEN
     expect(render('info')).not.toBe(render('debug'));
   });
+
+  it("when Tilt asks for a writable root filesystem, only that service's app container gets one", () => {
+    // GIVEN
+    const chart = Testing.chart();
+    const ctx = shopContext({ services: { cart: { writableRootFilesystem: true } } });
+
+    // WHEN
+    new AppService(chart, 'cart', { ctx, service: 'cart', serviceAccountName: 'demo-app' });
+    new AppService(chart, 'catalog', { ctx, service: 'catalog', serviceAccountName: 'demo-app' });
+
+    // THEN
+    const securityOf = (name: string) =>
+      Testing.synth(chart).find((o) => o.kind === 'Deployment' && o.metadata.name === name).spec.template.spec
+        .containers[0].securityContext;
+    expect(securityOf('demo-cart')).toEqual({
+      allowPrivilegeEscalation: false,
+      readOnlyRootFilesystem: false,
+      capabilities: { drop: ['ALL'] },
+    });
+    expect(securityOf('demo-catalog').readOnlyRootFilesystem).toBe(true);
+  });
 });

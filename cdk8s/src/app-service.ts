@@ -105,7 +105,9 @@ export class AppService extends Construct {
                 startupProbe: { httpGet: { path: '/healthz', port: 'http' }, periodSeconds: 2, failureThreshold: 60 },
                 livenessProbe: { httpGet: { path: '/healthz', port: 'http' }, periodSeconds: 10, failureThreshold: 3 },
                 readinessProbe: { httpGet: { path: '/readyz', port: 'http' }, periodSeconds: 5, failureThreshold: 2 },
-                securityContext: containerSecurity,
+                securityContext: ctx.spec.services[service].writableRootFilesystem
+                  ? { ...containerSecurity, readOnlyRootFilesystem: false }
+                  : containerSecurity,
                 volumeMounts: [tmp.mount],
               },
             ],

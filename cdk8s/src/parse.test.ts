@@ -9,6 +9,7 @@ describe('parseSpec', () => {
     // THEN
     expect(spec.services.orders).toEqual({
       replicas: 1,
+      writableRootFilesystem: false,
       resources: { requests: { cpu: '50m', memory: '128Mi' }, limits: { memory: '256Mi' } },
     });
     expect(spec.database).toMatchObject({ mode: 'managed', managed: { storage: '10Gi', volumeRetention: 'Retain' } });

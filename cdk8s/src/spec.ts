@@ -42,6 +42,12 @@ const serviceSpec = z
       .min(1)
       .optional()
       .describe('Full image reference of this service, overriding <image.registry>/<service>:<tag> (Tilt sets it).'),
+    writableRootFilesystem: z
+      .boolean()
+      .default(false)
+      .describe(
+        'Development only: a writable root filesystem, so that Tilt live_update can replace the sources in the image.',
+      ),
     resources: resources({ cpu: '50m', memory: '128Mi' }, { memory: '256Mi' }),
   })
   .prefault({});
@@ -214,6 +220,19 @@ export const shopStackSpecSchema = z
       .optional()
       .describe('The first admin user; without it the shop has no admin until one is granted the role.'),
     demoCatalog: z.boolean().default(false).describe('Fill an empty catalog with demo products.'),
+    dashboard: z
+      .object({
+        enabled: z
+          .boolean()
+          .default(false)
+          .describe('A read-only Dapr view (apps, sidecars, components, policies) at /dapr on the ingress host.'),
+        image: z
+          .string()
+          .min(1)
+          .optional()
+          .describe('Full image reference of the view, overriding <image.registry>/dashboard:<tag>.'),
+      })
+      .prefault({}),
   })
   .meta({
     'x-kubernetes-validations': [
