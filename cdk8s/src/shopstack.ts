@@ -3,6 +3,7 @@ import { AppIdentity } from './app-identity.ts';
 import { AppService } from './app-service.ts';
 import type { ShopContext } from './context.ts';
 import { DaprComponents } from './dapr-components.ts';
+import { DaprDashboard } from './dashboard.ts';
 import { DaprResiliency } from './dapr-resiliency.ts';
 import { DaprSubscriptions } from './dapr-subscriptions.ts';
 import { GatewayIngress } from './gateway-ingress.ts';
@@ -71,5 +72,6 @@ export class ShopStack extends Construct {
     new DaprSubscriptions(this, 'Subscriptions', { ctx });
     if (this.spec.ingress.enabled) new GatewayIngress(this, 'Ingress', { ctx });
     new NetworkPolicies(this, 'NetworkPolicies', { ctx });
+    if (this.spec.dashboard.enabled) new DaprDashboard(this, 'Dashboard', { ctx });
   }
 }

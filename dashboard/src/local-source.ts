@@ -80,11 +80,14 @@ export class LocalSource implements DaprViewSource {
       notes: [`Local run: ${states.length} sidecars, resources from ${componentsDir}.`],
       controlPlane: [await this.#sentryHealth()],
       certificates: this.#certificates(),
-      apps: states.map(appView),
+      apps: states.map(appView).sort((a, b) => a.appId.localeCompare(b.appId)),
       components: views.components.map((c) => ({ ...c, loadedBy: loaders(c.name) })),
       configurations: views.configurations,
       // a subscription the sidecar reports is active; its scopes say who should have it
-      subscriptions: views.subscriptions.map((s) => ({ ...s, activeIn: subscribers(s.pubsub, s.topic) })),
+      subscriptions: views.subscriptions.map((s) => ({
+        ...s,
+        activeIn: subscribers(s.pubsub, s.topic).filter((app) => s.appIds.length === 0 || s.appIds.includes(app)),
+      })),
       resiliencies: views.resiliencies,
     };
   }
