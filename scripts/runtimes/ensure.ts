@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { ensureControlPlaneBinaries } from '../lib/controlplane.ts';
 import { ensureDaprBinaries } from '../lib/dapr-binaries.ts';
 import { cacheDir, findBinary, pathDirs, runBuildScript, versions } from '../lib/runtimes.ts';
+import { ensureTilt } from '../lib/tilt.ts';
 
 const began = Date.now();
 try {
@@ -12,8 +13,10 @@ try {
   const helmDirs = [...pathDirs(), join(cacheDir, `helm-${versions.HELM_VERSION}`, 'bin')];
   if (!findBinary('helm', helmDirs)) await runBuildScript('build-helm.sh');
   const helm = findBinary('helm', helmDirs);
+  // the dev loop's Tilt (Tiltfile); scripts/tiltfile.test.ts evaluates the Tiltfile with it
+  const tilt = await ensureTilt();
   console.error(`runtimes ready in ${((Date.now() - began) / 1000).toFixed(0)}s (cache: ${cacheDir})`);
-  for (const [name, path] of Object.entries({ ...dapr, ...controlPlane, helm }))
+  for (const [name, path] of Object.entries({ ...dapr, ...controlPlane, helm, tilt }))
     if (typeof path === 'string') console.error(`  ${name.padEnd(16)} ${path}`);
 } catch (err) {
   console.error(`error: ${(err as Error).message}`);

@@ -1,0 +1,63 @@
+#!/usr/bin/env bash
+# Builds Tilt from the github.com/tilt-dev/tilt Go module into ~/.cache/shopstack/tilt-<version>/bin.
+# Tilt's React web UI is not compiled in the module (web/ holds its sources, pkg/assets/build only a
+# robots.txt): the build embeds ShopStack's own small page instead (scripts/runtimes/tilt-ui/), which
+# lists the resources from Tilt's /api/view. `go build -overlay` refuses files under GOMODCACHE, so the
+# module is copied next to the wrapper and replaced by that copy. The terminal HUD and CLI are upstream's.
+set -euo pipefail
+source "$(dirname "$0")/common.sh"
+out="$cache/tilt-$TILT_VERSION"
+exit_if_cached "tilt $TILT_VERSION" "$out" tilt
+require_go "Tilt $TILT_VERSION"
+command -v gcc >/dev/null || { echo "error: 'gcc' is required to build Tilt $TILT_VERSION (cgo; apt-get install gcc)" >&2; exit 1; }
+
+work="$out/src"
+mkdir -p "$work" "$out/bin"
+echo "tilt $TILT_VERSION: downloading module"
+if ! moddir=$(cd "$work" && GOFLAGS=-mod=mod go mod download -json "github.com/tilt-dev/tilt@$TILT_VERSION" | sed -n 's/.*"Dir": "\(.*\)".*/\1/p') || [ -z "$moddir" ]; then
+  echo "error: downloading github.com/tilt-dev/tilt@$TILT_VERSION failed (is the Go module proxy reachable?)" >&2
+  exit 1
+fi
+goversion=$(sed -n 's/^go //p' "$moddir/go.mod")
+{
+  echo "module shopstack.local/tilt-runtime"
+  echo
+  echo "go $goversion"
+  echo
+  echo "require github.com/tilt-dev/tilt $TILT_VERSION"
+  echo
+  # repeat upstream's replace block (go-restful v3.9.0, tilt-dev/browser): go ignores it in a dependency
+  awk '/^replace \(/{p=1} p{print} p&&/^\)/{p=0; print ""}' "$moddir/go.mod"
+  echo "replace github.com/tilt-dev/tilt => ./tilt"
+} > "$work/go.mod"
+# the module's copy, with the web UI in pkg/assets/build (embedded there with go:embed)
+rm -rf "$work/tilt"
+cp -r "$moddir" "$work/tilt"
+chmod -R u+w "$work/tilt"
+rm -rf "$work/tilt/node_modules"
+cp "$here"/tilt-ui/* "$work/tilt/pkg/assets/build/"
+# upstream's go.sum pins the graph; its h1 line for docker/buildx v0.32.1 does not match what the proxy
+# serves (the tag moved), so drop it and let go record the served one
+grep -v '^github.com/docker/buildx v0.32.1 h1:' "$moddir/go.sum" > "$work/go.sum"
+cat > "$work/tools.go" <<'GO'
+//go:build tools
+
+package tools
+
+import _ "github.com/tilt-dev/tilt/cmd/tilt"
+GO
+cd "$work"
+echo "tilt $TILT_VERSION: resolving dependencies"
+if ! GOFLAGS=-mod=mod go mod tidy >"$work/tidy.log" 2>&1; then
+  echo "error: resolving the Tilt $TILT_VERSION module graph failed (is the Go module proxy reachable?):" >&2
+  tail -n 5 "$work/tidy.log" >&2
+  exit 1
+fi
+
+echo "tilt $TILT_VERSION: building tilt (cgo; ~10 minutes on a cold cache)"
+start=$(date +%s)
+ldflags="-s -w -X main.version=${TILT_VERSION#v} -X main.date=$(date -u +%Y-%m-%d)"
+CGO_ENABLED=1 GOFLAGS=-mod=mod go build -trimpath -ldflags "$ldflags" \
+  -o "$out/bin/tilt.tmp" github.com/tilt-dev/tilt/cmd/tilt
+mv "$out/bin/tilt.tmp" "$out/bin/tilt"
+echo "tilt $TILT_VERSION: built in $(( $(date +%s) - start ))s; ready in $out/bin"
