@@ -1,9 +1,8 @@
 import { copyFileSync, mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { webDist } from './paths.ts';
 
 const dashboardDir = resolve(import.meta.dirname, '..');
-/** Where `npm run build -w @shopstack/dashboard` puts the page; the server reads it from here. */
-export const webDist: string = join(dashboardDir, 'dist', 'web');
 
 /** Bundles the page (web/main.ts → app.js, minified, with its stylesheet and icon) into `outDir`. */
 export async function buildWeb(outDir: string = webDist): Promise<string> {
@@ -25,8 +24,26 @@ export async function buildWeb(outDir: string = webDist): Promise<string> {
   return outDir;
 }
 
+/** The in-cluster server as one file (dist/server/main.js), what the container runs: no node_modules. */
+async function buildServer(): Promise<string> {
+  const { build } = await import('esbuild');
+  const outfile = join(dashboardDir, 'dist', 'server', 'main.js');
+  await build({
+    entryPoints: [join(dashboardDir, 'src', 'main.ts')],
+    outfile,
+    bundle: true,
+    platform: 'node',
+    format: 'esm',
+    target: 'node24',
+    sourcemap: true,
+    logLevel: 'warning',
+  });
+  return outfile;
+}
+
+// `npm run build -w @shopstack/dashboard [-- --server]`
 if (import.meta.main) {
   const began = Date.now();
-  const out = await buildWeb();
-  console.log(`dashboard page built into ${out} in ${Date.now() - began} ms`);
+  const built = [await buildWeb(), ...(process.argv.includes('--server') ? [await buildServer()] : [])];
+  console.log(`dashboard built in ${Date.now() - began} ms: ${built.join(', ')}`);
 }

@@ -1,4 +1,5 @@
-export { buildWeb, webDist } from './build.ts';
+export { buildWeb } from './build.ts';
+export { webDist } from './paths.ts';
 export { LocalSource, type LocalSidecar, type LocalTargets } from './local-source.ts';
 export { KubeSource } from './kube-source.ts';
 export type { DaprView, DaprViewSource } from './model.ts';

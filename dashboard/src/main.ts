@@ -1,22 +1,32 @@
 // The dashboard's container entry: the Dapr view of the pod's own namespace, from the Kubernetes API.
 import { inClusterNamespace, inClusterReader } from './kube-client.ts';
 import { KubeSource } from './kube-source.ts';
-import { startDashboard } from './server.ts';
-import { webDist } from './build.ts';
+import { webDist } from './paths.ts';
+import { type Dashboard, startDashboard } from './server.ts';
 
-const port = Number(process.env.PORT ?? '8080');
-if (!Number.isInteger(port) || port < 1 || port > 65535) {
-  console.error(`PORT must be a TCP port, got "${process.env.PORT}"`);
+function fail(message: string): never {
+  console.error(JSON.stringify({ level: 'error', msg: message }));
   process.exit(1);
 }
-const namespace = process.env.SHOPSTACK_NAMESPACE ?? inClusterNamespace();
-const dashboard = await startDashboard({
-  source: new KubeSource({ reader: inClusterReader(), namespace }),
-  assetsDir: process.env.DASHBOARD_ASSETS ?? webDist,
-  port,
-  host: '0.0.0.0',
-});
-console.log(JSON.stringify({ msg: 'Dapr view listening', namespace, url: dashboard.url }));
+
+const port = Number(process.env.PORT ?? '8080');
+if (!Number.isInteger(port) || port < 1 || port > 65535) fail(`PORT must be a TCP port, got "${process.env.PORT}"`);
+
+let dashboard: Dashboard;
+let namespace: string;
+try {
+  const reader = inClusterReader();
+  namespace = process.env.SHOPSTACK_NAMESPACE ?? inClusterNamespace();
+  dashboard = await startDashboard({
+    source: new KubeSource({ reader, namespace }),
+    assetsDir: process.env.DASHBOARD_ASSETS ?? webDist,
+    port,
+    host: '0.0.0.0',
+  });
+} catch (err) {
+  fail(`the Dapr view cannot start: ${(err as Error).message}`);
+}
+console.log(JSON.stringify({ level: 'info', msg: 'Dapr view listening', namespace, url: dashboard.url }));
 const stop = (): void => void dashboard.stop().then(() => process.exit(0));
 process.on('SIGTERM', stop);
 process.on('SIGINT', stop);

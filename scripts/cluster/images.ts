@@ -21,6 +21,8 @@ export interface ImageSet {
   readonly version: string;
   readonly services: Readonly<Record<ServiceName, string>>;
   readonly operator: string;
+  /** The read-only Dapr view the operator deploys when a ShopStack asks for it (spec.dashboard). */
+  readonly dashboard: string;
   readonly postgres: string;
   readonly redis: string;
   /** Dapr's chart composes `{{global.registry}}/{{name}}:{{global.tag}}`: pass registry and tag. */
@@ -64,6 +66,7 @@ export function imageNames(version: string = shopVersion()): ImageSet {
       string
     >,
     operator: `${registry}/operator:${version}`,
+    dashboard: `${registry}/dashboard:${version}`,
     postgres: `${registry}/postgres:15`,
     redis: `${registry}/redis:7`,
     dapr: {
@@ -85,6 +88,7 @@ export function allImageRefs(set: ImageSet): string[] {
     set.redis,
     ...Object.values(set.services),
     set.operator,
+    set.dashboard,
     ...Object.values(set.dapr.images),
     set.traefik,
   ];
@@ -129,6 +133,16 @@ function steps(set: ImageSet, base: BaseChoice, progress: Progress): ImageStep[]
         dockerBuild({
           ref: set.operator,
           dockerfile: dockerfile('operator/Dockerfile'),
+          context: root,
+          args: baseArgs,
+        }),
+    },
+    {
+      ref: set.dashboard,
+      build: () =>
+        dockerBuild({
+          ref: set.dashboard,
+          dockerfile: dockerfile('dashboard/Dockerfile'),
           context: root,
           args: baseArgs,
         }),
