@@ -34,10 +34,16 @@ export interface ImageSet {
   readonly traefik: string;
 }
 
+/** Images built together: `npm run images -- services` builds only the services' images. */
+export const imageGroups = ['data', 'services', 'operator', 'dapr', 'traefik'] as const;
+export type ImageGroup = (typeof imageGroups)[number];
+
 export interface BuildImagesOptions {
   readonly progress: Progress;
-  /** Build every image again, even when its tag exists (the Debian base is kept). */
+  /** Build the images again, even when their tags exist (the base images are kept). Default: false. */
   readonly rebuild?: boolean;
+  /** Only these groups. Default: all of them. */
+  readonly groups?: readonly ImageGroup[];
 }
 
 const root = resolve(import.meta.dirname, '../..');
@@ -95,6 +101,7 @@ export function allImageRefs(set: ImageSet): string[] {
 }
 
 interface ImageStep {
+  readonly group: ImageGroup;
   readonly ref: string;
   /** Prepares what the build needs (base images, binaries, context) and builds `ref`. */
   build(): Promise<void>;
@@ -105,6 +112,7 @@ function steps(set: ImageSet, base: BaseChoice, progress: Progress): ImageStep[]
   const daprBin = join(cacheDir, `dapr-${pinned('DAPR_VERSION')}`, 'bin');
   const baseArgs = { BASE_IMAGE: base.node };
   const onDebian = (name: 'postgres' | 'redis'): ImageStep => ({
+    group: 'data',
     ref: set[name],
     build: () =>
       dockerBuild({
@@ -117,7 +125,8 @@ function steps(set: ImageSet, base: BaseChoice, progress: Progress): ImageStep[]
   return [
     onDebian('postgres'),
     onDebian('redis'),
-    ...serviceNames.map((service) => ({
+    ...serviceNames.map((service): ImageStep => ({
+      group: 'services',
       ref: set.services[service],
       build: () =>
         dockerBuild({
@@ -125,9 +134,11 @@ function steps(set: ImageSet, base: BaseChoice, progress: Progress): ImageStep[]
           dockerfile: dockerfile('services/Dockerfile'),
           context: root,
           args: { ...baseArgs, SERVICE: service },
+          target: 'runtime',
         }),
     })),
     {
+      group: 'operator',
       ref: set.operator,
       build: () =>
         dockerBuild({
@@ -138,6 +149,8 @@ function steps(set: ImageSet, base: BaseChoice, progress: Progress): ImageStep[]
         }),
     },
     {
+      // the operator deploys it, so it is built with the operator's image
+      group: 'operator',
       ref: set.dashboard,
       build: () =>
         dockerBuild({
@@ -147,7 +160,8 @@ function steps(set: ImageSet, base: BaseChoice, progress: Progress): ImageStep[]
           args: baseArgs,
         }),
     },
-    ...daprComponents.map((component) => ({
+    ...daprComponents.map((component): ImageStep => ({
+      group: 'dapr',
       ref: set.dapr.images[component],
       build: async () => {
         await ensureDaprBinaries(daprBin, daprComponents, progress);
@@ -161,6 +175,7 @@ function steps(set: ImageSet, base: BaseChoice, progress: Progress): ImageStep[]
       },
     })),
     {
+      group: 'traefik',
       ref: set.traefik,
       build: async () => {
         const binary = await ensureTraefikBinary(progress);
@@ -203,8 +218,9 @@ export async function buildImages(opts: BuildImagesOptions): Promise<ImageSet> {
   const base = await chooseBase(progress);
   await ensureLocalBases(base, opts);
   const set = imageNames();
+  const wanted = steps(set, base, progress).filter((step) => !opts.groups || opts.groups.includes(step.group));
   let built = 0;
-  for (const step of steps(set, base, progress)) {
+  for (const step of wanted) {
     if (!opts.rebuild && (await imageExists(step.ref))) {
       progress(`images: ${step.ref} present`);
       continue;
@@ -215,6 +231,6 @@ export async function buildImages(opts: BuildImagesOptions): Promise<ImageSet> {
     built++;
     progress(`images: ${step.ref} built in ${seconds(stepBegan)} (${await imageSize(step.ref)})`);
   }
-  progress(`images: ${built} built, ${allImageRefs(set).length - built} present, in ${seconds(began)}`);
+  progress(`images: ${built} built, ${wanted.length - built} present, in ${seconds(began)}`);
   return set;
 }
