@@ -3,6 +3,8 @@
 // upsert of a JSON document, as the state store and the inventory write them).
 // Targets: confirmed orders/s ≥ 50% of (pgbench commits/s ÷ commits per order); p99 of order
 // acceptance ≤ 50 ms at half the maximum load; no order lost, charged twice or left holding stock.
+// Headline (issue 11): CPU per confirmed order of every process (≤ 25 ms in all), measured from the
+// first order to the last settlement, and the order's latency from created to confirmed (p50 ≤ 1.5 s).
 import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
@@ -11,6 +13,8 @@ import pg from 'pg';
 import { checkoutClient, eventually, invariantViolations, providerLedger } from '../support/checkout.ts';
 import { startTestStack, type TestStack } from '../support/stack.ts';
 import { type Session, storefrontEnv } from '../support/storefront.ts';
+import { stackProcesses, startCpuMeter } from './cpu.ts';
+import type { ScenarioReport } from './report.ts';
 
 export type BenchResult = Record<string, number | string>;
 
@@ -149,8 +153,16 @@ async function openLoop(
   return { placed, errors };
 }
 
-/** Waits until none of `ids` is PENDING; returns the confirmation times (epoch ms) of the confirmed ones. */
-async function settle(stack: TestStack, ids: readonly string[]): Promise<{ confirmed: number[]; cancelled: number }> {
+interface Settled {
+  /** Confirmation times (epoch ms) of the confirmed orders. */
+  readonly confirmed: number[];
+  /** Milliseconds from created to confirmed of each confirmed order. */
+  readonly latencies: number[];
+  readonly cancelled: number;
+}
+
+/** Waits until none of `ids` is PENDING. */
+async function settle(stack: TestStack, ids: readonly string[]): Promise<Settled> {
   const db = new pg.Client({ connectionString: stack.postgres.url('dapr_state') });
   await db.connect();
   try {
@@ -158,13 +170,16 @@ async function settle(stack: TestStack, ids: readonly string[]): Promise<{ confi
     return await eventually(
       'every benchmark order to settle',
       async () => {
-        const { rows } = await db.query<{ status: string; updated: string }>(
-          `SELECT value->>'status' AS status, value->>'updatedAt' AS updated FROM orders_state WHERE key = ANY($1)`,
+        const { rows } = await db.query<{ status: string; created: string; updated: string }>(
+          `SELECT value->>'status' AS status, value->>'createdAt' AS created, value->>'updatedAt' AS updated
+             FROM orders_state WHERE key = ANY($1)`,
           [keys],
         );
         if (rows.length < ids.length || rows.some((r) => r.status === 'PENDING')) return undefined;
+        const confirmed = rows.filter((r) => r.status === 'CONFIRMED');
         return {
-          confirmed: rows.filter((r) => r.status === 'CONFIRMED').map((r) => Date.parse(r.updated)),
+          confirmed: confirmed.map((r) => Date.parse(r.updated)),
+          latencies: confirmed.map((r) => Date.parse(r.updated) - Date.parse(r.created)),
           cancelled: rows.filter((r) => r.status === 'CANCELLED').length,
         };
       },
@@ -175,7 +190,7 @@ async function settle(stack: TestStack, ids: readonly string[]): Promise<{ confi
   }
 }
 
-export async function runCheckoutBench(): Promise<BenchResult> {
+export async function runCheckoutBench(): Promise<ScenarioReport> {
   const quiet = { LOG_LEVEL: 'warn' };
   const stack = await startTestStack(
     ['gateway', 'identity', 'catalog', 'cart', 'inventory', 'orders', 'payments', 'notifications'],
@@ -207,21 +222,26 @@ export async function runCheckoutBench(): Promise<BenchResult> {
 
     const ceilingTps = await pgbenchTps(stack, CONCURRENCY, 8);
 
+    const processes = stackProcesses(stack);
     const startedAt = Date.now();
+    const maxMeter = startCpuMeter(processes);
     const load = await closedLoop(stack, users, products, LOAD_SECONDS);
     const acceptedPerSecond = load.placed.length / LOAD_SECONDS;
     const settled = await settle(
       stack,
       load.placed.map((p) => p.id),
     );
+    const maxCpu = maxMeter.perOp(settled.confirmed.length);
     const lastConfirmation = Math.max(...settled.confirmed);
     const confirmedPerSecond = settled.confirmed.length / ((lastConfirmation - startedAt) / 1000);
 
+    const halfMeter = startCpuMeter(processes);
     const half = await openLoop(stack, users, products, acceptedPerSecond / 2, HALF_LOAD_SECONDS);
-    await settle(
+    const halfSettled = await settle(
       stack,
       half.placed.map((p) => p.id),
     );
+    const halfCpu = halfMeter.perOp(halfSettled.confirmed.length);
 
     const all = [...load.placed, ...half.placed];
     const violations = await eventually('the invariants to hold', async () => {
@@ -241,7 +261,7 @@ export async function runCheckoutBench(): Promise<BenchResult> {
       0.99,
     );
     const ok = ratio >= 0.5 && p99Half <= 50 && violations.length === 0 && duplicated === 0 && lost === 0;
-    return {
+    const summary: BenchResult = {
       concurrency: CONCURRENCY,
       'accepted orders/s': Math.round(acceptedPerSecond),
       'confirmed orders/s (end to end)': Math.round(confirmedPerSecond),
@@ -265,6 +285,14 @@ export async function runCheckoutBench(): Promise<BenchResult> {
         ),
       ),
       'acceptance p99 ms (half load)': fmt(p99Half),
+      'created→confirmed p50 ms (max load)': Math.round(percentile(settled.latencies, 0.5)),
+      'created→confirmed p99 ms (max load)': Math.round(percentile(settled.latencies, 0.99)),
+      'created→confirmed p50 ms (half load)': Math.round(percentile(halfSettled.latencies, 0.5)),
+      'created→confirmed p99 ms (half load)': Math.round(percentile(halfSettled.latencies, 0.99)),
+      'CPU ms/order, all (max load)': maxCpu.all ?? Number.NaN,
+      'CPU ms/order, apps (max load)': maxCpu.apps ?? Number.NaN,
+      'CPU ms/order, sidecars (max load)': maxCpu.sidecars ?? Number.NaN,
+      'CPU ms/order, all (half load)': halfCpu.all ?? Number.NaN,
       'pgbench commits/s': Math.round(ceilingTps),
       'commits per order': COMMITS_PER_ORDER,
       'ceiling orders/s': fmt(ceilingOrders),
@@ -278,6 +306,7 @@ export async function runCheckoutBench(): Promise<BenchResult> {
       'invariant violations': violations.length,
       'targets (≥0.5 ceiling, p99 ≤50 ms at half load, no loss)': ok ? 'met' : 'missed',
     };
+    return { summary, cpuPerOp: { 'confirmed order (max load)': maxCpu, 'confirmed order (half load)': halfCpu } };
   } finally {
     await stack.stop();
   }
@@ -287,4 +316,4 @@ function fmt(n: number): number {
   return Math.round(n * 100) / 100;
 }
 
-if (import.meta.main) console.table(await runCheckoutBench());
+if (import.meta.main) console.table((await runCheckoutBench()).summary);

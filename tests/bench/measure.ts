@@ -44,24 +44,29 @@ export interface Throughput {
   readonly p50: number;
   readonly p99: number;
   readonly errors: number;
+  /** Requests answered in the run (for CPU per request). */
+  readonly total: number;
 }
 
 /** Requests per second at a fixed concurrency with autocannon. */
 export async function measureThroughput(
   url: string,
-  opts: { headers?: Record<string, string>; connections?: number; seconds?: number } = {},
+  opts: { headers?: Record<string, string>; connections?: number; seconds?: number; rate?: number } = {},
 ): Promise<Throughput> {
   const result = await autocannon({
     url,
     headers: opts.headers,
     connections: opts.connections ?? 10,
     duration: opts.seconds ?? 8,
+    // open loop at a fixed rate (requests per second over all connections) when given
+    ...(opts.rate ? { overallRate: Math.max(1, Math.round(opts.rate)) } : {}),
   });
   return {
     rps: result.requests.average,
     p50: result.latency.p50,
     p99: result.latency.p99,
     errors: result.errors + result.non2xx,
+    total: result.requests.total,
   };
 }
 

@@ -2,12 +2,28 @@
 // a bare node:http server answering the same JSON, measured in the same run on the same machine.
 // Also: the same read direct to catalog (with its app token) and through the sidecars only, so the
 // latency Dapr adds is visible. Targets: gateway ≥ 35% of the bare server's req/s, p99 < 20 ms.
+// Headline (issue 11): the product list and a product read through the gateway, each with the CPU
+// per request of every process (≤ 1.5 ms in all, ≤ 0.5 ms in the apps) and p99 at half the maximum load.
 import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { startTestStack } from '../support/stack.ts';
+import { type CpuPerOp, stackProcesses, startCpuMeter } from './cpu.ts';
 import { measureLatency, measureThroughput, type Throughput } from './measure.ts';
+import type { ScenarioReport } from './report.ts';
 
 export type BenchResult = Record<string, number | string>;
+
+/** Throughput at 10 connections with the CPU per request of every process, then p99 at half that rate. */
+async function headline(
+  url: string,
+  processes: Record<string, number>,
+): Promise<{ load: Throughput; half: Throughput; cpu: CpuPerOp }> {
+  const meter = startCpuMeter(processes);
+  const load = await measureThroughput(url);
+  const cpu = meter.perOp(load.total);
+  const half = await measureThroughput(url, { rate: load.rps / 2 });
+  return { load, half, cpu };
+}
 
 /** A plain node:http server in its own process that answers every request with `body`. */
 async function startBareServer(body: string): Promise<{ url: string; child: ChildProcess }> {
@@ -21,7 +37,7 @@ require('node:http').createServer((req, res) => {
   return { url: `http://127.0.0.1:${Number(chunk.toString().trim())}/`, child };
 }
 
-export async function runStorefrontBench(): Promise<BenchResult> {
+export async function runStorefrontBench(): Promise<ScenarioReport> {
   const stack = await startTestStack(['gateway', 'catalog'], {
     // the benchmark client is one address: lift the per-address limit out of the way
     env: { gateway: { RATE_LIMIT_PER_ADDRESS: '100000000', LOG_LEVEL: 'warn' }, catalog: { LOG_LEVEL: 'warn' } },
@@ -31,12 +47,17 @@ export async function runStorefrontBench(): Promise<BenchResult> {
     const catalog = stack.services.catalog;
     const gateway = stack.services.gateway;
     if (!catalog || !gateway) throw new Error('stack is missing a service');
-    const list = (await (await fetch(`${stack.gatewayUrl}/api/v1/products?limit=1`)).json()) as {
-      items: { id: string }[];
-    };
+    const listUrl = `${stack.gatewayUrl}/api/v1/products?limit=20`;
+    const list = (await (await fetch(listUrl)).json()) as { items: { id: string }[] };
     const id = list.items[0]?.id;
     const gatewayUrl = `${stack.gatewayUrl}/api/v1/products/${id}`;
     const productBody = await (await fetch(gatewayUrl)).text(); // also warms the cache
+    const processes = stackProcesses(stack);
+    await measureThroughput(listUrl, { seconds: 2 }); // warm-up: JIT, connections, caches
+    const headlines = {
+      'product list': await headline(listUrl, processes),
+      product: await headline(gatewayUrl, processes),
+    };
     bare = await startBareServer(productBody);
     const direct = {
       url: `http://127.0.0.1:${catalog.appPort}/products/${id}`,
@@ -56,7 +77,7 @@ export async function runStorefrontBench(): Promise<BenchResult> {
     const load: Record<string, Throughput> = {
       bare: await measureThroughput(bare.url),
       direct: await measureThroughput(direct.url, { headers: direct.headers }),
-      gateway: await measureThroughput(gatewayUrl),
+      gateway: headlines.product.load,
     };
     const fmt = (n: number): string => n.toFixed(2);
     const row = (name: keyof typeof sequential) => ({
@@ -74,7 +95,18 @@ export async function runStorefrontBench(): Promise<BenchResult> {
     });
     const ratio = (load.gateway?.rps ?? 0) / (load.bare?.rps ?? 1);
     const p99 = load.gateway?.p99 ?? Number.NaN;
-    return {
+    const summary: BenchResult = {};
+    for (const [name, h] of Object.entries(headlines)) {
+      summary[`${name}: req/s`] = Math.round(h.load.rps);
+      summary[`${name}: p99 ms (max)`] = h.load.p99;
+      summary[`${name}: p50 ms (half load)`] = h.half.p50;
+      summary[`${name}: p99 ms (half load)`] = h.half.p99;
+      summary[`${name}: CPU ms/req, all`] = h.cpu.all ?? Number.NaN;
+      summary[`${name}: CPU ms/req, apps`] = h.cpu.apps ?? Number.NaN;
+      summary[`${name}: CPU ms/req, sidecars`] = h.cpu.sidecars ?? Number.NaN;
+    }
+    const cpuPerOp = Object.fromEntries(Object.entries(headlines).map(([name, h]) => [name, h.cpu]));
+    const summaryTail: BenchResult = {
       'gateway req/s': Math.round(load.gateway?.rps ?? 0),
       'bare req/s': Math.round(load.bare?.rps ?? 0),
       'gateway/bare': fmt(ratio),
@@ -83,12 +115,15 @@ export async function runStorefrontBench(): Promise<BenchResult> {
       'dapr adds p50 ms': fmt(sequential.dapr.p50 - sequential.direct.p50),
       'dapr adds p99 ms': fmt(sequential.dapr.p99 - sequential.direct.p99),
       'target ≥0.35 and p99 <20ms': ratio >= 0.35 && p99 < 20 ? 'met' : 'missed',
-      errors: Object.values(load).reduce((sum, t) => sum + t.errors, 0),
+      errors:
+        Object.values(load).reduce((sum, t) => sum + t.errors, 0) +
+        Object.values(headlines).reduce((sum, h) => sum + h.load.errors + h.half.errors, 0),
     };
+    return { summary: { ...summary, ...summaryTail }, cpuPerOp };
   } finally {
     bare?.child.kill();
     await stack.stop();
   }
 }
 
-if (import.meta.main) console.table(await runStorefrontBench());
+if (import.meta.main) console.table((await runStorefrontBench()).summary);

@@ -1,0 +1,101 @@
+// CPU time per process of a running stack, read from /proc/<pid>/stat before and after a load in the
+// same run. On a shared two-core machine throughput and latency are noisy; CPU per operation is not.
+import { execFileSync } from 'node:child_process';
+import { readdirSync, readFileSync } from 'node:fs';
+import type { Stack } from '../../scripts/lib/stack.ts';
+
+const ticksPerSecond = Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim()) || 100;
+
+/** Milliseconds of CPU per operation by process name, plus `apps`, `sidecars` and `all` sums. */
+export type CpuPerOp = Record<string, number>;
+
+export interface CpuMeter {
+  /** CPU spent since the meter started, divided by `ops`. */
+  perOp(ops: number): CpuPerOp;
+}
+
+/** The processes of a stack by name: each app, its sidecar (`daprd-<app>`), Postgres, Redis, Sentry. */
+export function stackProcesses(stack: Stack): Record<string, number> {
+  const pids: Record<string, number> = {};
+  for (const s of Object.values(stack.services)) {
+    if (!s) continue;
+    pids[s.name] = s.proc.child.pid ?? 0;
+    pids[`daprd-${s.name}`] = s.sidecar.proc.child.pid ?? 0;
+  }
+  pids.postgres = stack.postgres.proc.child.pid ?? 0;
+  pids.redis = stack.redis.proc.child.pid ?? 0;
+  pids.sentry = stack.sentry.proc.child.pid ?? 0;
+  pids['bench client'] = process.pid;
+  return pids;
+}
+
+interface Stat {
+  readonly ppid: number;
+  /** utime + stime + cutime + cstime in clock ticks: the process and its children that have ended. */
+  readonly ticks: number;
+}
+
+function readStats(): Map<number, Stat> {
+  const stats = new Map<number, Stat>();
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const text = readFileSync(`/proc/${entry}/stat`, 'utf8');
+      // fields after the command name, which may itself hold spaces and parentheses
+      const f = text.slice(text.lastIndexOf(')') + 2).split(' ');
+      const ticks = Number(f[11]) + Number(f[12]) + Number(f[13]) + Number(f[14]);
+      stats.set(Number(entry), { ppid: Number(f[1]), ticks });
+    } catch {
+      // the process ended while we looked
+    }
+  }
+  return stats;
+}
+
+/**
+ * Ticks of each root and all its descendants. Postgres backends come and go with connections: those
+ * that ended are in their parent's cutime/cstime (the postmaster waits for them), the live ones are summed.
+ */
+function treeTicks(roots: Record<string, number>): Record<string, number> {
+  const stats = readStats();
+  const children = new Map<number, number[]>();
+  for (const [pid, s] of stats) children.set(s.ppid, [...(children.get(s.ppid) ?? []), pid]);
+  const out: Record<string, number> = {};
+  for (const [name, root] of Object.entries(roots)) {
+    let ticks = 0;
+    const queue = [root];
+    while (queue.length) {
+      const pid = queue.pop() as number;
+      ticks += stats.get(pid)?.ticks ?? 0;
+      // the bench client's children (pgbench, a bare server) are not part of the stack
+      if (name !== 'bench client') queue.push(...(children.get(pid) ?? []));
+    }
+    out[name] = ticks;
+  }
+  return out;
+}
+
+/** Starts measuring the CPU of `processes` (name → pid) now. */
+export function startCpuMeter(processes: Record<string, number>): CpuMeter {
+  const before = treeTicks(processes);
+  return {
+    perOp(ops) {
+      const after = treeTicks(processes);
+      const result: CpuPerOp = {};
+      const sum = { apps: 0, sidecars: 0, all: 0 };
+      for (const name of Object.keys(processes)) {
+        const ms = (((after[name] ?? 0) - (before[name] ?? 0)) * 1000) / ticksPerSecond / Math.max(ops, 1);
+        result[name] = round(ms);
+        if (name === 'bench client') continue;
+        sum.all += ms;
+        if (name.startsWith('daprd-')) sum.sidecars += ms;
+        else if (!['postgres', 'redis', 'sentry'].includes(name)) sum.apps += ms;
+      }
+      return { ...result, apps: round(sum.apps), sidecars: round(sum.sidecars), all: round(sum.all) };
+    },
+  };
+}
+
+function round(ms: number): number {
+  return Math.round(ms * 1000) / 1000;
+}
