@@ -13,7 +13,7 @@ import pg from 'pg';
 import { checkoutClient, eventually, invariantViolations, providerLedger } from '../support/checkout.ts';
 import { startTestStack, type TestStack } from '../support/stack.ts';
 import { type Session, storefrontEnv } from '../support/storefront.ts';
-import { stackProcesses, startCpuMeter } from './cpu.ts';
+import { profilingEnv, stackProcesses, startCpuMeter } from './cpu.ts';
 import type { ScenarioReport } from './report.ts';
 
 export type BenchResult = Record<string, number | string>;
@@ -191,7 +191,7 @@ async function settle(stack: TestStack, ids: readonly string[]): Promise<Settled
 }
 
 export async function runCheckoutBench(): Promise<ScenarioReport> {
-  const quiet = { LOG_LEVEL: 'warn' };
+  const quiet = { LOG_LEVEL: 'warn', ...profilingEnv() };
   const stack = await startTestStack(
     ['gateway', 'identity', 'catalog', 'cart', 'inventory', 'orders', 'payments', 'notifications'],
     {

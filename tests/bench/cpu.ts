@@ -2,6 +2,7 @@
 // same run. On a shared two-core machine throughput and latency are noisy; CPU per operation is not.
 import { execFileSync } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
 import type { Stack } from '../../scripts/lib/stack.ts';
 
 const ticksPerSecond = Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim()) || 100;
@@ -98,4 +99,13 @@ export function startCpuMeter(processes: Record<string, number>): CpuMeter {
 
 function round(ms: number): number {
   return Math.round(ms * 1000) / 1000;
+}
+
+/**
+ * With BENCH_CPU_PROF=<dir>, every app of the stack writes a V8 CPU profile there when it stops
+ * (open it in Chrome DevTools, or summarise it with `node tests/bench/profile-top.ts <file>`).
+ */
+export function profilingEnv(): Record<string, string> {
+  const dir = process.env.BENCH_CPU_PROF;
+  return dir ? { NODE_OPTIONS: `--cpu-prof --cpu-prof-dir=${resolve(dir)}` } : {};
 }

@@ -7,7 +7,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { startTestStack } from '../support/stack.ts';
-import { type CpuPerOp, stackProcesses, startCpuMeter } from './cpu.ts';
+import { type CpuPerOp, profilingEnv, stackProcesses, startCpuMeter } from './cpu.ts';
 import { measureLatency, measureThroughput, type Throughput } from './measure.ts';
 import type { ScenarioReport } from './report.ts';
 
@@ -40,7 +40,10 @@ require('node:http').createServer((req, res) => {
 export async function runStorefrontBench(): Promise<ScenarioReport> {
   const stack = await startTestStack(['gateway', 'catalog'], {
     // the benchmark client is one address: lift the per-address limit out of the way
-    env: { gateway: { RATE_LIMIT_PER_ADDRESS: '100000000', LOG_LEVEL: 'warn' }, catalog: { LOG_LEVEL: 'warn' } },
+    env: {
+      gateway: { RATE_LIMIT_PER_ADDRESS: '100000000', LOG_LEVEL: 'warn', ...profilingEnv() },
+      catalog: { LOG_LEVEL: 'warn', ...profilingEnv() },
+    },
   });
   let bare: { url: string; child: ChildProcess } | undefined;
   try {
