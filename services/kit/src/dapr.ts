@@ -1,3 +1,5 @@
+import { type AnswerHeaders, sidecarCall } from './sidecar-http.ts';
+
 /** Where an app finds its sidecar and how it authenticates to it (DAPR_API_TOKEN). */
 export interface SidecarAddress {
   readonly host: string;
@@ -14,7 +16,7 @@ export interface InvokeRequest {
 
 export interface InvokeResponse {
   readonly status: number;
-  readonly headers: Headers;
+  readonly headers: AnswerHeaders;
   readonly body: string;
 }
 
@@ -37,12 +39,11 @@ export function createInvoker(sidecar: SidecarAddress): Invoker {
         body = JSON.stringify(req.body);
         headers['content-type'] = 'application/json';
       }
-      const res = await fetch(`${base}/${appId}/method/${req.path.replace(/^\//, '')}`, {
+      return sidecarCall(`${base}/${appId}/method/${req.path.replace(/^\//, '')}`, {
         method: req.method,
         headers,
         body,
       });
-      return { status: res.status, headers: res.headers, body: await res.text() };
     },
   };
 }
@@ -58,7 +59,7 @@ export function sidecarOf(config: {
 /** A /readyz check that the app's sidecar is up. */
 export function sidecarReady(sidecar: SidecarAddress): () => Promise<void> {
   return async () => {
-    const res = await fetch(`http://${sidecar.host}:${sidecar.httpPort}/v1.0/healthz`);
-    if (!res.ok) throw new Error(`sidecar answered ${res.status}`);
+    const res = await sidecarCall(`http://${sidecar.host}:${sidecar.httpPort}/v1.0/healthz`);
+    if (res.status >= 300) throw new Error(`sidecar answered ${res.status}`);
   };
 }

@@ -10,7 +10,10 @@ export interface AppOptions {
   readonly metrics: Metrics;
   /** Named checks run by /readyz; each rejects when its dependency is unreachable. */
   readonly readiness?: Readonly<Record<string, () => Promise<unknown>>>;
-  /** When set, every route except /healthz, /readyz and /metrics requires it in `dapr-api-token` (Dapr's APP_API_TOKEN). */
+  /**
+   * When set, every route except /healthz, /readyz and /metrics requires it in `dapr-api-token` (Dapr's
+   * APP_API_TOKEN). Such an app answers only its sidecar, never a browser, so it sends no security headers.
+   */
   readonly appApiToken?: string;
   /** Proxies whose X-Forwarded-For is believed (Express `trust proxy`; default loopback). */
   readonly trustProxy?: string;
@@ -20,12 +23,12 @@ export interface AppOptions {
   readonly routes: (router: Router, metrics: Metrics) => void;
 }
 
-/** Express app with security headers, body limits, request ids, ops endpoints and problem+json errors. */
+/** Express app with body limits, request ids, ops endpoints, problem+json errors, and security headers at the public edge. */
 export function createApp(opts: AppOptions): Express {
   const app = express();
   app.disable('x-powered-by');
   app.set('trust proxy', opts.trustProxy ?? 'loopback');
-  app.use(helmet());
+  if (!opts.appApiToken) app.use(helmet());
   app.use(requestContext(opts));
   app.get('/healthz', (_req, res) => {
     res.json({ status: 'ok' });

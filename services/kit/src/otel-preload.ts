@@ -38,12 +38,12 @@ provider.register();
 registerInstrumentations({
   tracerProvider: provider,
   instrumentations: [
+    // http in and out (calls to the sidecar) and fetch carry the W3C trace context
     new HttpInstrumentation({ ignoreIncomingRequestHook: (req) => /^\/(healthz|readyz|metrics)/.test(req.url ?? '') }),
-    new ExpressInstrumentation(),
-    new PgInstrumentation(),
-    new IORedisInstrumentation(),
-    // fetch: outgoing calls to the sidecar carry the W3C trace context
     new UndiciInstrumentation(),
+    // spans of middleware layers, queries and Redis commands only matter where they are exported;
+    // without an exporter they wrap every call for nothing
+    ...(endpoint ? [new ExpressInstrumentation(), new PgInstrumentation(), new IORedisInstrumentation()] : []),
   ],
 });
 await waitForAllMessagesAcknowledged();

@@ -1,5 +1,6 @@
 import type { SidecarAddress } from './dapr.ts';
 import { AppError } from './errors.ts';
+import { sidecarCall } from './sidecar-http.ts';
 
 export interface StateEntry<T> {
   readonly value: T;
@@ -26,6 +27,8 @@ export interface StateStore {
   transact(operations: readonly StateOperation[], metadata?: Readonly<Record<string, string>>): Promise<void>;
 }
 
+const ok = (status: number): boolean => status >= 200 && status < 300;
+
 /**
  * State over the sidecar's HTTP API. The SDK's `state.get` drops the ETag and its errors hide the
  * status, and ETag concurrency is the point of this interface.
@@ -37,9 +40,9 @@ export function createStateStore(sidecar: SidecarAddress, storeName: string): St
     etag === undefined ? {} : { etag, options: { concurrency: 'first-write' } };
 
   async function send(url: string, body: unknown, what: string): Promise<void> {
-    const res = await fetch(url, { method: 'POST', headers, body: JSON.stringify(body) });
-    if (res.ok) return;
-    const text = await res.text();
+    const res = await sidecarCall(url, { method: 'POST', headers, body: JSON.stringify(body) });
+    if (ok(res.status)) return;
+    const text = res.body;
     // an ETag mismatch, or a first write (empty ETag) of a key that exists
     if (res.status === 409 || /etag|no item was updated/i.test(text)) {
       throw new AppError(412, 'the resource was changed by another request', {
@@ -55,20 +58,20 @@ export function createStateStore(sidecar: SidecarAddress, storeName: string): St
 
   return {
     async get<T>(key: string) {
-      const res = await fetch(`${base}/${encodeURIComponent(key)}`, { headers });
+      const res = await sidecarCall(`${base}/${encodeURIComponent(key)}`, { headers });
       if (res.status === 204 || res.status === 404) return undefined;
-      if (!res.ok) throw new AppError(503, 'state store read failed', { cause: `${res.status} ${await res.text()}` });
-      return { value: (await res.json()) as T, etag: res.headers.get('etag') ?? '' };
+      if (!ok(res.status)) throw new AppError(503, 'state store read failed', { cause: `${res.status} ${res.body}` });
+      return { value: JSON.parse(res.body) as T, etag: res.headers.get('etag') ?? '' };
     },
     save: (key, value, etag) => send(base, [{ key, value, ...concurrency(etag) }], 'save'),
     async delete(key, etag) {
-      const res = await fetch(`${base}/${encodeURIComponent(key)}`, {
+      const res = await sidecarCall(`${base}/${encodeURIComponent(key)}`, {
         method: 'DELETE',
         headers: etag === undefined ? headers : { ...headers, 'if-match': etag },
       });
-      if (res.ok) return;
+      if (ok(res.status)) return;
       if (res.status === 409) throw new AppError(412, 'the resource was changed by another request');
-      throw new AppError(503, 'state store delete failed', { cause: `${res.status} ${await res.text()}` });
+      throw new AppError(503, 'state store delete failed', { cause: `${res.status} ${res.body}` });
     },
     transact: (operations, metadata) =>
       send(

@@ -1,4 +1,4 @@
-import { AppError, type SidecarAddress, type StateOperation, type StateStore } from '@shopstack/kit';
+import { AppError, type SidecarAddress, sidecarCall, type StateOperation, type StateStore } from '@shopstack/kit';
 import type { OrderEvent, OrderRecord } from '../domain/order.ts';
 import type { OrderStore, Page } from '../domain/ports.ts';
 
@@ -39,13 +39,15 @@ interface QueryAnswer {
 
 export function createOrderStore(state: StateStore, sidecar: SidecarAddress, storeName: string): OrderStore {
   async function query(body: object): Promise<QueryAnswer> {
-    const res = await fetch(`http://${sidecar.host}:${sidecar.httpPort}/v1.0-alpha1/state/${storeName}/query`, {
+    const res = await sidecarCall(`http://${sidecar.host}:${sidecar.httpPort}/v1.0-alpha1/state/${storeName}/query`, {
       method: 'POST',
       headers: { 'dapr-api-token': sidecar.apiToken, 'content-type': 'application/json' },
       body: JSON.stringify(body),
     });
-    if (!res.ok) throw new AppError(503, 'order query failed', { cause: `${res.status} ${await res.text()}` });
-    return res.status === 204 ? {} : ((await res.json()) as QueryAnswer);
+    if (res.status < 200 || res.status >= 300) {
+      throw new AppError(503, 'order query failed', { cause: `${res.status} ${res.body}` });
+    }
+    return res.status === 204 || res.body === '' ? {} : (JSON.parse(res.body) as QueryAnswer);
   }
 
   async function write(record: OrderRecord, event: OrderEvent, etag: string): Promise<boolean> {

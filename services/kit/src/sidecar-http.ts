@@ -1,0 +1,45 @@
+import { Agent, request } from 'node:http';
+
+/** The answer headers a caller reads (a WHATWG `Headers` fits too, for fakes in tests). */
+export interface AnswerHeaders {
+  get(name: string): string | null;
+}
+
+export interface SidecarAnswer {
+  readonly status: number;
+  readonly headers: AnswerHeaders;
+  readonly body: string;
+}
+
+// Every call goes to the app's own sidecar on loopback: one pool of kept-alive connections serves
+// them all. node:http costs about half the CPU of fetch() per call (no WHATWG streams and Headers).
+const agent = new Agent({ keepAlive: true, maxSockets: 256, maxFreeSockets: 64 });
+
+/** One HTTP call to the sidecar, its body read as text. */
+export function sidecarCall(
+  url: string,
+  opts: { readonly method?: string; readonly headers?: Readonly<Record<string, string>>; readonly body?: string } = {},
+): Promise<SidecarAnswer> {
+  return new Promise((resolve, reject) => {
+    const req = request(url, { method: opts.method ?? 'GET', headers: opts.headers, agent }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (chunk: Buffer) => chunks.push(chunk));
+      res.on('error', reject);
+      res.on('end', () => {
+        const raw = res.headers;
+        resolve({
+          status: res.statusCode ?? 0,
+          headers: {
+            get(name) {
+              const value = raw[name.toLowerCase()];
+              return value === undefined ? null : Array.isArray(value) ? value.join(', ') : value;
+            },
+          },
+          body: Buffer.concat(chunks).toString('utf8'),
+        });
+      });
+    });
+    req.on('error', reject);
+    req.end(opts.body);
+  });
+}
