@@ -114,6 +114,24 @@ describe('catalog, inventory and cart through the gateway', () => {
     expect(byCategory.body.items).toHaveLength(2);
   });
 
+  it('a cached product list shows each create, price change and delete on the next read', async () => {
+    const category = `cached-${randomUUID().slice(0, 6)}`;
+    const listPath = `/api/v1/products?category=${category}`;
+    const names = async () =>
+      ((await api.call('GET', listPath)).body.items as { name: string; priceCents: number }[]).map(
+        (p) => `${p.name}:${p.priceCents}`,
+      );
+    expect(await names()).toEqual([]); // fills the cache with an empty page
+    const product = await create({ category, name: 'Cached Kettle' });
+    expect(await names()).toEqual(['Cached Kettle:4500']);
+    const path = `/api/v1/products/${product.id}`;
+    const patch = { token: admin.accessToken, body: { priceCents: 3900 }, headers: { 'if-match': '"1"' } };
+    expect((await api.call('PATCH', path, patch)).status).toBe(200);
+    expect(await names()).toEqual(['Cached Kettle:3900']);
+    expect((await api.call('DELETE', path, { token: admin.accessToken })).status).toBe(204);
+    expect(await names()).toEqual([]);
+  });
+
   it('malformed, mistyped, unknown-field and oversized product bodies are 400/413 problems naming the field', async () => {
     const post = (body: unknown) => api.call('POST', '/api/v1/products', { token: admin.accessToken, body });
     const wrongType = await post(newProduct({ priceCents: '12.50' }));
