@@ -77,8 +77,12 @@ export async function runStorefrontBench(): Promise<ScenarioReport> {
       dapr: await measureLatency(viaDapr.url, viaDapr.headers),
       gateway: await measureLatency(gatewayUrl),
     };
+    // the machine's speed in this run: CPU per request of a bare node:http answer, to divide by
+    const bareMeter = startCpuMeter({ 'bare node:http': bare.child.pid ?? 0 });
+    const bareLoad = await measureThroughput(bare.url);
+    const bareCpu = bareMeter.perOp(bareLoad.total)['bare node:http'] ?? Number.NaN;
     const load: Record<string, Throughput> = {
-      bare: await measureThroughput(bare.url),
+      bare: bareLoad,
       direct: await measureThroughput(direct.url, { headers: direct.headers }),
       gateway: headlines.product.load,
     };
@@ -107,7 +111,9 @@ export async function runStorefrontBench(): Promise<ScenarioReport> {
       summary[`${name}: CPU ms/req, all`] = h.cpu.all ?? Number.NaN;
       summary[`${name}: CPU ms/req, apps`] = h.cpu.apps ?? Number.NaN;
       summary[`${name}: CPU ms/req, sidecars`] = h.cpu.sidecars ?? Number.NaN;
+      summary[`${name}: CPU all ÷ bare node:http`] = Math.round((h.cpu.all ?? Number.NaN) / bareCpu);
     }
+    summary['bare node:http CPU ms/req'] = bareCpu;
     const cpuPerOp = Object.fromEntries(Object.entries(headlines).map(([name, h]) => [name, h.cpu]));
     const summaryTail: BenchResult = {
       'gateway req/s': Math.round(load.gateway?.rps ?? 0),
