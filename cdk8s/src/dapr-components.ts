@@ -78,7 +78,10 @@ export class DaprComponents extends Construct {
     // publishers through the outbox and subscribers need the component in their sidecar
     const pubsubUsers = serviceNames.filter((name) => outboxUsers.includes(name) || manifestOf(name).subscribes.length);
     component(pubsubName, 'pubsub.redis', 'v1', redisPubsub(ctx), pubsubUsers);
-    if (outboxUsers.length) component(outboxPubsubName, 'pubsub.redis', 'v1', redisPubsub(ctx), outboxUsers);
+    // Dapr holds each internal outbox message a second (a fixed delay in daprd) before it forwards it, so
+    // the handler concurrency (Redis default 10) would cap the outbox at that many events per second
+    const outboxMetadata = [...redisPubsub(ctx), { name: 'concurrency', value: '500' }];
+    if (outboxUsers.length) component(outboxPubsubName, 'pubsub.redis', 'v1', outboxMetadata, outboxUsers);
 
     for (const service of serviceNames) {
       for (const schedule of manifestOf(service).schedules ?? []) {

@@ -149,6 +149,7 @@ describe('ShopStack', () => {
     });
     expect(find(objects, 'Component', 'statestore').spec.metadata).toHaveLength(1);
     expect(find(objects, 'Component', 'outbox').scopes).toEqual(['orders', 'payments']);
+    expect(find(objects, 'Component', 'outbox').spec.metadata).toContainEqual({ name: 'concurrency', value: '500' });
   });
 
   it('configures mTLS and OTLP tracing in every Dapr Configuration', () => {
