@@ -4,7 +4,12 @@ import { z } from 'zod';
 import { relay } from '../data/upstream.ts';
 import { asCaller, type Link, noContent, type RouteContext, route } from './route.ts';
 
-const email = z.email().max(254);
+// the exact syntax accepted (zod's, as identity's), stated as a pattern: `format: email` means another, looser or stricter, check
+const email = z
+  .string()
+  .regex(z.regexes.email, 'Invalid email address')
+  .max(254)
+  .meta({ description: 'e-mail address' });
 const password = z.string().min(1).max(256);
 /** identity's password policy (its PASSWORD_MIN_LENGTH default), checked here too so that the document states it */
 const PASSWORD_MIN_LENGTH = 10;

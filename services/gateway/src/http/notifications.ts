@@ -1,11 +1,12 @@
 import { Readable } from 'node:stream';
-import { AppError, type SidecarAddress } from '@shopstack/kit';
+import { AppError, type SidecarAddress, validate } from '@shopstack/kit';
 import type { Router } from 'express';
 import { z } from 'zod';
 import { asCaller, type RouteContext, route } from './route.ts';
 
+const eventId = z.string().regex(/^\d{1,18}$/, 'an event id from a previous stream');
 const lastEventId = z.object({
-  'last-event-id': z.string().optional().meta({ description: 'resume after this event id' }),
+  'last-event-id': eventId.optional().meta({ description: 'resume after this event id' }),
 });
 
 /**
@@ -30,7 +31,7 @@ export function notificationRoutes(
       async handle({ caller, req, res }) {
         const abort = new AbortController();
         req.on('close', () => abort.abort());
-        const resume = req.get('last-event-id');
+        const resume = validate(eventId.optional(), req.get('last-event-id'), 'Last-Event-ID header');
         const upstream = await fetch(
           `http://${sidecar.host}:${sidecar.httpPort}/v1.0/invoke/${notifications}/method/notifications/stream`,
           {

@@ -14,7 +14,9 @@ export const placeOrderBody = z
       .optional()
       .meta({ description: 'without items, the cart is checked out' }),
     payment: z.strictObject({
-      token: z.string().min(1).max(64).meta({ description: 'tok_visa, tok_declined, tok_slow' }),
+      token: z.enum(['tok_visa', 'tok_declined', 'tok_slow']).meta({
+        description: 'test tokens of the simulated provider: succeeds, is declined, succeeds after a delay',
+      }),
     }),
   })
   .meta({ id: 'PlaceOrder' });

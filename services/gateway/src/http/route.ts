@@ -51,7 +51,7 @@ export interface RouteSpec<P extends Schema = undefined, Q extends Schema = unde
       { description: string; schema?: z.ZodType; headers?: z.ZodObject; links?: Readonly<Record<string, Link>> }
     >
   >;
-  /** Problem statuses the route can answer besides the common ones (400, 413, 415, 429, 401/403). */
+  /** Problem statuses the route can answer besides the common ones (400, 413, 415, 429, 502, 503, 401/403). */
   readonly errors?: readonly number[];
   handle(input: RouteInput<P, Q, B>): Promise<void>;
 }
@@ -73,6 +73,7 @@ const problemDescriptions: Record<number, string> = {
   415: 'the body is not application/json',
   428: 'If-Match is required',
   429: 'rate limited; see Retry-After',
+  502: 'a service behind the gateway answered wrongly',
   503: 'a dependency is unavailable',
 };
 
@@ -94,7 +95,7 @@ function bearer(req: Request): string {
 }
 
 function document<P extends Schema, Q extends Schema, B extends Schema>(spec: RouteSpec<P, Q, B>): RouteConfig {
-  const statuses = new Set([400, 429, 503, ...(spec.errors ?? [])]);
+  const statuses = new Set([400, 429, 502, 503, ...(spec.errors ?? [])]);
   if (spec.body) for (const s of [413, 415]) statuses.add(s);
   if (spec.access !== 'public') statuses.add(401);
   if (spec.access === 'admin') statuses.add(403);

@@ -90,6 +90,13 @@ describe('the OpenAPI document', () => {
     expect(password).toMatchObject({ minLength: 10, maxLength: 256, not: { pattern: '^(.)\\1*$' } });
   });
 
+  it('states the e-mail syntax the gateway accepts as a pattern', () => {
+    const email = doc.components.schemas.Register.properties.email;
+    expect(email.format).toBeUndefined();
+    expect(new RegExp(email.pattern).test('ann@example.com')).toBe(true);
+    expect(new RegExp(email.pattern).test('a{b@example.info')).toBe(false);
+  });
+
   it('declares the bearer scheme on every operation that needs a token', () => {
     expect(doc.components.securitySchemes.bearer).toMatchObject({ type: 'http', scheme: 'bearer' });
     const secured = operations().filter((op) => op.security);

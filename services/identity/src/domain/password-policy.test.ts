@@ -26,6 +26,11 @@ describe('password policy', () => {
     expect(rejects('Ann.Longname@Example.com', 'ann.longname@example.com').status).toBe(400);
   });
 
+  it('counts characters, not UTF-16 units, against the maximum length', () => {
+    expect(() => checkPassword('\u{1F600}x'.repeat(128), 'ann@example.com', 10)).not.toThrow();
+    expect(rejects('\u{1F600}x'.repeat(128) + 'y').errors?.[0]?.message).toBe('must be at most 256 characters');
+  });
+
   it('rejects a password made of one repeated character', () => {
     expect(rejects('aaaaaaaaaaaa').status).toBe(400);
   });

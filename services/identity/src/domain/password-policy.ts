@@ -7,8 +7,10 @@ export const PASSWORD_MAX_LENGTH = 256;
 /** A weak password is a 400 naming `password`. */
 export function checkPassword(password: string, email: string, minLength: number): void {
   const problems: string[] = [];
-  if ([...password].length < minLength) problems.push(`must be at least ${minLength} characters`);
-  if (password.length > PASSWORD_MAX_LENGTH) problems.push(`must be at most ${PASSWORD_MAX_LENGTH} characters`);
+  // characters are code points, as JSON Schema's minLength/maxLength (and zod's) count them
+  const length = [...password].length;
+  if (length < minLength) problems.push(`must be at least ${minLength} characters`);
+  if (length > PASSWORD_MAX_LENGTH) problems.push(`must be at most ${PASSWORD_MAX_LENGTH} characters`);
   const lowered = password.trim().toLowerCase();
   const mail = normalizeEmail(email);
   if (lowered === mail || lowered === mail.split('@')[0]) problems.push('must not be the e-mail address');
