@@ -40,7 +40,10 @@ export type ImageGroup = (typeof imageGroups)[number];
 
 export interface BuildImagesOptions {
   readonly progress: Progress;
-  /** Build the images again, even when their tags exist (the base images are kept). Default: false. */
+  /**
+   * Build the images again (shopstack.local/node:24 too), even when their tags exist; the Debian base is
+   * kept. Default: false.
+   */
   readonly rebuild?: boolean;
   /** Only these groups. Default: all of them. */
   readonly groups?: readonly ImageGroup[];
