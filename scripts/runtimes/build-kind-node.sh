@@ -27,12 +27,19 @@ work=$(mktemp -d "$out/work.XXXXXX")
 trap 'rm -rf "$work"' EXIT
 began=$(date +%s)
 step_began=$began
-cpu_s() { times | awk 'NR == 2 { split($1, u, /[ms]/); split($2, s, /[ms]/); printf "%d", u[1] * 60 + u[2] + s[1] * 60 + s[2] }'; }
-step_cpu=$(cpu_s)
-# done_step WHAT: prints the wall time and the CPU time of this script's children (Go builds, not dockerd) since the last step
+# read_cpu: sets $cpu to the user+system seconds of this script's finished children (Go builds, not dockerd);
+# `times` must run in this shell, not in a $(...) subshell
+read_cpu() {
+  times >"$work/times"
+  cpu=$(awk 'NR == 2 { split($1, u, /[ms]/); split($2, s, /[ms]/); printf "%d", u[1] * 60 + u[2] + s[1] * 60 + s[2] }' "$work/times")
+}
+read_cpu
+step_cpu=$cpu
+# done_step WHAT: prints the wall and CPU time since the last step
 done_step() {
-  local now cpu
-  now=$(date +%s) cpu=$(cpu_s)
+  local now
+  now=$(date +%s)
+  read_cpu
   echo "$label: $1 ($(( now - step_began ))s wall, $(( cpu - step_cpu )) CPU-s)"
   step_began=$now step_cpu=$cpu
 }
@@ -111,7 +118,8 @@ cp "$cache/crictl-$CRICTL_VERSION/bin/crictl" "$ctx/crictl"
 cp "$here/kind-node/ctr" "$here/kind-node/10-shopstack-bridge.conflist" "$ctx/shopstack/"
 base="shopstack.local/kind-node-base:$KIND_VERSION" # a registry host that does not resolve: kind tries to pull the base first
 echo "$label: building the node base image $base (Debian packages)"
-docker build -q -f "$here/kind-node/Dockerfile" --build-arg BASE_IMAGE=shopstack/debian:bookworm -t "$base" "$ctx" >/dev/null
+docker build -q -f "$here/kind-node/Dockerfile" --build-arg BASE_IMAGE=shopstack/debian:bookworm -t "$base" "$ctx" >/dev/null 2>"$work/build.err" ||
+  { echo "error: building $base failed:" >&2; tail -n 15 "$work/build.err" >&2; exit 1; }
 done_step "node base image built"
 
 # ---- 2. binaries
@@ -147,7 +155,8 @@ for name in "${kubeadm_images[@]}" "$sandbox_image"; do
     */kube-proxy)
       pctx="$work/kube-proxy-context"
       mkdir -p "$pctx" && cp "$kubebin/kube-proxy" "$here/kind-node/kube-proxy-wrapper.sh" "$pctx/"
-      docker build -q -f "$here/kind-node/kube-proxy.Dockerfile" --build-arg BASE_IMAGE=shopstack/debian:bookworm -t "$name" "$pctx" >/dev/null ;;
+      docker build -q -f "$here/kind-node/kube-proxy.Dockerfile" --build-arg BASE_IMAGE=shopstack/debian:bookworm -t "$name" "$pctx" >/dev/null 2>"$work/build.err" ||
+        { echo "error: building $name failed:" >&2; tail -n 15 "$work/build.err" >&2; exit 1; } ;;
     */etcd)
       [[ $tag == "${KIND_NODE_ETCD_VERSION#v}"-* ]] || { echo "error: kubeadm wants $name but KIND_NODE_ETCD_VERSION is $KIND_NODE_ETCD_VERSION" >&2; exit 1; }
       static_image "$name" "" "$cache/etcd-$KIND_NODE_ETCD_VERSION/bin/etcd:/usr/local/bin/etcd"
@@ -198,7 +207,13 @@ done_step "Kubernetes server tarball assembled"
 
 # ---- 4. the node image
 echo "$label: kind build node-image"
-"$kind" build node-image --type file "$tarball" --base-image "$base" --image "$image" >"$work/kind-build.log" 2>&1 ||
+kind_env=()
+if ! docker run --rm --privileged --entrypoint true "$base" >/dev/null 2>&1; then
+  # kind execs into its build container with --privileged, which this engine refuses (see the wrapper)
+  echo "$label: privileged containers fail on this engine; kind runs through scripts/cluster/docker-shim"
+  kind_env=(env "PATH=$here/../cluster/docker-shim:$PATH" "SHOPSTACK_REAL_DOCKER=$(command -v docker)")
+fi
+"${kind_env[@]}" "$kind" build node-image --type file "$tarball" --base-image "$base" --image "$image" >"$work/kind-build.log" 2>&1 ||
   { echo "error: kind build node-image failed:" >&2; tail -n 15 "$work/kind-build.log" >&2; exit 1; }
 done_step "$image built"
 docker save "$image" | zstd -q -T0 -3 -o "$archive.tmp"
