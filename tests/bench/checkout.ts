@@ -22,6 +22,7 @@ const PGBENCH = '/usr/lib/postgresql/15/bin/pgbench';
 const CONCURRENCY = 16;
 const LOAD_SECONDS = 15;
 const HALF_LOAD_SECONDS = 10;
+const IDLE_SECONDS = 5;
 /**
  * Write transactions one confirmed order costs in Postgres: inventory reserve; order PENDING (record +
  * outbox marker); marker delete; provider ledger; payment record (+ marker); marker delete; inventory
@@ -222,7 +223,12 @@ export async function runCheckoutBench(): Promise<ScenarioReport> {
 
     const ceilingTps = await pgbenchTps(stack, CONCURRENCY, 8);
 
+    // what the shop burns with no order at all (cron ticks, health checks, timers), per second
     const processes = stackProcesses(stack);
+    const idleMeter = startCpuMeter(processes);
+    await new Promise((r) => setTimeout(r, IDLE_SECONDS * 1000));
+    const idleCpu = idleMeter.perOp(IDLE_SECONDS);
+
     const startedAt = Date.now();
     const maxMeter = startCpuMeter(processes);
     const load = await closedLoop(stack, users, products, LOAD_SECONDS);
@@ -306,7 +312,13 @@ export async function runCheckoutBench(): Promise<ScenarioReport> {
       'invariant violations': violations.length,
       'targets (≥0.5 ceiling, p99 ≤50 ms at half load, no loss)': ok ? 'met' : 'missed',
     };
-    return { summary, cpuPerOp: { 'confirmed order (max load)': maxCpu, 'confirmed order (half load)': halfCpu } };
+    summary['idle CPU ms per second, all'] = idleCpu.all ?? Number.NaN;
+    const cpuPerOp = {
+      'confirmed order (max load)': maxCpu,
+      'confirmed order (half load)': halfCpu,
+      'idle, per second': idleCpu,
+    };
+    return { summary, cpuPerOp };
   } finally {
     await stack.stop();
   }
