@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
 # Builds Tilt from the github.com/tilt-dev/tilt Go module into ~/.cache/shopstack/tilt-<version>/bin.
-# Tilt's React web UI is not compiled in the module (web/ holds its sources, pkg/assets/build only a
-# robots.txt): the build embeds ShopStack's own small page instead (scripts/runtimes/tilt-ui/), which
-# lists the resources from Tilt's /api/view. `go build -overlay` refuses files under GOMODCACHE, so the
-# module is copied next to the wrapper and replaced by that copy. The terminal HUD and CLI are upstream's.
+# Tilt's web UI is not compiled in the module (web/ holds its React sources, pkg/assets/build only a
+# robots.txt): tilt-ui/build.mjs builds it from web/ with esbuild and npm packages into a copy of the
+# module, which the wrapper module's replace points at (`go build -overlay` refuses files under
+# GOMODCACHE). Where that build fails, tilt-ui/fallback.html, a small resource list, is embedded instead.
 set -euo pipefail
 source "$(dirname "$0")/common.sh"
 out="$cache/tilt-$TILT_VERSION"
@@ -35,7 +35,12 @@ rm -rf "$work/tilt"
 cp -r "$moddir" "$work/tilt"
 chmod -R u+w "$work/tilt"
 rm -rf "$work/tilt/node_modules"
-cp "$here"/tilt-ui/* "$work/tilt/pkg/assets/build/"
+ui="$work/tilt/pkg/assets/build"
+echo "tilt $TILT_VERSION: building the web UI from the module's web/ (npm packages, esbuild; ~1 minute)"
+if ! { command -v node >/dev/null && node "$here/tilt-ui/build.mjs" "$moddir/web" "$out/web" "$ui"; } >"$work/web.log" 2>&1; then
+  echo "warning: Tilt's web UI did not build (see $work/web.log): embedding scripts/runtimes/tilt-ui/fallback.html" >&2
+  cp "$here/tilt-ui/fallback.html" "$ui/index.html"
+fi
 # upstream's go.sum pins the graph; its h1 line for docker/buildx v0.32.1 does not match what the proxy
 # serves (the tag moved), so drop it and let go record the served one
 grep -v '^github.com/docker/buildx v0.32.1 h1:' "$moddir/go.sum" > "$work/go.sum"
