@@ -79,6 +79,9 @@ describe('the Tiltfile', () => {
       'services',
     ]);
     expect(operator.DeployTarget.yaml).toContain('readOnlyRootFilesystem: false');
+    // and the chart's CRD, which `tilt down` keeps
+    expect(operator.DeployTarget.yaml).toContain('kind: CustomResourceDefinition');
+    expect(operator.DeployTarget.yaml).toContain('tilt.dev/down-policy: keep');
   });
 
   it('labels every resource: shop services, data, dapr, operator', () => {
