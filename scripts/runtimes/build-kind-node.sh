@@ -219,4 +219,6 @@ done_step "$image built"
 docker save "$image" | zstd -q -T0 -3 -o "$archive.tmp"
 mv "$archive.tmp" "$archive"
 done_step "saved $(du -h "$archive" | cut -f1) to $archive"
+# the component images live on inside the node image; the base stays for a quicker rebuild
+docker rmi "${kubeadm_images[@]}" "${extra_images[@]}" >/dev/null 2>&1 || true
 echo "$label: ready in $(( $(date +%s) - began ))s"
