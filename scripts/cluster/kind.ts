@@ -1,7 +1,7 @@
 // The kind cluster `shopstack`: kind itself, its node image, and creating, reusing or deleting the cluster.
 
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { delimiter, dirname, join, resolve } from 'node:path';
 import { waitFor } from '../lib/proc.ts';
 import { cacheDir, findBinary, pathDirs, runBuildScript, versions } from '../lib/runtimes.ts';
 import { type Progress, ensureDockerEngine, kindEnvironment, needsPrivilegedWorkaround } from './docker-engine.ts';
@@ -66,7 +66,9 @@ async function prepare(progress: Progress): Promise<{ kind: KindCommand; image: 
   const workaround = await needsPrivilegedWorkaround(image);
   if (workaround)
     progress('kind: privileged containers fail on this engine; kind runs through scripts/cluster/docker-shim');
-  return { kind: { binary, env: kindEnvironment(workaround) }, image };
+  const env = kindEnvironment(workaround);
+  // kind's own directory on PATH too, for tools that run `kind load` themselves (Tilt)
+  return { kind: { binary, env: { ...env, PATH: `${dirname(binary)}${delimiter}${env.PATH ?? ''}` } }, image };
 }
 
 async function clusterExists(kind: KindCommand, name: string): Promise<boolean> {
@@ -167,7 +169,10 @@ export async function createOrReuseCluster(opts: ClusterOptions = {}): Promise<K
   return { ...cluster, reused: false };
 }
 
-/** The kind binary and environment for commands of your own (kind load, kind export logs). */
+/**
+ * kind and the environment for commands of your own (kind load, kind export logs) or for tools that call
+ * kind and docker themselves (Tilt): PATH leads with our docker wrapper when this engine needs it, then kind.
+ */
 export async function kindCommand(progress: Progress = toStderr): Promise<KindCommand> {
   return (await prepare(progress)).kind;
 }

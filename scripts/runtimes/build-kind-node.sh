@@ -175,7 +175,8 @@ static_image "$provisioner_image" '["/usr/local/bin/local-path-provisioner"]' \
   "$cache/local-path-provisioner-$LOCAL_PATH_PROVISIONER_VERSION/bin/local-path-provisioner:/usr/local/bin/local-path-provisioner"
 # the helper pod runs `sh /script/setup` (mkdir, rm): Debian's busybox-static provides them
 docker run --rm -v "$work:/out" shopstack/debian:bookworm sh -c \
-  'apt-get update -qq && apt-get install -y -qq --no-install-recommends busybox-static >/dev/null && cp /bin/busybox /out/busybox' >/dev/null
+  'apt-get update -qq && apt-get install -y -qq --no-install-recommends busybox-static >/dev/null && cp /bin/busybox /out/busybox' \
+  >/dev/null 2>"$work/build.err" || { echo "error: installing Debian's busybox-static failed:" >&2; tail -n 5 "$work/build.err" >&2; exit 1; }
 helper_links=()
 for applet in sh mkdir rm ls cat; do helper_links+=("$work/busybox:/bin/$applet"); done
 static_image "$helper_image" "" "${helper_links[@]}"
