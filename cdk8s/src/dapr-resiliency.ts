@@ -18,19 +18,20 @@ export const resiliencySpec = {
       // an event handler that has not answered by then is retried (handlers are idempotent)
       event: '10s',
     },
+    // exponential back-off starts at 500 ms: Dapr 1.18's Resiliency has no initialInterval (its CRD
+    // rejects one, and daprd ignored it in a local run)
     retries: {
       // reads and idempotent commands (reservations are keyed by order id); a 4xx is the caller's
       // mistake or a business answer (404, 409, 412): repeating it cannot help
       invoke: {
         policy: 'exponential',
-        initialInterval: '50ms',
         maxInterval: '1s',
         maxRetries: 3,
         matching: { httpStatusCodes: '408,429,500-599' },
       },
       // at-least-once delivery: a saga step must survive a consumer restart, so retry for ~10 minutes
       // before the message goes to the subscription's dead-letter topic
-      delivery: { policy: 'exponential', initialInterval: '200ms', maxInterval: '5s', maxRetries: 120 },
+      delivery: { policy: 'exponential', maxInterval: '5s', maxRetries: 120 },
     },
   },
   targets: {
