@@ -47,6 +47,8 @@ export interface BuildImagesOptions {
   readonly rebuild?: boolean;
   /** Only these groups. Default: all of them. */
   readonly groups?: readonly ImageGroup[];
+  /** Groups built even when their tag exists: the shop's own code, where Docker's layer cache makes an unchanged build cheap. */
+  readonly refresh?: readonly ImageGroup[];
 }
 
 const root = resolve(import.meta.dirname, '../..');
@@ -224,7 +226,8 @@ export async function buildImages(opts: BuildImagesOptions): Promise<ImageSet> {
   const wanted = steps(set, base, progress).filter((step) => !opts.groups || opts.groups.includes(step.group));
   let built = 0;
   for (const step of wanted) {
-    if (!opts.rebuild && (await imageExists(step.ref))) {
+    const fresh = opts.rebuild || opts.refresh?.includes(step.group);
+    if (!fresh && (await imageExists(step.ref))) {
       progress(`images: ${step.ref} present`);
       continue;
     }

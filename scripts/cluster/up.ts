@@ -1,12 +1,21 @@
 // `npm run cluster`, as a function the end-to-end test calls too: a Docker engine, the kind cluster,
 // the images, Dapr's control plane, Traefik, the operator and a ShopStack, each step timed.
 import { randomBytes } from 'node:crypto';
-import { readFileSync } from 'node:fs';
-import { resolve } from 'node:path';
-import { findBinary, pathDirs, runBuildScript, versions } from '../lib/runtimes.ts';
-import { type ClusterTools, clusterBinaries, installDapr, installOperator, installTraefik, kubectl } from './addons.ts';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { cacheDir, findBinary, pathDirs, runBuildScript, versions } from '../lib/runtimes.ts';
+import {
+  type ClusterTools,
+  clusterBinaries,
+  installDapr,
+  installOperator,
+  installTraefik,
+  kubectl,
+  operatorNamespace,
+} from './addons.ts';
+import { execOrThrow } from './exec.ts';
 import { ensureDockerEngine } from './docker-engine.ts';
-import { allImageRefs, buildImages, shopVersion } from './images.ts';
+import { allImageRefs, buildImages, type ImageSet, shopVersion } from './images.ts';
 import { createOrReuseCluster, loadImages } from './kind.ts';
 
 export type Progress = (line: string) => void;
@@ -28,6 +37,54 @@ export interface ClusterUp {
   readonly reused: boolean;
   /** Seconds per step, in order. */
   readonly timings: readonly { readonly step: string; readonly seconds: number }[];
+}
+
+/** Docker's image ids as last loaded into the node, so a re-run loads (and restarts) only what changed. */
+const loadedFile = join(cacheDir, 'kind-shopstack.loaded-images.json');
+
+async function loadChangedImages(refs: readonly string[], progress: Progress): Promise<string[]> {
+  const before: Record<string, string> = existsSync(loadedFile) ? JSON.parse(readFileSync(loadedFile, 'utf8')) : {};
+  const ids = Object.fromEntries(
+    await Promise.all(
+      refs.map(async (ref) => [
+        ref,
+        await execOrThrow(`docker image inspect ${ref}`, 'docker', ['image', 'inspect', '--format', '{{.Id}}', ref]),
+      ]),
+    ),
+  );
+  const changed = refs.filter((ref) => before[ref] !== ids[ref]);
+  if (changed.length) {
+    progress(`kind load: ${changed.length} of ${refs.length} images are new or changed`);
+    await loadImages(changed, { progress });
+  }
+  writeFileSync(loadedFile, JSON.stringify({ ...before, ...ids }, null, 2));
+  return changed;
+}
+
+/** Pods keep the image they started with when a tag is reloaded: restart what runs a changed image. */
+async function restartWorkloadsOf(
+  tools: ClusterTools,
+  changed: readonly string[],
+  images: ImageSet,
+  progress: Progress,
+): Promise<void> {
+  const restart = async (namespace: string, selector: string, what: string): Promise<void> => {
+    const names = await kubectl(tools, ['-n', namespace, 'get', 'deployments', '-l', selector, '-o', 'name']).catch(
+      () => '',
+    );
+    for (const name of names.split('\n').filter(Boolean)) {
+      progress(`restarting ${namespace}/${name} (${what} changed)`);
+      await kubectl(tools, ['-n', namespace, 'rollout', 'restart', name]);
+    }
+  };
+  if (changed.includes(images.operator))
+    await restart(operatorNamespace, 'app.kubernetes.io/name=shopstack-operator', 'operator image');
+  for (const [service, ref] of [...Object.entries(images.services), ['dashboard', images.dashboard]] as [
+    string,
+    string,
+  ][]) {
+    if (changed.includes(ref)) await restart(shopNamespace, `app.kubernetes.io/name=${service}`, `${service} image`);
+  }
 }
 
 async function helmBinary(progress: Progress): Promise<void> {
@@ -109,14 +166,16 @@ export async function clusterUp(opts: ClusterUpOptions): Promise<ClusterUp> {
 
   await step('Docker engine', () => ensureDockerEngine(progress));
   const cluster = await step('kind cluster', () => createOrReuseCluster({ progress }));
-  const images = await step('images', () => buildImages({ progress }));
-  await step('load images into the node', () => loadImages(allImageRefs(images), { progress }));
+  // the shop's own images are rebuilt every time (seconds when unchanged): a tag never hides old code
+  const images = await step('images', () => buildImages({ progress, refresh: ['services', 'operator'] }));
+  const changed = await step('load images into the node', () => loadChangedImages(allImageRefs(images), progress));
   await step('helm', () => helmBinary(progress));
   const tools: ClusterTools = { kubeconfig: cluster.kubeconfigPath, ...clusterBinaries(), images };
   await step('Dapr control plane and Traefik', () =>
     Promise.all([installDapr(tools, progress), installTraefik(tools, progress)]),
   );
   await step('operator', () => installOperator(tools, shopVersion(), progress));
+  await restartWorkloadsOf(tools, changed, images, progress);
   if (opts.shop ?? true) await step('ShopStack', () => applyShop(tools, progress));
   return { tools, reused: cluster.reused, timings };
 }
