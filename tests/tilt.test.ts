@@ -12,7 +12,7 @@ import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type ClusterTools, installOperator, kubectl } from '../scripts/cluster/addons.ts';
 import { shopVersion } from '../scripts/cluster/images.ts';
-import { clusterUp, ingressUrl, shopName, shopNamespace } from '../scripts/cluster/up.ts';
+import { clusterUp, ensureAdminSecret, ingressUrl, shopName, shopNamespace } from '../scripts/cluster/up.ts';
 import { waitFor } from '../scripts/lib/proc.ts';
 import { ensureTilt } from '../scripts/lib/tilt.ts';
 import { serviceNames } from '../services/manifests.ts';
@@ -58,7 +58,9 @@ describe('the Tilt dev loop on the kind cluster', () => {
   let up: ChildProcess | undefined;
 
   beforeAll(async () => {
-    tools = (await clusterUp({ progress: log })).tools;
+    // the ShopStack is Tilt's to apply, through the operator Tilt builds from this tree
+    tools = (await clusterUp({ progress: log, shop: false })).tools;
+    await ensureAdminSecret(tools, log);
     tilt = { tilt: await ensureTilt(log), kubeconfig: tools.kubeconfig, port: 10391 };
   }, minutes(80));
 

@@ -98,7 +98,7 @@ async function helmBinary(progress: Progress): Promise<void> {
 }
 
 /** The admin Secret the kind ShopStack names: created once with a random password, never printed. */
-async function ensureAdminSecret(tools: ClusterTools, progress: Progress): Promise<void> {
+export async function ensureAdminSecret(tools: ClusterTools, progress: Progress): Promise<void> {
   await kubectl(
     tools,
     ['apply', '-f', '-'],
