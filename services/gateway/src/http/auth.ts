@@ -2,6 +2,7 @@ import type { Invoker } from '@shopstack/kit';
 import type { Router } from 'express';
 import { z } from 'zod';
 import { relay } from '../data/upstream.ts';
+import { label } from './text.ts';
 import { asCaller, type Link, noContent, type RouteContext, route } from './route.ts';
 
 // the exact syntax accepted (zod's, as identity's), stated as a pattern: `format: email` means another, looser or stricter, check
@@ -25,9 +26,7 @@ const newPassword = z
   });
 const refreshToken = z.string().min(1).max(128);
 
-export const registerBody = z
-  .strictObject({ email, password: newPassword, name: z.string().trim().min(1).max(200) })
-  .meta({ id: 'Register' });
+export const registerBody = z.strictObject({ email, password: newPassword, name: label(200) }).meta({ id: 'Register' });
 export const loginBody = z.strictObject({ email, password }).meta({ id: 'Login' });
 export const refreshBody = z.strictObject({ refreshToken }).meta({ id: 'RefreshToken' });
 

@@ -27,9 +27,9 @@ export const orderListQuery = z.strictObject({
     .regex(/^\d{1,9}$/)
     .optional(),
 });
+// HTTP already drops the whitespace around a header value
 const idempotencyKey = z
   .string()
-  .trim()
   .min(8)
   .max(128)
   .regex(/^[\w.:-]+$/);

@@ -2,11 +2,12 @@ import type { Invoker } from '@shopstack/kit';
 import type { Router } from 'express';
 import { z } from 'zod';
 import { forwardHeaders, relay } from '../data/upstream.ts';
+import { label, text } from './text.ts';
 import { asCaller, type Link, noContent, type RouteContext, route } from './route.ts';
 
 export const productListQuery = z.strictObject({
-  q: z.string().trim().min(1).max(200).optional(),
-  category: z.string().trim().min(1).max(64).optional(),
+  q: label(200).optional(),
+  category: label(64).optional(),
   limit: z.coerce.number().int().min(1).max(100).optional(),
   cursor: z.string().max(512).optional(),
 });
@@ -14,15 +15,12 @@ export const productListQuery = z.strictObject({
 export const productIdParams = z.strictObject({ id: z.uuid() });
 
 const fields = {
-  sku: z
-    .string()
-    .trim()
-    .regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/, 'letters, digits, . _ - (up to 64)'),
-  name: z.string().trim().min(1).max(200),
-  description: z.string().max(4000),
+  sku: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/, 'letters, digits, . _ - (up to 64)'),
+  name: label(200),
+  description: text().max(4000),
   priceCents: z.number().int().min(0).max(100_000_000),
   currency: z.string().regex(/^[A-Z]{3}$/, 'an ISO 4217 code such as USD'),
-  category: z.string().trim().min(1).max(64),
+  category: label(64),
 };
 
 export const productCreateBody = z

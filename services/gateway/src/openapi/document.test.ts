@@ -90,6 +90,14 @@ describe('the OpenAPI document', () => {
     expect(password).toMatchObject({ minLength: 10, maxLength: 256, not: { pattern: '^(.)\\1*$' } });
   });
 
+  it('checks a name before trimming it, so that its stated length and pattern hold', async () => {
+    const category = doc.components.schemas.ProductCreate.properties.category;
+    expect(new RegExp(category.pattern).test(' \r\t')).toBe(false);
+    expect(new RegExp(category.pattern).test(' Coffee ')).toBe(true);
+    expect((await fetch(`${url}/api/v1/products?category=%20%0D`)).status).toBe(400);
+    expect((await fetch(`${url}/api/v1/products?q=${'x'.repeat(200)}%20`)).status).toBe(400);
+  });
+
   it('states the e-mail syntax the gateway accepts as a pattern', () => {
     const email = doc.components.schemas.Register.properties.email;
     expect(email.format).toBeUndefined();
@@ -101,6 +109,13 @@ describe('the OpenAPI document', () => {
     expect(doc.components.securitySchemes.bearer).toMatchObject({ type: 'http', scheme: 'bearer' });
     const secured = operations().filter((op) => op.security);
     expect(secured.every((op) => op.responses['401'])).toBe(true);
+  });
+
+  it('rejects text the services cannot store (NUL) with a 400 naming the field, and says so', async () => {
+    const res = await fetch(`${url}/api/v1/products?category=%00x`);
+    expect(res.status).toBe(400);
+    expect(((await res.json()) as { errors: { path: string }[] }).errors[0]?.path).toBe('category');
+    expect(doc.components.schemas.ProductCreate.properties.description.pattern).toBe('^[^\\u0000]*$');
   });
 
   it('answers a method the document does not declare on a known path with 405 and Allow', async () => {
