@@ -23,6 +23,8 @@ interface Manifest {
   DeployTarget: {
     yaml?: string;
     imageLocators?: { path: string }[];
+    discoveryStrategy?: string;
+    kubernetesDiscoveryTemplateSpec?: { extraSelectors?: { matchLabels: Record<string, string> }[] };
     Links?: { URL: { Scheme: string; Host: string; Path: string } }[];
   };
 }
@@ -68,6 +70,11 @@ describe('the Tiltfile', () => {
     expect(shop.DeployTarget.imageLocators?.map((l) => l.path).sort()).toEqual(
       serviceNames.map((s) => `{.spec.services.${s}.image}`).sort(),
     );
+    // every service's pods, by the operator's labels: owner references would keep one Deployment's only
+    expect(shop.DeployTarget.discoveryStrategy).toBe('selectors-only');
+    expect(shop.DeployTarget.kubernetesDiscoveryTemplateSpec?.extraSelectors).toEqual([
+      { matchLabels: { 'app.kubernetes.io/component': 'app', 'app.kubernetes.io/instance': 'shop' } },
+    ]);
   });
 
   it('runs the operator in the cluster from an image it syncs live, with a writable root filesystem', () => {
