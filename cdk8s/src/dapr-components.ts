@@ -71,7 +71,8 @@ export class DaprComponents extends Construct {
     for (const service of serviceNames) {
       const { storage } = manifestOf(service);
       if (storage?.kind !== 'state') continue;
-      component(storage.store, 'state.postgresql', 'v2', stateStoreMetadata(ctx, service), [service]);
+      // v1, as in the local run: v2 has no query API, which the orders expiry sweep uses
+      component(storage.store, 'state.postgresql', 'v1', stateStoreMetadata(ctx, service), [service]);
       if (storage.outboxTopic) outboxUsers.push(service);
     }
 

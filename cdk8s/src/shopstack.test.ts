@@ -148,6 +148,8 @@ describe('ShopStack', () => {
       value: 'payments',
     });
     expect(find(objects, 'Component', 'statestore').spec.metadata).toHaveLength(1);
+    // the orders expiry sweep queries its store: state.postgresql v2 has no query API
+    expect(find(objects, 'Component', 'orderstore').spec).toMatchObject({ type: 'state.postgresql', version: 'v1' });
     expect(find(objects, 'Component', 'outbox').scopes).toEqual(['orders', 'payments']);
     expect(find(objects, 'Component', 'outbox').spec.metadata).toContainEqual({ name: 'concurrency', value: '500' });
   });
