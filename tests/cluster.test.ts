@@ -167,9 +167,19 @@ describe('ShopStack on a kind cluster, through the ingress', () => {
     'deletes its children with the ShopStack, and its data volume with volumeRetention Delete',
     async () => {
       const owned = async () =>
-        (await kubectl(tools, ['-n', shopNamespace, 'get', 'deployments,statefulsets,configmaps,pvc', '-o', 'name']))
+        (
+          await kubectl(tools, [
+            '-n',
+            shopNamespace,
+            'get',
+            'deployments,statefulsets,services,configmaps,secrets,pvc',
+            '-o',
+            'name',
+          ])
+        )
           .split('\n')
-          .filter((name) => name && !name.endsWith('kube-root-ca.crt'));
+          // the namespace's CA bundle and the admin Secret the user created are not the ShopStack's
+          .filter((name) => name && !name.endsWith('/kube-root-ca.crt') && name !== 'secret/shop-admin');
       expect((await owned()).length).toBeGreaterThan(0);
       await kubectl(tools, ['-n', shopNamespace, 'delete', 'shop', shopName, '--timeout=5m']);
       const left = await eventually(
