@@ -100,18 +100,40 @@ describe('ShopStack on a kind cluster, through the ingress', () => {
   it(
     'runs every sidecar with a Sentry-issued certificate, and Dapr access control refuses a caller not listed',
     async () => {
-      // sentry has signed a workload certificate for every sidecar
-      const sentryLog = await kubectl(tools, ['-n', 'dapr-system', 'logs', 'deployment/dapr-sentry', '--tail=-1']);
-      for (const service of serviceNames) expect(sentryLog, service).toContain(`${service}`);
-      // notifications may not call identity (only gateway may); the gateway may
+      // every sidecar fetched its workload certificate from Sentry before serving
+      for (const service of serviceNames) {
+        const log = await kubectl(tools, [
+          '-n',
+          shopNamespace,
+          'logs',
+          `deployment/${shopName}-${service}`,
+          '-c',
+          'daprd',
+        ]);
+        expect(log, service).toContain('Security is initialized successfully');
+        expect(log, service).toMatch(/cert expires on: \d{4}-\d{2}-\d{2}/);
+      }
+      const [sentry] = JSON.parse(
+        await kubectl(tools, ['-n', 'dapr-system', 'get', 'pods', '-l', 'app=dapr-sentry', '-o', 'json']),
+      ).items;
+      const metrics = await kubectl(tools, [
+        'get',
+        '--raw',
+        `/api/v1/namespaces/dapr-system/pods/${sentry.metadata.name}:9090/proxy/metrics`,
+      ]);
+      const signed = Number(/^dapr_sentry_cert_sign_success_total (\d+)/m.exec(metrics)?.[1] ?? 0);
+      expect(signed).toBeGreaterThanOrEqual(serviceNames.length);
+      // cart may not call identity (only gateway may): its sidecar's request is refused by identity's
       const call = (from: string) =>
         inApp(
           from,
           `fetch('http://127.0.0.1:3500/v1.0/invoke/identity/method/.well-known/jwks.json',` +
-            `{headers:{'dapr-api-token':process.env.DAPR_API_TOKEN}}).then(r=>console.log(r.status))`,
+            `{headers:{'dapr-api-token':process.env.DAPR_API_TOKEN}}).then(async r=>console.log(r.status,await r.text()))`,
         );
-      expect(await call('notifications')).toBe('403');
-      expect(await call('gateway')).toBe('200');
+      const denied = await call('cart');
+      expect(denied).toMatch(/^403 /);
+      expect(denied).toContain('access control policy has denied access to id: spiffe://public/ns/shop/cart');
+      expect(await call('gateway')).toMatch(/^200 /);
     },
     minutes(2),
   );
