@@ -35,7 +35,11 @@ export interface GeneratedSecretProps {
   readonly data: Readonly<Record<string, string>>;
 }
 
-/** An immutable Secret with generated values, created once (see createOnlyAnnotation). */
+/**
+ * A Secret with generated values, created once (see createOnlyAnnotation). Not `immutable`: the kubelet
+ * stops watching immutable Secrets, so after a ShopStack is deleted and re-created under the same name
+ * its pods were handed the old passwords while Dapr's operator read the new ones (seen on kind).
+ */
 export class GeneratedSecret extends Construct {
   constructor(scope: Construct, id: string, props: GeneratedSecretProps) {
     super(scope, id);
@@ -48,7 +52,6 @@ export class GeneratedSecret extends Construct {
         annotations: { [createOnlyAnnotation]: 'true' },
       }),
       type: 'Opaque',
-      immutable: true,
       stringData: { ...props.data },
     });
   }
