@@ -13,7 +13,6 @@ const all = { gateway, catalog, identity, cart, inventory, orders, payments, not
 
 export type ServiceName = keyof typeof all;
 export type { Caller, ServiceManifest, Storage };
-export { subscriptionRoutes } from '@shopstack/kit/manifest';
 
 export const manifests: Readonly<Record<ServiceName, ServiceManifest>> = all;
 

@@ -1,14 +1,10 @@
 import { Construct } from 'constructs';
-import { subscriptionRoutes } from '../../services/manifests.ts';
 import { meta, objectLabels, objectName, type ShopContext } from './context.ts';
 import { kubeObject } from './kube-object.ts';
 import { manifestOf, pubsubName } from './profiles.ts';
 import { serviceNames } from './spec.ts';
 
-/**
- * Declarative subscriptions: each consumer gets `/events/<topic>` (less the event types it ignores) and a
- * dead-letter topic for poison events.
- */
+/** Declarative subscriptions: each consumer gets `/events/<topic>` and a dead-letter topic for poison events. */
 export class DaprSubscriptions extends Construct {
   constructor(scope: Construct, id: string, props: { readonly ctx: ShopContext }) {
     super(scope, id);
@@ -23,7 +19,7 @@ export class DaprSubscriptions extends Construct {
           spec: {
             pubsubname: pubsubName,
             topic,
-            routes: subscriptionRoutes(manifestOf(service), topic),
+            routes: { default: `/events/${topic}` },
             deadLetterTopic: `${topic}-deadletter`,
           },
           scopes: [service],

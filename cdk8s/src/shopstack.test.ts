@@ -154,19 +154,6 @@ describe('ShopStack', () => {
     expect(find(objects, 'Component', 'outbox').spec.metadata).toContainEqual({ name: 'concurrency', value: '500' });
   });
 
-  it('renders the same subscription routes as the local components (payments skips order.confirmed/updated)', () => {
-    // WHEN
-    const objects = synth();
-
-    // THEN
-    expect(find(objects, 'Subscription', 'demo-payments-orders').spec.routes).toEqual({
-      rules: [{ match: 'event.type != "order.confirmed" && event.type != "order.updated"', path: '/events/orders' }],
-    });
-    expect(find(objects, 'Subscription', 'demo-notifications-orders').spec.routes).toEqual({
-      default: '/events/orders',
-    });
-  });
-
   it('configures mTLS and OTLP tracing in every Dapr Configuration', () => {
     // WHEN
     const objects = synth({

@@ -32,15 +32,4 @@ describe('components/ generated from the service manifests', () => {
       'payments<-orders->orders-deadletter',
     ]);
   });
-
-  it('routes to payments only the order events it acts on; its sidecar acknowledges the others', async () => {
-    const files = await renderLocalComponents();
-    const docs = parseAllDocuments(files.get(join('resources', 'subscriptions.yaml')) ?? '').map((d) => d.toJS());
-    const payments = docs.find((d) => d.scopes[0] === 'payments');
-    expect(payments.spec.routes).toEqual({
-      rules: [{ match: 'event.type != "order.confirmed" && event.type != "order.updated"', path: '/events/orders' }],
-    });
-    const notifications = docs.find((d) => d.scopes[0] === 'notifications');
-    expect(notifications.spec.routes).toEqual({ default: '/events/orders' });
-  });
 });

@@ -4,13 +4,7 @@ import { join, resolve } from 'node:path';
 import { format, resolveConfig } from 'prettier';
 import { stringify } from 'yaml';
 import { resiliencySpec } from '../../cdk8s/src/dapr-resiliency.ts';
-import {
-  type Caller,
-  manifests,
-  type ServiceName,
-  serviceNames,
-  subscriptionRoutes,
-} from '../../services/manifests.ts';
+import { type Caller, manifests, type ServiceName, serviceNames } from '../../services/manifests.ts';
 
 export const componentsDir: string = resolve(import.meta.dirname, '../../components');
 
@@ -70,7 +64,7 @@ function subscriptions(): Record<string, unknown>[] {
       spec: {
         pubsubname: 'pubsub',
         topic,
-        routes: subscriptionRoutes(manifests[service], topic),
+        routes: { default: `/events/${topic}` },
         deadLetterTopic: `${topic}-deadletter`,
       },
       scopes: [service],

@@ -36,23 +36,6 @@ export interface ServiceManifest {
   readonly callers: readonly Caller[];
   /** Topics it consumes; each is delivered to `/events/<topic>`, with `<topic>-deadletter` for poison events. */
   readonly subscribes: readonly string[];
-  /**
-   * CloudEvent types of a subscribed topic that the service has no use for: its sidecar acknowledges
-   * them without calling the app (a routing rule), which saves a delivery per event.
-   */
-  readonly ignores?: Readonly<Record<string, readonly string[]>>;
   /** Cron input bindings: Dapr POSTs `/<name>` on every tick. */
   readonly schedules?: readonly { readonly name: string; readonly every: string }[];
-}
-
-/** Dapr Subscription `routes` of one topic: everything to `/events/<topic>` except the ignored types. */
-export function subscriptionRoutes(
-  manifest: ServiceManifest,
-  topic: string,
-): { readonly default: string } | { readonly rules: readonly { readonly match: string; readonly path: string }[] } {
-  const path = `/events/${topic}`;
-  const ignored = manifest.ignores?.[topic] ?? [];
-  if (!ignored.length) return { default: path };
-  // no default route: an event no rule matches is acknowledged by the sidecar and not delivered
-  return { rules: [{ match: ignored.map((type) => `event.type != ${JSON.stringify(type)}`).join(' && '), path }] };
 }

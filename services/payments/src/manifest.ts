@@ -15,6 +15,4 @@ export const manifest = {
     },
   ],
   subscribes: ['orders'],
-  // only order.created (charge) and order.cancelled (void or refund) concern payments
-  ignores: { orders: ['order.confirmed', 'order.updated'] },
 } as const satisfies ServiceManifest;
