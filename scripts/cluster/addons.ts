@@ -23,15 +23,12 @@ export interface ClusterTools {
   readonly images: ImageSet | null;
 }
 
-/** kubectl and helm: from PATH, else the project's cache (built by `npm run runtimes`). */
-export function clusterBinaries(): { kubectl: string; helm: string } {
+/** kubectl: from PATH, else the project's cache (built with the kind node image). */
+export function kubectlBinary(): string {
   const kube = join(cacheDir, `kubernetes-${versions.KUBERNETES_VERSION}`, 'bin');
-  const helm = join(cacheDir, `helm-${versions.HELM_VERSION}`, 'bin');
   const kubectl = findBinary('kubectl', [...pathDirs(), kube]);
-  const helmBin = findBinary('helm', [...pathDirs(), helm]);
   if (!kubectl) throw new Error(`kubectl not found on PATH or in ${kube}: run npm run cluster, which builds it`);
-  if (!helmBin) throw new Error(`helm not found on PATH or in ${helm}: run npm run runtimes, which builds it`);
-  return { kubectl, helm: helmBin };
+  return kubectl;
 }
 
 /** Runs kubectl against the cluster, feeding `stdin`; returns stdout or throws with kubectl's error. */

@@ -9,7 +9,7 @@ import { cacheDir, versions } from '../lib/runtimes.ts';
 import { type BaseChoice, chooseBase } from './image-base.ts';
 import { nodeContext, staticContext } from './image-contexts.ts';
 import { dockerBuild, ensureDebianBase, imageExists, imageSize, requireDocker } from './image-docker.ts';
-import { ensureDaprBinaries, ensureTraefikBinary } from './image-binaries.ts';
+import { ensureCachedDaprBinaries, ensureTraefikBinary } from './image-binaries.ts';
 
 export type Progress = (line: string) => void;
 
@@ -169,7 +169,7 @@ function steps(set: ImageSet, base: BaseChoice, progress: Progress): ImageStep[]
       group: 'dapr',
       ref: set.dapr.images[component],
       build: async () => {
-        await ensureDaprBinaries(daprBin, daprComponents, progress);
+        await ensureCachedDaprBinaries(daprBin, daprComponents, progress);
         const context = staticContext(`dapr-${component}`, join(daprBin, component));
         await dockerBuild({
           ref: set.dapr.images[component],

@@ -3,7 +3,7 @@
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { delimiter, dirname, join, resolve } from 'node:path';
 import { waitFor } from '../lib/proc.ts';
-import { cacheDir, findBinary, pathDirs, runBuildScript, versions } from '../lib/runtimes.ts';
+import { cacheDir, ensureBinary, versions } from '../lib/runtimes.ts';
 import { type Progress, ensureDockerEngine, kindEnvironment, needsPrivilegedWorkaround } from './docker-engine.ts';
 import { exec, execOrThrow, execStreaming } from './exec.ts';
 import { assertPortsFree } from './host-ports.ts';
@@ -47,15 +47,11 @@ export function kubeconfigPathFor(name: string): string {
 }
 
 /** kind <KIND_VERSION> from our cache, else any kind on PATH, else built with scripts/runtimes/build-kind.sh. */
-export async function ensureKind(progress: Progress = toStderr): Promise<string> {
-  const cached = join(cacheDir, `kind-${versions.KIND_VERSION}`, 'bin');
-  const found = findBinary('kind', [cached, ...pathDirs()]);
-  if (found) return found;
-  progress(`kind: not found; building ${versions.KIND_VERSION} (scripts/runtimes/build-kind.sh)`);
-  await runBuildScript('build-kind.sh');
-  const built = findBinary('kind', [cached]);
-  if (!built) throw new Error(`build-kind.sh succeeded but left no kind in ${cached}`);
-  return built;
+export function ensureKind(progress: Progress = toStderr): Promise<string> {
+  return ensureBinary(
+    { name: 'kind', folder: `kind-${versions.KIND_VERSION}`, script: 'build-kind.sh', prefer: 'cache' },
+    progress,
+  );
 }
 
 /** The engine, kind, the node image and the privileged probe: what every kind command here needs first. */

@@ -3,14 +3,14 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { cacheDir, findBinary, pathDirs, runBuildScript, versions } from '../lib/runtimes.ts';
+import { cacheDir, ensureBinary, helmRecipe } from '../lib/runtimes.ts';
 import {
   type ClusterTools,
-  clusterBinaries,
   installDapr,
   installOperator,
   installTraefik,
   kubectl,
+  kubectlBinary,
   operatorNamespace,
 } from './addons.ts';
 import { execOrThrow } from './exec.ts';
@@ -87,16 +87,6 @@ async function restartWorkloadsOf(
   }
 }
 
-async function helmBinary(progress: Progress): Promise<void> {
-  if (findBinary('helm', pathDirs())) return;
-  try {
-    clusterBinaries();
-  } catch {
-    progress(`helm ${versions.HELM_VERSION}: not cached yet; building it from its Go module`);
-    await runBuildScript('build-helm.sh');
-  }
-}
-
 /** The admin Secret the kind ShopStack names: created once with a random password, never printed. */
 export async function ensureAdminSecret(tools: ClusterTools, progress: Progress): Promise<void> {
   await kubectl(
@@ -169,8 +159,8 @@ export async function clusterUp(opts: ClusterUpOptions): Promise<ClusterUp> {
   // the shop's own images are rebuilt every time (seconds when unchanged): a tag never hides old code
   const images = await step('images', () => buildImages({ progress, refresh: ['services', 'operator'] }));
   const changed = await step('load images into the node', () => loadChangedImages(allImageRefs(images), progress));
-  await step('helm', () => helmBinary(progress));
-  const tools: ClusterTools = { kubeconfig: cluster.kubeconfigPath, ...clusterBinaries(), images };
+  const helm = await step('helm', () => ensureBinary(helmRecipe, progress));
+  const tools: ClusterTools = { kubeconfig: cluster.kubeconfigPath, kubectl: kubectlBinary(), helm, images };
   await step('Dapr control plane and Traefik', () =>
     Promise.all([installDapr(tools, progress), installTraefik(tools, progress)]),
   );

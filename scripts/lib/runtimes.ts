@@ -45,3 +45,35 @@ export function runBuildScript(script: string): Promise<void> {
     );
   });
 }
+
+export interface BinaryRecipe {
+  /** The executable's name, e.g. `kind`. */
+  readonly name: string;
+  /** Its folder under the cache (`<cacheDir>/<folder>/bin`), e.g. `kind-v0.33.0`. */
+  readonly folder: string;
+  /** The script under scripts/runtimes that builds it there. */
+  readonly script: string;
+  /** `path`: the user's copy on PATH wins; `cache`: ours wins, PATH is the fallback; `only-cache`: ours only. */
+  readonly prefer: 'path' | 'cache' | 'only-cache';
+}
+
+/** A runtime binary from PATH or the cache (per `prefer`); builds it with its script when missing. */
+export async function ensureBinary(recipe: BinaryRecipe, log: (line: string) => void = console.error): Promise<string> {
+  const cached = join(cacheDir, recipe.folder, 'bin');
+  const dirs = { path: [...pathDirs(), cached], cache: [cached, ...pathDirs()], 'only-cache': [cached] }[recipe.prefer];
+  const found = findBinary(recipe.name, dirs);
+  if (found) return found;
+  log(`${recipe.name}: not found; building ${recipe.folder} from its Go module (scripts/runtimes/${recipe.script})`);
+  await runBuildScript(recipe.script);
+  const built = findBinary(recipe.name, [cached]);
+  if (!built) throw new Error(`${recipe.script} succeeded but left no ${recipe.name} in ${cached}`);
+  return built;
+}
+
+/** helm: the user's on PATH, else ours (scripts/runtimes/build-helm.sh). */
+export const helmRecipe: BinaryRecipe = {
+  name: 'helm',
+  folder: `helm-${versions.HELM_VERSION}`,
+  script: 'build-helm.sh',
+  prefer: 'path',
+};

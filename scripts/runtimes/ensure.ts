@@ -1,18 +1,15 @@
 // `npm run runtimes`: locates or builds every runtime binary the tests need, with progress output.
 
-import { join } from 'node:path';
 import { ensureControlPlaneBinaries } from '../lib/controlplane.ts';
 import { ensureDaprBinaries } from '../lib/dapr-binaries.ts';
-import { cacheDir, findBinary, pathDirs, runBuildScript, versions } from '../lib/runtimes.ts';
+import { cacheDir, ensureBinary, helmRecipe } from '../lib/runtimes.ts';
 import { ensureTilt } from '../lib/tilt.ts';
 
 const began = Date.now();
 try {
   const dapr = await ensureDaprBinaries();
   const controlPlane = await ensureControlPlaneBinaries();
-  const helmDirs = [...pathDirs(), join(cacheDir, `helm-${versions.HELM_VERSION}`, 'bin')];
-  if (!findBinary('helm', helmDirs)) await runBuildScript('build-helm.sh');
-  const helm = findBinary('helm', helmDirs);
+  const helm = await ensureBinary(helmRecipe);
   // the dev loop's Tilt (Tiltfile); scripts/tiltfile.test.ts evaluates the Tiltfile with it
   const tilt = await ensureTilt();
   console.error(`runtimes ready in ${((Date.now() - began) / 1000).toFixed(0)}s (cache: ${cacheDir})`);
