@@ -1,10 +1,9 @@
 // What `npm run cluster` installs on the kind cluster: Dapr's control plane (Helm, the chart inside the
 // Dapr module), Traefik as the ingress controller, the ShopStack operator (charts/shopstack-operator).
-import { spawn } from 'node:child_process';
 import { cpSync, existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { cacheDir, findBinary, pathDirs, versions } from '../lib/runtimes.ts';
-import { exec, execOrThrow, lastLines } from './exec.ts';
+import { exec, execOrThrow } from './exec.ts';
 import type { ImageSet } from './images.ts';
 
 export type Progress = (line: string) => void;
@@ -33,22 +32,14 @@ export function kubectlBinary(): string {
 
 /** Runs kubectl against the cluster, feeding `stdin`; returns stdout or throws with kubectl's error. */
 export function kubectl(tools: ClusterTools, args: readonly string[], stdin = ''): Promise<string> {
-  return new Promise((resolvePromise, reject) => {
-    const child = spawn(tools.kubectl, ['--kubeconfig', tools.kubeconfig, ...args], {
-      stdio: ['pipe', 'pipe', 'pipe'],
-    });
-    let out = '';
-    let err = '';
-    child.stdout.on('data', (chunk) => (out += chunk));
-    child.stderr.on('data', (chunk) => (err += chunk));
-    child.once('error', reject);
-    child.once('close', (code) =>
-      code === 0
-        ? resolvePromise(out.trim())
-        : reject(new Error(`kubectl ${args.slice(0, 3).join(' ')} failed: ${lastLines(err || out)}`)),
-    );
-    child.stdin.end(stdin);
-  });
+  return execOrThrow(
+    `kubectl ${args.slice(0, 3).join(' ')}`,
+    tools.kubectl,
+    ['--kubeconfig', tools.kubeconfig, ...args],
+    {
+      input: stdin,
+    },
+  );
 }
 
 /** Applies objects (server-side, one field manager) and returns kubectl's summary. */

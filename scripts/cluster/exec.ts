@@ -11,12 +11,14 @@ export interface ExecOptions {
   readonly env?: NodeJS.ProcessEnv;
   /** Kill the command after this long; its result then has a non-zero code. Default: none. */
   readonly timeoutMs?: number;
+  /** Written to the command's stdin (closed after it). Default: stdin closed at once. */
+  readonly input?: string;
 }
 
 /** Runs a command to completion and reports its exit code instead of throwing on failure. */
 export function exec(command: string, args: readonly string[], opts: ExecOptions = {}): Promise<ExecResult> {
   return new Promise((resolve) => {
-    execFile(
+    const child = execFile(
       command,
       args,
       { env: opts.env ?? process.env, timeout: opts.timeoutMs ?? 0, maxBuffer: 64 * 1024 * 1024 },
@@ -25,6 +27,7 @@ export function exec(command: string, args: readonly string[], opts: ExecOptions
         resolve({ code, stdout, stderr: stderr || (err && code !== 0 ? err.message : '') });
       },
     );
+    child.stdin?.end(opts.input ?? '');
   });
 }
 
