@@ -1,8 +1,8 @@
 import { createHash } from 'node:crypto';
 import type { V1EnvVar } from '@kubernetes/client-node';
 import { objectName, type ShopContext } from './context.ts';
-import { configKeys } from '../../services/manifests.ts';
-import { appPort, manifestOf } from './profiles.ts';
+import { configKeys, manifests } from '../../services/manifests.ts';
+import { appPort } from './profiles.ts';
 import { secretNames } from './secrets.ts';
 import type { ServiceName } from './spec.ts';
 
@@ -22,7 +22,7 @@ export function redisAddress(ctx: ShopContext): string {
 
 /** Plain settings for one service, delivered through its ConfigMap (no secrets here). */
 export function serviceSettings(ctx: ShopContext, service: ServiceName): Record<string, string> {
-  const { listen, storage } = manifestOf(service);
+  const { listen, storage } = manifests[service];
   const { tracing } = ctx.spec.dapr;
   const settings: Record<string, string> = {
     NODE_ENV: 'production',
@@ -57,7 +57,7 @@ const fromSecret = (name: string, secret: string, key: string): V1EnvVar => ({
 
 /** Secret-backed environment variables: referenced, never copied into the manifest. */
 export function secretEnv(ctx: ShopContext, service: ServiceName): V1EnvVar[] {
-  const { storage, redis } = manifestOf(service);
+  const { storage, redis } = manifests[service];
   const wants = (name: string): boolean => configKeys(service).includes(name);
   const env: V1EnvVar[] = [];
   if (wants('APP_API_TOKEN')) env.push(fromSecret('APP_API_TOKEN', secretNames.appApiToken(ctx), 'token'));

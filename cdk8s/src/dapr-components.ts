@@ -2,7 +2,8 @@ import { Construct } from 'constructs';
 import { databaseSecret, redisAddress } from './app-config.ts';
 import { meta, objectLabels, type ShopContext } from './context.ts';
 import { kubeObject } from './kube-object.ts';
-import { manifestOf, outboxPubsubName, pubsubName, secretStoreName } from './profiles.ts';
+import { manifests } from '../../services/manifests.ts';
+import { outboxPubsubName, pubsubName, secretStoreName } from './profiles.ts';
 import { secretNames } from './secrets.ts';
 import { type ServiceName, serviceNames } from './spec.ts';
 
@@ -25,7 +26,7 @@ function stateStoreMetadata(ctx: ShopContext, service: ServiceName): MetadataIte
   const items: MetadataItem[] = [
     { name: 'connectionString', secretKeyRef: { name: databaseSecret(ctx), key: `${service}-url` } },
   ];
-  const { storage } = manifestOf(service);
+  const { storage } = manifests[service];
   if (storage?.kind === 'state' && storage.outboxTopic) {
     items.push(
       { name: 'outboxPublishPubsub', value: pubsubName },
@@ -69,7 +70,7 @@ export class DaprComponents extends Construct {
 
     const outboxUsers: string[] = [];
     for (const service of serviceNames) {
-      const { storage } = manifestOf(service);
+      const { storage } = manifests[service];
       if (storage?.kind !== 'state') continue;
       // v1, as in the local run: v2 has no query API, which the orders expiry sweep uses
       component(storage.store, 'state.postgresql', 'v1', stateStoreMetadata(ctx, service), [service]);
@@ -77,7 +78,7 @@ export class DaprComponents extends Construct {
     }
 
     // publishers through the outbox and subscribers need the component in their sidecar
-    const pubsubUsers = serviceNames.filter((name) => outboxUsers.includes(name) || manifestOf(name).subscribes.length);
+    const pubsubUsers = serviceNames.filter((name) => outboxUsers.includes(name) || manifests[name].subscribes.length);
     component(pubsubName, 'pubsub.redis', 'v1', redisPubsub(ctx), pubsubUsers);
     // Dapr holds each internal outbox message a second (a fixed delay in daprd) before it forwards it, so
     // the handler concurrency (Redis default 10) would cap the outbox at that many events per second
@@ -85,7 +86,7 @@ export class DaprComponents extends Construct {
     if (outboxUsers.length) component(outboxPubsubName, 'pubsub.redis', 'v1', outboxMetadata, outboxUsers);
 
     for (const service of serviceNames) {
-      for (const schedule of manifestOf(service).schedules ?? []) {
+      for (const schedule of manifests[service].schedules ?? []) {
         const metadata = [
           { name: 'schedule', value: `@every ${schedule.every}` },
           { name: 'direction', value: 'input' },

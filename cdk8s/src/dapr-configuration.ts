@@ -1,7 +1,7 @@
 import { Construct } from 'constructs';
 import { meta, objectLabels, objectName, type ShopContext } from './context.ts';
 import { kubeObject } from './kube-object.ts';
-import { manifestOf } from './profiles.ts';
+import { manifests } from '../../services/manifests.ts';
 import type { ServiceName } from './spec.ts';
 
 /** Trust domain of the sidecars' SPIFFE ids; Dapr's default, so access policies match out of the box. */
@@ -49,7 +49,7 @@ export class DaprConfiguration extends Construct {
         accessControl: {
           defaultAction: 'deny',
           trustDomain,
-          policies: manifestOf(service).callers.map((caller) => ({
+          policies: manifests[service].callers.map((caller) => ({
             appId: caller.appId,
             defaultAction: caller.operations ? 'deny' : 'allow',
             trustDomain,

@@ -1,7 +1,8 @@
 import { Construct } from 'constructs';
 import { meta, objectLabels, objectName, type ShopContext } from './context.ts';
 import { kubeObject } from './kube-object.ts';
-import { manifestOf, pubsubName } from './profiles.ts';
+import { manifests } from '../../services/manifests.ts';
+import { pubsubName } from './profiles.ts';
 import { serviceNames } from './spec.ts';
 
 /** Declarative subscriptions: each consumer gets `/events/<topic>` and a dead-letter topic for poison events. */
@@ -10,7 +11,7 @@ export class DaprSubscriptions extends Construct {
     super(scope, id);
     const { ctx } = props;
     for (const service of serviceNames) {
-      for (const topic of manifestOf(service).subscribes) {
+      for (const topic of manifests[service].subscribes) {
         const name = objectName(ctx, `${service}-${topic}`);
         kubeObject(this, name, {
           apiVersion: 'dapr.io/v2alpha1',

@@ -1,9 +1,7 @@
-import { manifests, type ServiceManifest, type ServiceName } from '../../services/manifests.ts';
+import { manifests, type ServiceName, serviceNames } from '../../services/manifests.ts';
 
-/** A service's manifest (services/<name>/src/manifest.ts): the one source of its wiring. */
-export function manifestOf(service: ServiceName): ServiceManifest {
-  return manifests[service];
-}
+// Each service's wiring comes from its manifest (services/<name>/src/manifest.ts); these are the
+// cluster-side names and the one port every pod uses.
 
 /** Port every service listens on inside its pod; one value keeps probes and policies uniform. */
 export const appPort = 8080;
@@ -12,13 +10,7 @@ export const pubsubName = 'pubsub';
 export const outboxPubsubName = 'outbox';
 export const secretStoreName = 'secretstore';
 
-/** The Dapr state store a service keeps its records in, if it uses one. */
-export function stateStoreName(service: ServiceName): string | undefined {
-  const { storage } = manifestOf(service);
-  return storage?.kind === 'state' ? storage.store : undefined;
-}
-
 /** Services that own a Postgres database (by name: the database, its role and the `<service>-url` key). */
 export function databaseServices(): ServiceName[] {
-  return (Object.keys(manifests) as ServiceName[]).filter((name) => manifestOf(name).storage !== undefined);
+  return serviceNames.filter((name) => manifests[name].storage !== undefined);
 }
