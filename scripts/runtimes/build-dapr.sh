@@ -11,7 +11,7 @@ require_go "Dapr $DAPR_VERSION"
 work="$out/src"
 mkdir -p "$work/daprd" "$out/bin"
 echo "dapr $DAPR_VERSION: downloading module"
-moddir=$(cd "$work" && GOFLAGS=-mod=mod go mod download -json "github.com/dapr/dapr@$DAPR_VERSION" | sed -n 's/.*"Dir": "\(.*\)".*/\1/p')
+moddir=$(module_dir "github.com/dapr/dapr@$DAPR_VERSION" "$work")
 goversion=$(sed -n 's/^go //p' "$moddir/go.mod")
 {
   echo "module shopstack.local/dapr-runtime"
@@ -21,16 +21,12 @@ goversion=$(sed -n 's/^go //p' "$moddir/go.mod")
   echo "require github.com/dapr/dapr $DAPR_VERSION"
   echo
   # repeat upstream's replace blocks: go refuses to honour them from a dependency
-  awk '/^replace \(/{p=1} p{print} p&&/^\)/{p=0; print ""}' "$moddir/go.mod"
+  upstream_replaces "$moddir/go.mod"
 } > "$work/go.mod"
 cp "$here/daprd/main.go" "$work/daprd/main.go"
 cd "$work"
 echo "dapr $DAPR_VERSION: resolving dependencies"
-if ! GOFLAGS=-mod=mod go mod tidy >"$work/tidy.log" 2>&1; then
-  echo "error: resolving the Dapr $DAPR_VERSION module graph failed (is the Go module proxy reachable?):" >&2
-  tail -n 5 "$work/tidy.log" >&2
-  exit 1
-fi
+tidy_or_fail "Dapr $DAPR_VERSION"
 ldflags="-s -w -X github.com/dapr/dapr/pkg/buildinfo.version=${DAPR_VERSION#v} -X github.com/dapr/kit/logger.DaprVersion=${DAPR_VERSION#v}"
 export CGO_ENABLED=0
 for b in "${bins[@]}"; do

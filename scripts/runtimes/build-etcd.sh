@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Builds etcd from the go.etcd.io/etcd/server/v3 Go module into ~/.cache/shopstack/etcd-<version>/bin.
+# Usage: build-etcd.sh [VERSION] (default ETCD_VERSION, the local control plane's; the kind node's is newer)
 set -euo pipefail
 source "$(dirname "$0")/common.sh"
+ETCD_VERSION=${1:-$ETCD_VERSION}
 out="$cache/etcd-$ETCD_VERSION"
 exit_if_cached "etcd $ETCD_VERSION" "$out" etcd
 require_go "etcd $ETCD_VERSION"
@@ -9,7 +11,7 @@ require_go "etcd $ETCD_VERSION"
 work="$out/src"
 mkdir -p "$work/etcd" "$out/bin"
 echo "etcd $ETCD_VERSION: downloading module"
-moddir=$(cd "$work" && GOFLAGS=-mod=mod go mod download -json "go.etcd.io/etcd/server/v3@$ETCD_VERSION" | sed -n 's/.*"Dir": "\(.*\)".*/\1/p')
+moddir=$(module_dir "go.etcd.io/etcd/server/v3@$ETCD_VERSION" "$work")
 goversion=$(sed -n 's/^go //p' "$moddir/go.mod")
 # upstream replaces its sibling modules with ../<dir>; pin each to the version the server release requires
 siblings=$(sed -n 's#^[[:space:]]*\(go.etcd.io/etcd/[a-z0-9/]*\) => \.\./.*#\1#p' "$moddir/go.mod")
@@ -34,7 +36,7 @@ echo "etcd $ETCD_VERSION: resolving dependencies"
 GOFLAGS=-mod=mod go mod tidy 2>&1 | grep -v '^go: downloading' || true
 echo "etcd $ETCD_VERSION: building etcd (a few minutes on a cold cache)"
 start=$(date +%s)
-CGO_ENABLED=0 GOFLAGS=-mod=mod go build -ldflags "-s -w" -o "$out/bin/etcd.tmp" ./etcd
+CGO_ENABLED=0 GOFLAGS=-mod=mod go build -trimpath -ldflags "-s -w" -o "$out/bin/etcd.tmp" ./etcd
 mv "$out/bin/etcd.tmp" "$out/bin/etcd"
 echo "etcd $ETCD_VERSION: etcd built in $(( $(date +%s) - start ))s"
 echo "etcd $ETCD_VERSION: ready in $out/bin"

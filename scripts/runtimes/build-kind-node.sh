@@ -59,34 +59,9 @@ go_install() {
   done_step "$bin built"
 }
 
-# build_etcd: etcd's server module replaces its sibling modules with ../<dir>, so a wrapper module pins each
-# sibling to the version the server release requires (as build-etcd.sh does for the local control plane)
+# build_etcd: the kind node's etcd, by the same script as the local control plane's, at the node's version
 build_etcd() {
-  local dir="$cache/etcd-$KIND_NODE_ETCD_VERSION" moddir siblings m v
-  if [ -x "$dir/bin/etcd" ]; then echo "etcd $KIND_NODE_ETCD_VERSION: cached in $dir"; return; fi
-  mkdir -p "$dir/src/etcd" "$dir/bin"
-  echo "etcd $KIND_NODE_ETCD_VERSION: building go.etcd.io/etcd/server/v3 (wrapper module)"
-  moddir=$(cd "$dir/src" && GOFLAGS=-mod=mod go mod download -json "go.etcd.io/etcd/server/v3@$KIND_NODE_ETCD_VERSION" | sed -n 's/.*"Dir": "\(.*\)".*/\1/p')
-  siblings=$(sed -n 's#^[[:space:]]*\(go.etcd.io/etcd/[a-z0-9/]*\) => \.\./.*#\1#p' "$moddir/go.mod")
-  {
-    echo "module shopstack.local/etcd-runtime"
-    echo
-    echo "go $(sed -n 's/^go //p' "$moddir/go.mod")"
-    echo
-    echo "require ("
-    echo "	go.etcd.io/etcd/server/v3 $KIND_NODE_ETCD_VERSION"
-    for m in $siblings; do
-      v=$(awk -v m="$m" '$1 == m && $2 ~ /^v/ {print $2; exit}' "$moddir/go.mod")
-      [ -n "$v" ] || { echo "error: $moddir/go.mod does not require $m" >&2; exit 1; }
-      echo "	$m $v"
-    done
-    echo ")"
-  } >"$dir/src/go.mod"
-  cp "$here/etcd/main.go" "$dir/src/etcd/main.go"
-  (cd "$dir/src" && GOFLAGS=-mod=mod go mod tidy >"$dir/build.log" 2>&1 &&
-    CGO_ENABLED=0 GOFLAGS=-mod=mod go build -trimpath -ldflags "-s -w" -o "$dir/bin/etcd.tmp" ./etcd >>"$dir/build.log" 2>&1) ||
-    { echo "error: building etcd $KIND_NODE_ETCD_VERSION failed:" >&2; tail -n 5 "$dir/build.log" >&2; exit 1; }
-  mv "$dir/bin/etcd.tmp" "$dir/bin/etcd"
+  bash "$here/build-etcd.sh" "$KIND_NODE_ETCD_VERSION"
   done_step "etcd built"
 }
 
@@ -108,7 +83,7 @@ static_image() {
 
 # ---- 1. base images
 bash "$here/kind-node/debian-base.sh" shopstack/debian:bookworm
-kindmod=$(cd "$work" && GOFLAGS=-mod=mod go mod download -json "sigs.k8s.io/kind@$KIND_VERSION" | sed -n 's/.*"Dir": "\(.*\)".*/\1/p')
+kindmod=$(module_dir "sigs.k8s.io/kind@$KIND_VERSION" "$work")
 [ -d "$kindmod/images/base/files" ] || { echo "error: sigs.k8s.io/kind@$KIND_VERSION has no images/base/files" >&2; exit 1; }
 go_install "crictl $CRICTL_VERSION" "$cache/crictl-$CRICTL_VERSION" "sigs.k8s.io/cri-tools/cmd/crictl@$CRICTL_VERSION"
 ctx="$work/base-context"

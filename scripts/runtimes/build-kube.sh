@@ -27,7 +27,7 @@ pkgs=("${missing[@]/#/k8s.io/kubernetes/cmd/}")
 work="$out/src"
 mkdir -p "$work" "$out/bin"
 echo "kubernetes $KUBERNETES_VERSION: downloading module"
-moddir=$(cd "$work" && GOFLAGS=-mod=mod go mod download -json "k8s.io/kubernetes@$KUBERNETES_VERSION" | sed -n 's/.*"Dir": "\(.*\)".*/\1/p')
+moddir=$(module_dir "k8s.io/kubernetes@$KUBERNETES_VERSION" "$work")
 goversion=$(sed -n 's/^go //p' "$moddir/go.mod")
 # staging modules are published as k8s.io/<name> v0.<minor>.<patch> alongside each v1.<minor>.<patch> release
 staging_version="v0.${KUBERNETES_VERSION#v1.}"

@@ -14,10 +14,7 @@ command -v gcc >/dev/null || { echo "error: 'gcc' is required to build Tilt $TIL
 work="$out/src"
 mkdir -p "$work" "$out/bin"
 echo "tilt $TILT_VERSION: downloading module"
-if ! moddir=$(cd "$work" && GOFLAGS=-mod=mod go mod download -json "github.com/tilt-dev/tilt@$TILT_VERSION" | sed -n 's/.*"Dir": "\(.*\)".*/\1/p') || [ -z "$moddir" ]; then
-  echo "error: downloading github.com/tilt-dev/tilt@$TILT_VERSION failed (is the Go module proxy reachable?)" >&2
-  exit 1
-fi
+moddir=$(module_dir "github.com/tilt-dev/tilt@$TILT_VERSION" "$work")
 goversion=$(sed -n 's/^go //p' "$moddir/go.mod")
 {
   echo "module shopstack.local/tilt-runtime"
@@ -27,7 +24,7 @@ goversion=$(sed -n 's/^go //p' "$moddir/go.mod")
   echo "require github.com/tilt-dev/tilt $TILT_VERSION"
   echo
   # repeat upstream's replace block (go-restful v3.9.0, tilt-dev/browser): go ignores it in a dependency
-  awk '/^replace \(/{p=1} p{print} p&&/^\)/{p=0; print ""}' "$moddir/go.mod"
+  upstream_replaces "$moddir/go.mod"
   echo "replace github.com/tilt-dev/tilt => ./tilt"
 } > "$work/go.mod"
 # the module's copy, with the web UI in pkg/assets/build (embedded there with go:embed)
@@ -53,11 +50,7 @@ import _ "github.com/tilt-dev/tilt/cmd/tilt"
 GO
 cd "$work"
 echo "tilt $TILT_VERSION: resolving dependencies"
-if ! GOFLAGS=-mod=mod go mod tidy >"$work/tidy.log" 2>&1; then
-  echo "error: resolving the Tilt $TILT_VERSION module graph failed (is the Go module proxy reachable?):" >&2
-  tail -n 5 "$work/tidy.log" >&2
-  exit 1
-fi
+tidy_or_fail "Tilt $TILT_VERSION"
 
 echo "tilt $TILT_VERSION: building tilt (cgo; ~10 minutes on a cold cache)"
 start=$(date +%s)

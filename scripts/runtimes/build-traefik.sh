@@ -11,10 +11,7 @@ require_go "Traefik $TRAEFIK_VERSION"
 work="$out/src"
 mkdir -p "$work" "$out/bin"
 echo "traefik $TRAEFIK_VERSION: downloading module"
-if ! moddir=$(cd "$work" && GOFLAGS=-mod=mod go mod download -json "github.com/traefik/traefik/v3@$TRAEFIK_VERSION" | sed -n 's/.*"Dir": "\(.*\)".*/\1/p') || [ -z "$moddir" ]; then
-  echo "error: downloading github.com/traefik/traefik/v3@$TRAEFIK_VERSION failed (is the Go module proxy reachable?)" >&2
-  exit 1
-fi
+moddir=$(module_dir "github.com/traefik/traefik/v3@$TRAEFIK_VERSION" "$work")
 goversion=$(sed -n 's/^go //p' "$moddir/go.mod")
 {
   echo "module shopstack.local/traefik-runtime"
@@ -24,7 +21,7 @@ goversion=$(sed -n 's/^go //p' "$moddir/go.mod")
   echo "require github.com/traefik/traefik/v3 $TRAEFIK_VERSION"
   echo
   # repeat upstream's replace block (forks of go-http-auth, mux, minheap): go ignores it in a dependency
-  awk '/^replace \(/{p=1} p{print} p&&/^\)/{p=0; print ""}' "$moddir/go.mod"
+  upstream_replaces "$moddir/go.mod"
 } > "$work/go.mod"
 # upstream's go.sum pins the same graph, so tidy resolves without guessing newer versions
 cp "$moddir/go.sum" "$work/go.sum"
@@ -38,11 +35,7 @@ import _ "github.com/traefik/traefik/v3/cmd/traefik"
 GO
 cd "$work"
 echo "traefik $TRAEFIK_VERSION: resolving dependencies"
-if ! GOFLAGS=-mod=mod go mod tidy >"$work/tidy.log" 2>&1; then
-  echo "error: resolving the Traefik $TRAEFIK_VERSION module graph failed (is the Go module proxy reachable?):" >&2
-  tail -n 5 "$work/tidy.log" >&2
-  exit 1
-fi
+tidy_or_fail "Traefik $TRAEFIK_VERSION"
 echo "traefik $TRAEFIK_VERSION: building traefik (several minutes on a cold cache)"
 start=$(date +%s)
 ldflags="-s -w -X github.com/traefik/traefik/v3/pkg/version.Version=$TRAEFIK_VERSION"

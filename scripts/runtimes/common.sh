@@ -16,3 +16,25 @@ exit_if_cached() {
 require_go() {
   command -v go >/dev/null || { echo "error: 'go' is required to build $1 (install Go 1.26+)" >&2; exit 1; }
 }
+
+# module_dir MODULE@VERSION WORKDIR: the module's folder in Go's module cache, downloaded if missing
+module_dir() {
+  local dir
+  dir=$(cd "$2" && GOFLAGS=-mod=mod go mod download -json "$1" | sed -n 's/.*"Dir": "\(.*\)".*/\1/p') || true
+  [ -n "$dir" ] || { echo "error: downloading $1 failed (is the Go module proxy reachable?)" >&2; exit 1; }
+  echo "$dir"
+}
+
+# upstream_replaces GO_MOD: the replace blocks of an upstream go.mod, which go ignores in a dependency
+upstream_replaces() {
+  awk '/^replace \(/{p=1} p{print} p&&/^\)/{p=0; print ""}' "$1"
+}
+
+# tidy_or_fail LABEL: `go mod tidy` in the current folder, or an error with its last lines (all in tidy.log)
+tidy_or_fail() {
+  if ! GOFLAGS=-mod=mod go mod tidy >tidy.log 2>&1; then
+    echo "error: resolving the $1 module graph failed (is the Go module proxy reachable?):" >&2
+    tail -n 5 tidy.log >&2
+    exit 1
+  fi
+}
