@@ -27,6 +27,8 @@ export function exec(command: string, args: readonly string[], opts: ExecOptions
         resolve({ code, stdout, stderr: stderr || (err && code !== 0 ? err.message : '') });
       },
     );
+    // A command that exits without reading its stdin closes the pipe (EPIPE): its exit code says how it went.
+    child.stdin?.on('error', () => undefined);
     child.stdin?.end(opts.input ?? '');
   });
 }
