@@ -115,19 +115,25 @@ describe('ShopStack', () => {
     expect(find(objects, 'Configuration', 'demo-identity').spec.accessControl.defaultAction).toBe('deny');
     expect(callers('identity')).toEqual(['gateway']);
     expect(callers('cart')).toEqual(['gateway', 'orders']);
-    expect(callers('orders')).toEqual(['gateway']);
+    expect(callers('orders')).toEqual(['gateway', 'payments']);
     expect(callers('catalog')).toEqual(['gateway', 'orders', 'cart', 'inventory']);
     expect(callers('inventory')).toEqual(['gateway', 'orders']);
     expect(callers('notifications')).toEqual(['gateway']);
     expect(callers('payments')).toEqual(['payments']);
     expect(callers('gateway')).toEqual([]);
-    // orders may only read and empty a cart; payments may only deliver its own provider webhooks
+    // orders may only read and empty a cart
     const cartPolicies = find(objects, 'Configuration', 'demo-cart').spec.accessControl.policies;
     expect(cartPolicies[1]).toMatchObject({
       appId: 'orders',
       defaultAction: 'deny',
       namespace: 'shop',
       operations: [{ name: '/cart', httpVerb: ['GET', 'DELETE'], action: 'allow' }],
+    });
+    // payments may only report payment results to orders
+    expect(find(objects, 'Configuration', 'demo-orders').spec.accessControl.policies[1]).toMatchObject({
+      appId: 'payments',
+      defaultAction: 'deny',
+      operations: [{ name: '/events/payments', httpVerb: ['POST'], action: 'allow' }],
     });
   });
 

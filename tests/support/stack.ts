@@ -21,7 +21,9 @@ export async function startTestStack(
     dir,
     async stop() {
       await stack.stop();
-      rmSync(dir, { recursive: true, force: true });
+      // SHOPSTACK_KEEP_TEST_DIRS=1 keeps data and logs for a post-mortem (the path is in each test's output)
+      if (process.env.SHOPSTACK_KEEP_TEST_DIRS === '1') console.error(`kept ${dir}`);
+      else rmSync(dir, { recursive: true, force: true });
     },
   };
 }

@@ -15,6 +15,10 @@ export interface SidecarAnswer {
 // them all. node:http costs about half the CPU of fetch() per call (no WHATWG streams and Headers).
 const agent = new Agent({ keepAlive: true, maxSockets: 256, maxFreeSockets: 64 });
 
+// Dapr's own timeouts (resiliency: 5 s per invocation, 10 s per delivery) end every call well before
+// this; a call silent for longer hangs on a sidecar that is gone, and must not hold its caller for ever.
+const SILENCE_MS = 30_000;
+
 /** One HTTP call to the sidecar, its body read as text. */
 export function sidecarCall(
   url: string,
@@ -39,6 +43,9 @@ export function sidecarCall(
         });
       });
     });
+    req.setTimeout(SILENCE_MS, () =>
+      req.destroy(new Error(`the sidecar sent nothing for ${SILENCE_MS / 1000} s (${opts.method ?? 'GET'} ${url})`)),
+    );
     req.on('error', reject);
     req.end(opts.body);
   });

@@ -13,6 +13,7 @@ import {
 import { configSchema } from './config.ts';
 import { createPaymentStore } from './data/payment-store.ts';
 import { createSimulatedProvider } from './data/provider.ts';
+import { createOrderReporter } from './data/order-reporter.ts';
 import { findUnsettled } from './data/unsettled.ts';
 import { createWebhookSender } from './data/webhook-sender.ts';
 import { orderEventRoutes } from './http/events.ts';
@@ -26,13 +27,15 @@ export async function start(env: NodeJS.ProcessEnv = process.env): Promise<Servi
   const secret =
     config.PROVIDER_WEBHOOK_SECRET ??
     createHmac('sha256', config.APP_API_TOKEN).update('provider-webhook').digest('hex');
+  const invoker = createInvoker(sidecar);
   const provider = createSimulatedProvider({
     ledger: state,
     slowMs: config.PROVIDER_SLOW_MS,
-    notify: createWebhookSender(createInvoker(sidecar), config.APP_ID, secret),
+    notify: createWebhookSender(invoker, config.APP_ID, secret),
     onError: (err) => logger.warn({ err }, 'provider webhook failed; retrying'),
   });
-  const deps = { store: createPaymentStore(state), provider };
+  const reportToOrders = createOrderReporter(invoker, config.ORDERS_APP_ID, logger);
+  const deps = { store: createPaymentStore(state, reportToOrders), provider };
   const service = await serve({
     name: 'payments',
     port: config.APP_PORT,

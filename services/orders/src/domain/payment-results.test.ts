@@ -38,4 +38,15 @@ describe('payment results in the saga', () => {
     });
     expect(store.current().status).toBe('PENDING');
   });
+
+  it('a late copy of the capture, arriving after the refund, leaves the payment refunded', async () => {
+    const store = fakeStore(pending);
+    const deps = { store, inventory: inventory([]), now: () => new Date() };
+    await applyPaymentEvent(deps, { id: 'direct-1', type: 'payment.succeeded', orderId: pending.id });
+    await applyPaymentEvent(deps, { id: 'direct-2', type: 'payment.refunded', orderId: pending.id });
+    await applyPaymentEvent(deps, { id: 'ce-1', type: 'payment.succeeded', orderId: pending.id });
+
+    expect(store.current()).toMatchObject({ status: 'CONFIRMED', payment: { status: 'refunded' } });
+    expect(store.events.map((e) => e.type)).toEqual(['order.confirmed', 'order.updated']);
+  });
 });

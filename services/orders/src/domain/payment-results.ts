@@ -15,6 +15,9 @@ export interface SagaDeps {
   readonly now: () => Date;
 }
 
+/** How far a payment has gone: a late copy of an earlier result (the outbox's, after payments' direct report) never moves it back. */
+const stageOf: Record<PaymentStatus, number> = { pending: 0, captured: 1, declined: 1, refunded: 2, voided: 2 };
+
 const paymentStatusOf: Record<string, PaymentStatus | undefined> = {
   'payment.succeeded': 'captured',
   'payment.failed': 'declined',
@@ -25,7 +28,8 @@ const paymentStatusOf: Record<string, PaymentStatus | undefined> = {
 /**
  * Step 5 of the saga: a captured payment commits the stock and confirms the order, a declined one
  * releases the stock and cancels it. Later payment changes (refunds) are recorded on the order.
- * A delivery already handled (same CloudEvent id) changes nothing.
+ * A delivery already handled (same CloudEvent id), or a result the order is past already (each result
+ * comes twice: payments reports it directly, then its outbox delivers it), changes nothing.
  */
 export async function applyPaymentEvent(deps: SagaDeps, event: PaymentEvent): Promise<void> {
   const paymentStatus = paymentStatusOf[event.type];
@@ -49,7 +53,7 @@ export async function applyPaymentEvent(deps: SagaDeps, event: PaymentEvent): Pr
       const next = changed(record, { status: 'CANCELLED', reason: 'payment_declined', payment }, now, event.id);
       return { record: next, event: eventOf('order.cancelled', next) };
     }
-    if (!record.payment || record.payment.status === paymentStatus) return undefined;
+    if (!record.payment || stageOf[record.payment.status] >= stageOf[paymentStatus]) return undefined;
     const next = changed(record, { payment }, now, event.id);
     return { record: next, event: eventOf('order.updated', next) };
   });
