@@ -222,6 +222,12 @@ describe(`checkout with ${ORDERS} orders while every app, sidecar, Postgres and 
         redis.disconnect();
       }
 
+      // no process ended by itself (e.g. on Postgres or Redis restarting): the faults above are the only ends
+      for (const [name, running] of Object.entries(stack.services)) {
+        if (running?.proc.child.exitCode !== null) violations.push(`${name}'s app exited by itself`);
+        if (running?.sidecar.proc.child.exitCode !== null) violations.push(`${name}'s sidecar exited by itself`);
+      }
+
       const confirmed = orders.filter((o) => o.status === 'CONFIRMED').length;
       console.log(
         `fault run: ${ORDERS} orders (${ids.size} accepted, ${confirmed} confirmed, ${orders.length - confirmed} cancelled) ` +

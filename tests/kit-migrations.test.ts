@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createPool, type Migration, migrate, type Pool } from '@shopstack/kit';
+import { createLogger, createPool, type Migration, migrate, type Pool } from '@shopstack/kit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freePort } from '../scripts/lib/ports.ts';
 import { type PostgresServer, startPostgres } from '../scripts/lib/postgres.ts';
@@ -19,7 +19,7 @@ describe('migrations against a real Postgres', () => {
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), 'shopstack-pg-'));
     pg = await startPostgres({ dir, port: await freePort(), logFile: join(dir, 'postgres.log') });
-    pool = createPool(pg.url());
+    pool = createPool(pg.url(), createLogger('kit-test'));
   });
 
   afterAll(async () => {
@@ -54,5 +54,23 @@ describe('migrations against a real Postgres', () => {
       "SELECT count(*)::int AS n FROM information_schema.columns WHERE table_name = 'widgets' AND column_name = 'x'",
     );
     expect(rows[0].n).toBe(0);
+  });
+
+  it('when the server ends its idle connections (a Postgres restart), the pool answers the next query', async () => {
+    // GIVEN idle connections in the pool
+    await Promise.all([pool.query('SELECT pg_sleep(0.05)'), pool.query('SELECT pg_sleep(0.05)')]);
+    expect(pool.idleCount).toBeGreaterThan(0);
+
+    // WHEN another session ends them as a shutdown would
+    const admin = createPool(pg.url(), createLogger('kit-test'), 1);
+    await admin.query(
+      "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE pid <> pg_backend_pid() AND backend_type = 'client backend'",
+    );
+    await admin.end();
+    await new Promise((resolve) => setTimeout(resolve, 200));
+
+    // THEN the process is still here (no unhandled 'error') and the pool reconnects
+    const { rows } = await pool.query('SELECT 1 AS one');
+    expect(rows[0].one).toBe(1);
   });
 });

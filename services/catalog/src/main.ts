@@ -10,7 +10,7 @@ import { productRoutes } from './http/routes.ts';
 export async function start(env: NodeJS.ProcessEnv = process.env): Promise<Service> {
   const config = loadConfig(configSchema, env);
   const logger = createLogger('catalog');
-  const pool = createPool(config.DATABASE_URL);
+  const pool = createPool(config.DATABASE_URL, logger);
   await migrateFrom(pool, join(import.meta.dirname, '../migrations'), logger);
   if (config.SEED_DEMO) {
     const seeded = await seedDemoCatalog(pool);

@@ -14,7 +14,7 @@ import { identityRoutes } from './http/routes.ts';
 export async function start(env: NodeJS.ProcessEnv = process.env): Promise<Service> {
   const config = loadConfig(configSchema, env);
   const logger = createLogger('identity');
-  const pool = createPool(config.DATABASE_URL);
+  const pool = createPool(config.DATABASE_URL, logger);
   const redis = new Redis(config.REDIS_URL, { lazyConnect: true, enableOfflineQueue: false, maxRetriesPerRequest: 1 });
   await redis.connect();
   await migrateFrom(pool, join(import.meta.dirname, '../migrations'), logger);

@@ -20,7 +20,7 @@ import { inventoryRoutes } from './http/routes.ts';
 export async function start(env: NodeJS.ProcessEnv = process.env): Promise<Service> {
   const config = loadConfig(configSchema, env);
   const logger = createLogger('inventory');
-  const pool = createPool(config.DATABASE_URL);
+  const pool = createPool(config.DATABASE_URL, logger);
   await migrateFrom(pool, join(import.meta.dirname, '../migrations'), logger);
   const invoker = createInvoker(sidecarOf(config));
   return serve({

@@ -5,8 +5,23 @@ import type { Logger } from './logger.ts';
 
 export type Pool = pg.Pool;
 
-export function createPool(connectionString: string, max = 10): Pool {
-  return new pg.Pool({ connectionString, max, idleTimeoutMillis: 30_000 });
+/**
+ * A pool that survives Postgres restarting: an idle connection the server ends (a restart, a failover)
+ * is logged and dropped, and the next query opens a new one. Without the listener, pg's 'error' event
+ * on the pool would end the process.
+ */
+export function createPool(connectionString: string, logger: Logger, max = 10): Pool {
+  const pool = new pg.Pool({ connectionString, max, idleTimeoutMillis: 30_000 });
+  pool.on('error', (err) =>
+    logger.warn(pgErrorFields(err), 'an idle Postgres connection failed; the next query opens a new one'),
+  );
+  return pool;
+}
+
+/** What to log of a pg error: its message and SQLSTATE, never the client it carries (connection parameters). */
+export function pgErrorFields(err: Error): { reason: string; code?: string } {
+  const code = (err as { code?: unknown }).code;
+  return { reason: err.message, ...(typeof code === 'string' ? { code } : {}) };
 }
 
 export interface Migration {

@@ -9,10 +9,10 @@ import { streamRoutes } from './http/stream.ts';
 export async function start(env: NodeJS.ProcessEnv = process.env): Promise<Service> {
   const config = loadConfig(configSchema, env);
   const logger = createLogger('notifications');
-  const pool = createPool(config.DATABASE_URL);
+  const pool = createPool(config.DATABASE_URL, logger);
   await migrateFrom(pool, join(import.meta.dirname, '../migrations'), logger);
   const repo = createNotificationRepository(pool);
-  const wakeups = await listenForWakeups(pool);
+  const wakeups = await listenForWakeups(pool, logger);
   const service = await serve({
     name: 'notifications',
     port: config.APP_PORT,
