@@ -1,8 +1,9 @@
 // `npm run cluster`: a kind cluster `shopstack` with Dapr, Traefik, the operator and a ShopStack behind
 // the ingress on 127.0.0.1. `-- --delete` removes the cluster (built images and binaries stay cached);
-// `-- --no-shop` stops after the operator.
+// `-- --no-shop` stops after the operator; `-- --stop` stops the node (frees its CPU and memory; the
+// next `npm run cluster` starts it again with everything in it).
 import { parseArgs } from 'node:util';
-import { deleteCluster } from './cluster/kind.ts';
+import { deleteCluster, stopCluster } from './cluster/kind.ts';
 import { clusterUp, ingressUrl, shopNamespace } from './cluster/up.ts';
 
 const progress = (line: string): void => void process.stderr.write(`${line}\n`);
@@ -10,10 +11,15 @@ const began = Date.now();
 
 try {
   const { values } = parseArgs({
-    options: { delete: { type: 'boolean' }, 'no-shop': { type: 'boolean' }, help: { type: 'boolean', short: 'h' } },
+    options: {
+      delete: { type: 'boolean' },
+      stop: { type: 'boolean' },
+      'no-shop': { type: 'boolean' },
+      help: { type: 'boolean', short: 'h' },
+    },
   });
   if (values.help) {
-    console.log('usage: npm run cluster [-- --delete | --no-shop]');
+    console.log('usage: npm run cluster [-- --no-shop | --stop | --delete]');
     process.exit(0);
   }
   if (values.delete) {
@@ -21,9 +27,15 @@ try {
     progress('cluster shopstack deleted (images and binaries stay cached under ~/.cache/shopstack)');
     process.exit(0);
   }
+  if (values.stop) {
+    await stopCluster({ progress });
+    progress('cluster shopstack stopped; `npm run cluster` starts it again');
+    process.exit(0);
+  }
   const up = await clusterUp({ progress, shop: !values['no-shop'] });
   const total = ((Date.now() - began) / 1000).toFixed(0);
-  progress(`\ncluster ${up.reused ? 'reused' : 'created'} and ready in ${total}s`);
+  const how = { none: 'created', stopped: 'started', running: 'reused' }[up.found];
+  progress(`\ncluster ${how} and ready in ${total}s`);
   for (const { step, seconds } of up.timings) progress(`  ${step.padEnd(32)} ${seconds}s`);
   progress(`\nkubeconfig: export KUBECONFIG=${up.tools.kubeconfig}`);
   if (!values['no-shop']) {

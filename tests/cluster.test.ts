@@ -1,11 +1,11 @@
 // The shop on a real kind cluster: Dapr's control plane, Traefik, the operator in the cluster, and one
 // ShopStack, reached only through the ingress on 127.0.0.1. The cluster is created when missing (cold:
-// images and the node image are built here) and reused when present; a cluster this test created is
-// deleted at the end.
+// images and the node image are built here) and reused when present. It is left as it was found: a
+// cluster this test created is deleted at the end, a node it started is stopped again.
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type ClusterTools, kubectl } from '../scripts/cluster/addons.ts';
-import { deleteCluster } from '../scripts/cluster/kind.ts';
+import { type ClusterFound, leaveClusterAsFound } from '../scripts/cluster/kind.ts';
 import { adminCredentials, applyShop, clusterUp, ingressUrl, shopName, shopNamespace } from '../scripts/cluster/up.ts';
 import { serviceNames } from '../services/manifests.ts';
 import { type CheckoutClient, checkoutClient, eventually, type Order, readEvents } from './support/checkout.ts';
@@ -21,7 +21,7 @@ interface Pod {
 
 describe('ShopStack on a kind cluster, through the ingress', () => {
   let tools: ClusterTools;
-  let created = false;
+  let found: ClusterFound = 'running';
   let api: CheckoutClient;
   let alice: Session;
 
@@ -38,14 +38,14 @@ describe('ShopStack on a kind cluster, through the ingress', () => {
   beforeAll(async () => {
     const up = await clusterUp({ progress: (line) => console.error(line), shop: false });
     tools = up.tools;
-    created = !up.reused;
+    found = up.found;
     await applyShop(tools, (line) => console.error(line));
     api = checkoutClient(gateway, await adminCredentials(tools));
     alice = await eventually('the API through the ingress to register a user', () => api.register(), minutes(2));
   }, minutes(80));
 
   afterAll(async () => {
-    if (created) await deleteCluster({ progress: (line) => console.error(line) });
+    await leaveClusterAsFound(found, { progress: (line) => console.error(line) });
   }, minutes(5));
 
   it('reports the ShopStack Ready with every service pod Running 2/2 (app + daprd)', async () => {

@@ -1,7 +1,8 @@
 // The dev loop on the kind cluster: `tilt ci` brings everything up healthy, and under `tilt up` an edit to a
 // catalog source file is served through the ingress within seconds by live_update, without an image build.
 // The cluster is created by clusterUp() when missing (cold: ~30 min of image and Go builds) and reused
-// otherwise. Afterwards the operator and the ShopStack are put back as `npm run cluster` left them.
+// otherwise. Afterwards the operator and the ShopStack are put back as `npm run cluster` left them, and
+// the cluster is left as it was found (deleted if this test created it, stopped if it started it).
 import { execFile } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
@@ -12,6 +13,7 @@ import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type ClusterTools, installOperator, kubectl } from '../scripts/cluster/addons.ts';
 import { shopVersion } from '../scripts/cluster/images.ts';
+import { type ClusterFound, leaveClusterAsFound } from '../scripts/cluster/kind.ts';
 import { clusterUp, ensureAdminSecret, ingressUrl, shopName, shopNamespace } from '../scripts/cluster/up.ts';
 import { waitFor } from '../scripts/lib/proc.ts';
 import { ensureTilt } from '../scripts/lib/tilt.ts';
@@ -56,10 +58,13 @@ describe('the Tilt dev loop on the kind cluster', () => {
   let tools: ClusterTools;
   let tilt: TiltOptions;
   let up: ChildProcess | undefined;
+  let found: ClusterFound = 'running';
 
   beforeAll(async () => {
     // the ShopStack is Tilt's to apply, through the operator Tilt builds from this tree
-    tools = (await clusterUp({ progress: log, shop: false })).tools;
+    const cluster = await clusterUp({ progress: log, shop: false });
+    tools = cluster.tools;
+    found = cluster.found;
     await ensureAdminSecret(tools, log);
     tilt = { tilt: await ensureTilt(log), kubeconfig: tools.kubeconfig, port: 10391 };
   }, minutes(80));
@@ -74,6 +79,7 @@ describe('the Tilt dev loop on the kind cluster', () => {
       ...['-n', shopNamespace, 'patch', 'shopstack', shopName, '--type', 'merge'],
       ...['-p', JSON.stringify({ spec: { services } })],
     ]);
+    await leaveClusterAsFound(found, { progress: log });
   }, minutes(10));
 
   it(

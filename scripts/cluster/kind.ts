@@ -30,10 +30,13 @@ export interface KindCluster {
   /** kubeconfig for this cluster only (context kind-<name>); ~/.kube/config is left alone. */
   readonly kubeconfigPath: string;
   readonly context: string;
-  readonly reused: boolean;
+  /** What this call found: no cluster (it created one), a stopped node (it started it), or a running one. */
+  readonly found: ClusterFound;
   /** kind, and the environment every kind command needs here (PATH may lead with our docker wrapper). */
   readonly kind: KindCommand;
 }
+
+export type ClusterFound = 'none' | 'stopped' | 'running';
 
 export interface KindCommand {
   readonly binary: string;
@@ -73,14 +76,30 @@ async function clusterExists(kind: KindCommand, name: string): Promise<boolean> 
 }
 
 /** The node container of a one-node cluster, started again if Docker stopped it (after a reboot). */
-async function ensureNodeRunning(name: string, progress: Progress): Promise<string> {
-  const node = `${name}-control-plane`;
-  const state = await execOrThrow(`docker inspect ${node}`, 'docker', ['inspect', '-f', '{{.State.Running}}', node]);
-  if (state !== 'true') {
+async function ensureNodeRunning(name: string, progress: Progress): Promise<{ node: string; wasRunning: boolean }> {
+  const node = nodeOf(name);
+  const wasRunning = (await nodeState(node)) === 'true';
+  if (!wasRunning) {
     progress(`kind: starting the stopped node ${node}`);
     await execOrThrow(`docker start ${node}`, 'docker', ['start', node]);
   }
-  return node;
+  return { node, wasRunning };
+}
+
+const nodeOf = (name: string): string => `${name}-control-plane`;
+
+const nodeState = (node: string): Promise<string> =>
+  execOrThrow(`docker inspect ${node}`, 'docker', ['inspect', '-f', '{{.State.Running}}', node]);
+
+/**
+ * Stops the cluster's node container, which frees its CPU and memory (an idle shop costs about a
+ * quarter of a core); the next `npm run cluster` or clusterUp() starts it again with everything in it.
+ */
+export async function stopCluster(opts: Pick<ClusterOptions, 'name' | 'progress'> = {}): Promise<void> {
+  const node = nodeOf(opts.name ?? 'shopstack');
+  if ((await nodeState(node)) !== 'true') return;
+  (opts.progress ?? toStderr)(`kind: stopping the node ${node}`);
+  await execOrThrow(`docker stop ${node}`, 'docker', ['stop', node]);
 }
 
 async function assertOurs(node: string, name: string): Promise<void> {
@@ -135,7 +154,7 @@ export async function createOrReuseCluster(opts: ClusterOptions = {}): Promise<K
   const { kind, image } = await prepare(progress);
   const cluster = { name, kubeconfigPath, context: `kind-${name}`, kind };
   if (await clusterExists(kind, name)) {
-    const node = await ensureNodeRunning(name, progress);
+    const { node, wasRunning } = await ensureNodeRunning(name, progress);
     await assertOurs(node, name);
     await execOrThrow(
       'kind export kubeconfig',
@@ -145,7 +164,7 @@ export async function createOrReuseCluster(opts: ClusterOptions = {}): Promise<K
     );
     await waitForApiServer(node);
     progress(`kind: reusing cluster ${name} (kubeconfig ${kubeconfigPath})`);
-    return { ...cluster, reused: true };
+    return { ...cluster, found: wasRunning ? 'running' : 'stopped' };
   }
   const { host, ports } = mappedPorts(configPath);
   await assertPortsFree(host, ports);
@@ -162,7 +181,7 @@ export async function createOrReuseCluster(opts: ClusterOptions = {}): Promise<K
   progress(
     `kind: cluster ${name} created in ${((Date.now() - began) / 1000).toFixed(0)}s (kubeconfig ${kubeconfigPath})`,
   );
-  return { ...cluster, reused: false };
+  return { ...cluster, found: 'none' };
 }
 
 /**
@@ -196,4 +215,13 @@ export async function deleteCluster(opts: Pick<ClusterOptions, 'name' | 'progres
     '--kubeconfig',
     kubeconfigPathFor(name),
   ]);
+}
+
+/** Leaves the cluster as createOrReuseCluster() found it: deleted if it made it, stopped if it started it. */
+export async function leaveClusterAsFound(
+  found: ClusterFound,
+  opts: Pick<ClusterOptions, 'name' | 'progress'> = {},
+): Promise<void> {
+  if (found === 'none') await deleteCluster(opts);
+  else if (found === 'stopped') await stopCluster(opts);
 }

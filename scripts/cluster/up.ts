@@ -16,7 +16,7 @@ import {
 import { execOrThrow } from './exec.ts';
 import { ensureDockerEngine } from './docker-engine.ts';
 import { allImageRefs, buildImages, type ImageSet, shopVersion } from './images.ts';
-import { createOrReuseCluster, loadImages } from './kind.ts';
+import { type ClusterFound, createOrReuseCluster, loadImages } from './kind.ts';
 
 export type Progress = (line: string) => void;
 
@@ -34,7 +34,8 @@ export interface ClusterUpOptions {
 
 export interface ClusterUp {
   readonly tools: ClusterTools;
-  readonly reused: boolean;
+  /** What clusterUp found: no cluster (it created one), a stopped node (it started it), or a running one. */
+  readonly found: ClusterFound;
   /** Seconds per step, in order. */
   readonly timings: readonly { readonly step: string; readonly seconds: number }[];
 }
@@ -167,5 +168,5 @@ export async function clusterUp(opts: ClusterUpOptions): Promise<ClusterUp> {
   await step('operator', () => installOperator(tools, shopVersion(), progress));
   await restartWorkloadsOf(tools, changed, images, progress);
   if (opts.shop ?? true) await step('ShopStack', () => applyShop(tools, progress));
-  return { tools, reused: cluster.reused, timings };
+  return { tools, found: cluster.found, timings };
 }
