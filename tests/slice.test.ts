@@ -69,6 +69,23 @@ describe('gateway → Dapr (mTLS) → catalog', () => {
     expect(missing.headers.get('content-type')).toContain('application/problem+json');
   });
 
+  it('repeated product reads within PRODUCT_CACHE_MS reach catalog once; full-text searches reach it every time', async () => {
+    const received = async (): Promise<number> =>
+      metricValue(
+        await (await fetch(`http://127.0.0.1:${sidecar('catalog').sidecar.ports.metrics}/metrics`)).text(),
+        'dapr_runtime_service_invocation_req_recv_total',
+        { src_app_id: 'gateway' },
+      );
+    const before = await received();
+    for (let i = 0; i < 4; i++) expect((await fetch(`${stack.gatewayUrl}/api/v1/products?limit=4`)).status).toBe(200);
+    const cached = await received();
+    for (let i = 0; i < 2; i++) expect((await fetch(`${stack.gatewayUrl}/api/v1/products?q=mug`)).status).toBe(200);
+    const searched = await received();
+
+    expect(cached - before).toBe(1);
+    expect(searched - cached).toBe(2);
+  });
+
   it('bad input is a 400 problem naming the field, never a 500', async () => {
     const badId = await fetch(`${stack.gatewayUrl}/api/v1/products/not-a-uuid`);
     expect(badId.status).toBe(400);

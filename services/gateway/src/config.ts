@@ -51,6 +51,12 @@ export const configSchema = z.object({
   RATE_LIMIT_PER_USER: z.coerce.number().int().min(1).default(300),
   /** Window of the rate limits. */
   RATE_LIMIT_WINDOW_SECONDS: z.coerce.number().int().min(1).default(60),
+  /**
+   * How long the gateway answers a product read (one product, or a page of the list without `q`) from its
+   * own memory. A write through a gateway clears its cache at once; another replica serves the previous
+   * answer for at most this long. 0 turns the cache off.
+   */
+  PRODUCT_CACHE_MS: z.coerce.number().int().min(0).max(60_000).default(1_000),
   /** Browser origins allowed by CORS, comma-separated (empty: none). */
   CORS_ORIGINS: list,
   /** Largest request body accepted; larger → 413. */

@@ -12,6 +12,7 @@ import { Redis } from 'ioredis';
 import { createTokenVerifier } from './auth/verifier.ts';
 import { configSchema } from './config.ts';
 import { createRateLimits } from './data/rate-limits.ts';
+import { createReadCache } from './data/read-cache.ts';
 import { authRoutes } from './http/auth.ts';
 import { cartRoutes } from './http/cart.ts';
 import { docsRoutes } from './http/docs.ts';
@@ -60,7 +61,7 @@ export async function start(env: NodeJS.ProcessEnv = process.env): Promise<Servi
       docsRoutes(doc)(router);
       router.use(limitByAddress(limits));
       authRoutes(ctx, invoker, config.IDENTITY_APP_ID)(router);
-      productRoutes(ctx, invoker, config.CATALOG_APP_ID)(router);
+      productRoutes(ctx, invoker, config.CATALOG_APP_ID, createReadCache(config.PRODUCT_CACHE_MS))(router);
       cartRoutes(ctx, invoker, config.CART_APP_ID)(router);
       inventoryRoutes(ctx, invoker, config.INVENTORY_APP_ID)(router);
       orderRoutes(ctx, invoker, config.ORDERS_APP_ID)(router);

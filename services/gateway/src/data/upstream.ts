@@ -1,15 +1,16 @@
-import { AppError, type InvokeRequest, type Invoker } from '@shopstack/kit';
+import { AppError, type InvokeRequest, type InvokeResponse, type Invoker } from '@shopstack/kit';
 import type { Response } from 'express';
+import type { CachedAnswer, ReadCache } from './read-cache.ts';
 
 /** Headers of a service's answer that the public API passes on. */
 const passThrough = ['etag', 'location', 'retry-after', 'content-type', 'cache-control', 'www-authenticate'];
 
 /**
- * Calls `appId` through Dapr and relays its answer. Errors of the invocation itself (sidecar down,
- * target unreachable, denied by policy) are a 502/503 problem; the target's own problems pass through.
+ * Calls `appId` through Dapr. Errors of the invocation itself (sidecar down, target unreachable, denied
+ * by policy) are a 502/503 problem; the target's own problems (problem+json) are returned to be relayed.
  */
-export async function relay(invoker: Invoker, appId: string, req: InvokeRequest, res: Response): Promise<void> {
-  let answer: Awaited<ReturnType<Invoker['invoke']>>;
+async function call(invoker: Invoker, appId: string, req: InvokeRequest): Promise<InvokeResponse> {
+  let answer: InvokeResponse;
   try {
     answer = await invoker.invoke(appId, req);
   } catch (err) {
@@ -23,12 +24,57 @@ export async function relay(invoker: Invoker, appId: string, req: InvokeRequest,
       cause: `${answer.status} ${answer.body}`,
     });
   }
+  return answer;
+}
+
+function send(res: Response, answer: CachedAnswer): void {
   res.status(answer.status);
-  for (const name of passThrough) {
-    const value = answer.headers.get(name);
-    if (value) res.setHeader(name, value);
-  }
+  for (const [name, value] of answer.headers) res.setHeader(name, value);
   res.send(answer.body);
+}
+
+const relayed = (answer: InvokeResponse): CachedAnswer => ({
+  status: answer.status,
+  headers: passThrough.flatMap((name) => {
+    const value = answer.headers.get(name);
+    return value ? [[name, value] as const] : [];
+  }),
+  body: answer.body,
+});
+
+/** Calls `appId` through Dapr and relays its answer. */
+export async function relay(invoker: Invoker, appId: string, req: InvokeRequest, res: Response): Promise<void> {
+  send(res, relayed(await call(invoker, appId, req)));
+}
+
+/** A public read: answered from `cache` under `key` when it holds one, else relayed and, if a 200, kept. */
+export async function relayCached(
+  invoker: Invoker,
+  appId: string,
+  req: InvokeRequest,
+  res: Response,
+  cache: ReadCache,
+  key: string,
+): Promise<void> {
+  const hit = cache.get(key);
+  if (hit) return send(res, hit);
+  const generation = cache.generation();
+  const answer = relayed(await call(invoker, appId, req));
+  if (answer.status === 200) cache.set(key, answer, generation);
+  send(res, answer);
+}
+
+/** A write: relayed, and once the service took it (2xx), the cache forgets what it held. */
+export async function relayWrite(
+  invoker: Invoker,
+  appId: string,
+  req: InvokeRequest,
+  res: Response,
+  cache: ReadCache,
+): Promise<void> {
+  const answer = relayed(await call(invoker, appId, req));
+  if (answer.status < 300) cache.clear();
+  send(res, answer);
 }
 
 /** Request headers a public client may send on to a service. */

@@ -1,7 +1,8 @@
 import type { Invoker } from '@shopstack/kit';
 import type { Router } from 'express';
 import { z } from 'zod';
-import { forwardHeaders, relay } from '../data/upstream.ts';
+import type { ReadCache } from '../data/read-cache.ts';
+import { forwardHeaders, relay, relayCached, relayWrite } from '../data/upstream.ts';
 import { label, text } from './text.ts';
 import { asCaller, type Link, noContent, type RouteContext, route } from './route.ts';
 
@@ -58,7 +59,16 @@ function productLinks(pointer: string): Record<string, Link> {
   };
 }
 
-export function productRoutes(ctx: RouteContext, invoker: Invoker, catalog: string): (router: Router) => void {
+/**
+ * Product reads are public and the busiest in a shop: `cache` answers them for a short while (see
+ * PRODUCT_CACHE_MS), except full-text searches, which are as many as the words people type.
+ */
+export function productRoutes(
+  ctx: RouteContext,
+  invoker: Invoker,
+  catalog: string,
+  cache: ReadCache,
+): (router: Router) => void {
   return (router) => {
     route(router, ctx, {
       method: 'get',
@@ -73,7 +83,9 @@ export function productRoutes(ctx: RouteContext, invoker: Invoker, catalog: stri
         const search = new URLSearchParams(
           Object.entries(query).flatMap(([k, v]) => (v === undefined ? [] : [[k, String(v)]])),
         );
-        await relay(invoker, catalog, { method: 'GET', path: `products?${search}` }, res);
+        const path = `products?${search}`;
+        if (query.q !== undefined) await relay(invoker, catalog, { method: 'GET', path }, res);
+        else await relayCached(invoker, catalog, { method: 'GET', path }, res, cache, path);
       },
     });
     route(router, ctx, {
@@ -99,7 +111,8 @@ export function productRoutes(ctx: RouteContext, invoker: Invoker, catalog: stri
         },
       },
       async handle({ params, res }) {
-        await relay(invoker, catalog, { method: 'GET', path: `products/${params.id}` }, res);
+        const path = `products/${params.id}`;
+        await relayCached(invoker, catalog, { method: 'GET', path }, res, cache, path);
       },
     });
     route(router, ctx, {
@@ -116,7 +129,7 @@ export function productRoutes(ctx: RouteContext, invoker: Invoker, catalog: stri
       },
       async handle({ body, caller, res }) {
         const headers = asCaller(caller);
-        await relay(invoker, catalog, { method: 'POST', path: 'products', headers, body }, res);
+        await relayWrite(invoker, catalog, { method: 'POST', path: 'products', headers, body }, res, cache);
       },
     });
     route(router, ctx, {
@@ -133,7 +146,13 @@ export function productRoutes(ctx: RouteContext, invoker: Invoker, catalog: stri
       responses: { 200: { description: 'the changed product', schema: productSchema, headers: etagHeader } },
       async handle({ params, body, caller, req, res }) {
         const headers = { ...forwardHeaders(req, ['if-match']), ...asCaller(caller) };
-        await relay(invoker, catalog, { method: 'PATCH', path: `products/${params.id}`, headers, body }, res);
+        await relayWrite(
+          invoker,
+          catalog,
+          { method: 'PATCH', path: `products/${params.id}`, headers, body },
+          res,
+          cache,
+        );
       },
     });
     route(router, ctx, {
@@ -148,7 +167,7 @@ export function productRoutes(ctx: RouteContext, invoker: Invoker, catalog: stri
       responses: noContent,
       async handle({ params, caller, req, res }) {
         const headers = { ...forwardHeaders(req, ['if-match']), ...asCaller(caller) };
-        await relay(invoker, catalog, { method: 'DELETE', path: `products/${params.id}`, headers }, res);
+        await relayWrite(invoker, catalog, { method: 'DELETE', path: `products/${params.id}`, headers }, res, cache);
       },
     });
   };

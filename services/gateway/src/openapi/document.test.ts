@@ -8,6 +8,7 @@ import { cartRoutes } from '../http/cart.ts';
 import { inventoryRoutes } from '../http/inventory.ts';
 import { notificationRoutes } from '../http/notifications.ts';
 import { orderRoutes } from '../http/orders.ts';
+import { createReadCache } from '../data/read-cache.ts';
 import { productRoutes } from '../http/products.ts';
 import { methodNotAllowed, type RouteContext } from '../http/route.ts';
 import { createApiDocument } from './registry.ts';
@@ -28,7 +29,7 @@ const ctx: RouteContext = {
 /** Every public route of the gateway, then the 405 answers, as main.ts mounts them. */
 function mountAll(router: Router): void {
   authRoutes(ctx, invoker, 'identity')(router);
-  productRoutes(ctx, invoker, 'catalog')(router);
+  productRoutes(ctx, invoker, 'catalog', createReadCache(0))(router);
   cartRoutes(ctx, invoker, 'cart')(router);
   inventoryRoutes(ctx, invoker, 'inventory')(router);
   orderRoutes(ctx, invoker, 'orders')(router);
