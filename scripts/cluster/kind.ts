@@ -99,7 +99,8 @@ export async function stopCluster(opts: Pick<ClusterOptions, 'name' | 'progress'
   const node = nodeOf(opts.name ?? 'shopstack');
   if ((await nodeState(node)) !== 'true') return;
   (opts.progress ?? toStderr)(`kind: stopping the node ${node}`);
-  await execOrThrow(`docker stop ${node}`, 'docker', ['stop', node]);
+  // systemd in the node stops its pods in order; Docker's default 10 s ends in a SIGKILL
+  await execOrThrow(`docker stop ${node}`, 'docker', ['stop', '--time', '60', node]);
 }
 
 async function assertOurs(node: string, name: string): Promise<void> {

@@ -3,6 +3,7 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { waitFor } from '../lib/proc.ts';
 import { cacheDir, ensureBinary, helmRecipe } from '../lib/runtimes.ts';
 import {
   type ClusterTools,
@@ -88,6 +89,79 @@ async function restartWorkloadsOf(
   }
 }
 
+interface PodState {
+  metadata: {
+    namespace: string;
+    name: string;
+    deletionTimestamp?: string;
+    annotations?: Record<string, string>;
+  };
+  spec: { containers: { name: string }[] };
+  status: {
+    phase: string;
+    containerStatuses?: { ready: boolean; state: { running?: { startedAt: string } } }[];
+  };
+}
+
+/**
+ * After its node restarts, the API server still shows every pod as it was before the stop until the
+ * kubelet has restarted it. Waits until each live pod's containers run again, started since `since`,
+ * and ready, twice in a row 5 s apart, so that nothing relies on a stale Ready.
+ */
+async function waitForPodsRestarted(
+  tools: ClusterTools,
+  since: number,
+  progress: Progress,
+  namespaces: (namespace: string) => boolean = () => true,
+): Promise<void> {
+  let settled = 0;
+  let lastReport = 0;
+  await waitFor(
+    'every pod to run again after the node restart',
+    async () => {
+      const live = (await pods(tools)).filter(
+        (p) =>
+          namespaces(p.metadata.namespace) &&
+          !p.metadata.deletionTimestamp &&
+          !['Succeeded', 'Failed'].includes(p.status.phase),
+      );
+      const back = live.filter(
+        (p) =>
+          (p.status.containerStatuses ?? []).length > 0 &&
+          (p.status.containerStatuses ?? []).every(
+            (c) => c.ready && c.state.running && Date.parse(c.state.running.startedAt) >= since - 1_000,
+          ),
+      );
+      if (Date.now() - lastReport > 30_000) {
+        lastReport = Date.now();
+        const waiting = live.filter((p) => !back.includes(p)).map((p) => `${p.metadata.namespace}/${p.metadata.name}`);
+        progress(
+          `  ${back.length} of ${live.length} pods running again since the node restart; waiting for ${waiting.join(', ')}`,
+        );
+      }
+      settled = back.length === live.length && live.length > 0 ? settled + 1 : 0;
+      return settled >= 2 ? true : undefined;
+    },
+    { timeoutMs: 10 * 60_000, intervalMs: 5_000 },
+  );
+}
+
+const pods = async (tools: ClusterTools): Promise<PodState[]> =>
+  (JSON.parse(await kubectl(tools, ['get', 'pods', '-A', '-o', 'json'])) as { items: PodState[] }).items;
+
+/**
+ * Dapr's injector answers with failurePolicy Ignore: a pod created while it was down (right after a node
+ * restart) runs without its daprd for ever. Deletes such pods; their ReplicaSets create them again, injected.
+ */
+async function reinjectSidecarlessPods(tools: ClusterTools, progress: Progress): Promise<void> {
+  for (const p of await pods(tools)) {
+    const wantsDapr = p.metadata.annotations?.['dapr.io/enabled'] === 'true';
+    if (!wantsDapr || p.metadata.deletionTimestamp || p.spec.containers.some((c) => c.name === 'daprd')) continue;
+    progress(`deleting ${p.metadata.namespace}/${p.metadata.name}: created without its Dapr sidecar`);
+    await kubectl(tools, ['-n', p.metadata.namespace, 'delete', 'pod', p.metadata.name, '--wait=false']);
+  }
+}
+
 /** The admin Secret the kind ShopStack names: created once with a random password, never printed. */
 export async function ensureAdminSecret(tools: ClusterTools, progress: Progress): Promise<void> {
   await kubectl(
@@ -156,17 +230,27 @@ export async function clusterUp(opts: ClusterUpOptions): Promise<ClusterUp> {
   };
 
   await step('Docker engine', () => ensureDockerEngine(progress));
+  const clusterStep = Date.now();
   const cluster = await step('kind cluster', () => createOrReuseCluster({ progress }));
+  const restarted = cluster.found === 'stopped';
   // the shop's own images are rebuilt every time (seconds when unchanged): a tag never hides old code
   const images = await step('images', () => buildImages({ progress, refresh: ['services', 'operator'] }));
   const changed = await step('load images into the node', () => loadChangedImages(allImageRefs(images), progress));
   const helm = await step('helm', () => ensureBinary(helmRecipe, progress));
   const tools: ClusterTools = { kubeconfig: cluster.kubeconfigPath, kubectl: kubectlBinary(), helm, images };
+  // the control plane and Dapr's injector first: a shop pod created before the injector answers has no sidecar
+  if (restarted)
+    await step('control plane back after the node restart', () =>
+      waitForPodsRestarted(tools, clusterStep, progress, (namespace) => namespace !== shopNamespace),
+    );
   await step('Dapr control plane and Traefik', () =>
     Promise.all([installDapr(tools, progress), installTraefik(tools, progress)]),
   );
   await step('operator', () => installOperator(tools, shopVersion(), progress));
   await restartWorkloadsOf(tools, changed, images, progress);
+  await reinjectSidecarlessPods(tools, progress);
+  if (restarted)
+    await step('shop back after the node restart', () => waitForPodsRestarted(tools, clusterStep, progress));
   if (opts.shop ?? true) await step('ShopStack', () => applyShop(tools, progress));
   return { tools, found: cluster.found, timings };
 }
