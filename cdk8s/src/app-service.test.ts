@@ -48,7 +48,7 @@ describe('AppService', () => {
               },
             ],
           },
-          metrics: { enabled: true },
+          metrics: { enabled: true, http: { increasedCardinality: false } },
           mtls: {
             enabled: true,
             controlPlaneTrustDomain: 'cluster.local',

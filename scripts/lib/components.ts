@@ -4,6 +4,7 @@ import { join, resolve } from 'node:path';
 import { format, resolveConfig } from 'prettier';
 import { stringify } from 'yaml';
 import { resiliencySpec } from '../../cdk8s/src/dapr-resiliency.ts';
+import { metricsSpec } from '../../cdk8s/src/dapr-configuration.ts';
 import { type Caller, manifests, type ServiceName, serviceNames } from '../../services/manifests.ts';
 
 export const componentsDir: string = resolve(import.meta.dirname, '../../components');
@@ -32,6 +33,7 @@ function configuration(service: ServiceName): Record<string, unknown> {
       // no collector in a local run: sidecars record no spans (~0.8 ms per call saved) but pass the
       // W3C trace context through, so the services' spans still form one trace
       tracing: { samplingRate: '0' },
+      metrics: metricsSpec,
       // relative to the sidecar's working directory (the run's state folder)
       nameResolution: { component: 'sqlite', configuration: { connectionString: 'nameresolution.db' } },
       secrets: { scopes: [{ storeName: 'localsecrets', defaultAccess: 'deny' }] },
