@@ -64,7 +64,7 @@ export async function relayCached(
   send(res, answer);
 }
 
-/** A write: relayed, and once the service took it (2xx), the cache forgets what it held. */
+/** A write: relayed once the cache has forgotten what it held (whatever the answer: a timeout may hide a commit). */
 export async function relayWrite(
   invoker: Invoker,
   appId: string,
@@ -72,8 +72,12 @@ export async function relayWrite(
   res: Response,
   cache: ReadCache,
 ): Promise<void> {
-  const answer = relayed(await call(invoker, appId, req));
-  if (answer.status < 300) cache.clear();
+  let answer: CachedAnswer;
+  try {
+    answer = relayed(await call(invoker, appId, req));
+  } finally {
+    cache.clear();
+  }
   send(res, answer);
 }
 
