@@ -1,4 +1,5 @@
 import { spawn } from 'node:child_process';
+import { connect } from 'node:net';
 import { chmodSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -138,6 +139,16 @@ describe('npm start', () => {
     const dir = dataDir();
     const run = await startShop(dir);
     const started = descendants(run.pid);
+    // a client in the middle of an upload keeps the gateway draining (up to its 5 s grace), so the stop
+    // lasts long enough for a second press; an idle shop stops in a few hundred milliseconds
+    const { hostname, port } = new URL(run.gatewayUrl);
+    const slowClient = connect(Number(port), hostname);
+    slowClient.on('error', () => undefined);
+    await new Promise((resolve) => slowClient.once('connect', resolve));
+    slowClient.write(
+      'POST /api/v1/auth/login HTTP/1.1\r\nHost: shop\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{',
+    );
+    await sleep(100);
     run.pressCtrlC();
     // a person's second press comes a moment after the first, while the stop is under way (past the
     // 300 ms in which npm's forwarded copy of a signal counts as the same press)
@@ -151,5 +162,6 @@ describe('npm start', () => {
     expect(run.output()).not.toContain('killing every process');
     expect(run.output()).toContain('stopped');
     expect(cleanPostgresShutdown(dir)).toBe(true);
+    slowClient.destroy();
   });
 });
