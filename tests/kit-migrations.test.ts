@@ -1,10 +1,7 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { createLogger, createPool, type Migration, migrate, type Pool } from '@shopstack/kit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { freePort } from '../scripts/lib/ports.ts';
-import { type PostgresServer, startPostgres } from '../scripts/lib/postgres.ts';
+import type { PostgresServer } from '../scripts/lib/postgres.ts';
+import { startScratchPostgres, terminateClientConnections } from './support/postgres.ts';
 
 const migrations: Migration[] = [
   { version: 1, name: 'widgets', sql: 'CREATE TABLE widgets (id int PRIMARY KEY, n int NOT NULL)' },
@@ -12,20 +9,17 @@ const migrations: Migration[] = [
 ];
 
 describe('migrations against a real Postgres', () => {
-  let dir: string;
   let pg: PostgresServer;
   let pool: Pool;
 
   beforeAll(async () => {
-    dir = mkdtempSync(join(tmpdir(), 'shopstack-pg-'));
-    pg = await startPostgres({ dir, port: await freePort(), logFile: join(dir, 'postgres.log') });
+    pg = await startScratchPostgres();
     pool = createPool(pg.url(), createLogger('kit-test'));
   });
 
   afterAll(async () => {
     await pool?.end();
     await pg?.stop();
-    rmSync(dir, { recursive: true, force: true });
   });
 
   it('applies pending migrations once, even when several replicas start together', async () => {
@@ -62,11 +56,7 @@ describe('migrations against a real Postgres', () => {
     expect(pool.idleCount).toBeGreaterThan(0);
 
     // WHEN another session ends them as a shutdown would
-    const admin = createPool(pg.url(), createLogger('kit-test'), 1);
-    await admin.query(
-      "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE pid <> pg_backend_pid() AND backend_type = 'client backend'",
-    );
-    await admin.end();
+    await terminateClientConnections(pg.url());
     await new Promise((resolve) => setTimeout(resolve, 200));
 
     // THEN the process is still here (no unhandled 'error') and the pool reconnects

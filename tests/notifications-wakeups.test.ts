@@ -1,24 +1,19 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { createLogger, createPool, type Pool } from '@shopstack/kit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CHANNEL } from '../services/notifications/src/data/notifications-repo.ts';
 import { type ListeningWakeups, listenForWakeups } from '../services/notifications/src/data/wakeups.ts';
-import { freePort } from '../scripts/lib/ports.ts';
-import { type PostgresServer, startPostgres } from '../scripts/lib/postgres.ts';
+import type { PostgresServer } from '../scripts/lib/postgres.ts';
 import { eventually } from './support/checkout.ts';
+import { startScratchPostgres, terminateClientConnections } from './support/postgres.ts';
 
 describe("notifications' LISTEN connection against a real Postgres", () => {
-  let dir: string;
   let pg: PostgresServer;
   let pool: Pool;
   let wakeups: ListeningWakeups;
   const logger = createLogger('notifications-test');
 
   beforeAll(async () => {
-    dir = mkdtempSync(join(tmpdir(), 'shopstack-pg-'));
-    pg = await startPostgres({ dir, port: await freePort(), logFile: join(dir, 'postgres.log') });
+    pg = await startScratchPostgres();
     pool = createPool(pg.url(), logger);
     wakeups = await listenForWakeups(pool, logger, 100);
   });
@@ -27,7 +22,6 @@ describe("notifications' LISTEN connection against a real Postgres", () => {
     await wakeups?.close();
     await pool?.end();
     await pg?.stop();
-    rmSync(dir, { recursive: true, force: true });
   });
 
   it('when Postgres ends the connection, it listens again and wakes the streams to catch up', async () => {
@@ -38,9 +32,7 @@ describe("notifications' LISTEN connection against a real Postgres", () => {
     await eventually('the first notification to wake alice', async () => (wakes === 1 ? true : undefined), 5_000);
 
     // WHEN Postgres ends every client connection, as a restart does
-    await pool.query(
-      "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE pid <> pg_backend_pid() AND backend_type = 'client backend'",
-    );
+    await terminateClientConnections(pg.url());
 
     // THEN the process lives on, the reconnect wakes alice once to catch up, and later notifications wake her too
     await eventually('the reconnect to wake alice', async () => (wakes >= 2 ? true : undefined), 10_000);
