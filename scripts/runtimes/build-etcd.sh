@@ -33,7 +33,7 @@ siblings=$(sed -n 's#^[[:space:]]*\(go.etcd.io/etcd/[a-z0-9/]*\) => \.\./.*#\1#p
 cp "$here/etcd/main.go" "$work/etcd/main.go"
 cd "$work"
 echo "etcd $ETCD_VERSION: resolving dependencies"
-GOFLAGS=-mod=mod go mod tidy 2>&1 | grep -v '^go: downloading' || true
+tidy_or_fail "etcd $ETCD_VERSION"
 echo "etcd $ETCD_VERSION: building etcd (a few minutes on a cold cache)"
 start=$(date +%s)
 CGO_ENABLED=0 GOFLAGS=-mod=mod go build -trimpath -ldflags "-s -w" -o "$out/bin/etcd.tmp" ./etcd
