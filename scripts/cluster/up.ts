@@ -99,8 +99,13 @@ interface PodState {
   spec: { containers: { name: string }[] };
   status: {
     phase: string;
-    containerStatuses?: { ready: boolean; state: { running?: { startedAt: string } } }[];
+    containerStatuses?: ContainerState[];
   };
+}
+
+interface ContainerState {
+  ready: boolean;
+  state: { running?: { startedAt: string } };
 }
 
 /**
@@ -125,13 +130,12 @@ async function waitForPodsRestarted(
           !p.metadata.deletionTimestamp &&
           !['Succeeded', 'Failed'].includes(p.status.phase),
       );
-      const back = live.filter(
-        (p) =>
-          (p.status.containerStatuses ?? []).length > 0 &&
-          (p.status.containerStatuses ?? []).every(
-            (c) => c.ready && c.state.running && Date.parse(c.state.running.startedAt) >= since - 1_000,
-          ),
-      );
+      const startedSince = (c: ContainerState): boolean =>
+        c.ready && c.state.running !== undefined && Date.parse(c.state.running.startedAt) >= since - 1_000;
+      const back = live.filter((p) => {
+        const containers = p.status.containerStatuses ?? [];
+        return containers.length > 0 && containers.every(startedSince);
+      });
       if (Date.now() - lastReport > 30_000) {
         lastReport = Date.now();
         const waiting = live.filter((p) => !back.includes(p)).map((p) => `${p.metadata.namespace}/${p.metadata.name}`);
