@@ -2,6 +2,7 @@
 // Dapr module), Traefik as the ingress controller, the ShopStack operator (charts/shopstack-operator).
 import { cpSync, existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { waitFor } from '../lib/proc.ts';
 import { cacheDir, findBinary, pathDirs, versions } from '../lib/runtimes.ts';
 import { exec, execOrThrow } from './exec.ts';
 import type { ImageSet } from './images.ts';
@@ -105,6 +106,46 @@ export async function installDapr(tools: ClusterTools, progress: Progress): Prom
     '--set',
     'dapr_placement.cluster.forceInMemoryLog=true',
   ]);
+  await waitForSidecarInjector(tools, progress);
+}
+
+/**
+ * Waits until Dapr's injector really patches pods. Its webhook fails open (failurePolicy Ignore), so a pod
+ * created before it answers runs without daprd for ever, and Ready alone does not prove it answers. Asks the
+ * API server for a dry-run Pod as the ReplicaSet controller would create it (Dapr patches only pods made by
+ * the workload controllers) until the answer carries daprd.
+ */
+export async function waitForSidecarInjector(tools: ClusterTools, progress: Progress): Promise<void> {
+  const probe = {
+    apiVersion: 'v1',
+    kind: 'Pod',
+    metadata: {
+      name: 'dapr-injector-probe',
+      namespace: 'default',
+      annotations: { 'dapr.io/enabled': 'true', 'dapr.io/app-id': 'injector-probe' },
+    },
+    spec: { containers: [{ name: 'probe', image: 'injector-probe' }] },
+  };
+  const asController = ['--as', 'system:serviceaccount:kube-system:replicaset-controller'];
+  const dryRun = [
+    'create',
+    '--dry-run=server',
+    ...asController,
+    '-o',
+    'jsonpath={.spec.containers[*].name}',
+    '-f',
+    '-',
+  ];
+  let tries = 0;
+  await waitFor(
+    "Dapr's sidecar injector to patch a dry-run pod",
+    async () => {
+      if (tries++ === 1) progress("  waiting for Dapr's sidecar injector to patch pods");
+      const containers = await kubectl(tools, dryRun, JSON.stringify(probe));
+      return containers.split(' ').includes('daprd') ? true : undefined;
+    },
+    { timeoutMs: 5 * 60_000, intervalMs: 2_000 },
+  );
 }
 
 /** Traefik, serving Ingresses of the default IngressClass on the node's ports 80/443 (kind maps them to 127.0.0.1). */

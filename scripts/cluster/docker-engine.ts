@@ -1,7 +1,7 @@
 // The Docker engine kind runs on: the one already running, or (on Debian as root) Debian's docker.io.
 
 import { spawn } from 'node:child_process';
-import { existsSync, mkdirSync, openSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, openSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { waitFor } from '../lib/proc.ts';
 import { cacheDir, findBinary, pathDirs } from '../lib/runtimes.ts';
@@ -35,6 +35,11 @@ function recordedDockerd(): number | undefined {
   if (!existsSync(dockerdPidFile)) return undefined;
   const pid = Number(readFileSync(dockerdPidFile, 'utf8').trim());
   return Number.isInteger(pid) && pid > 0 && isAlive(pid) ? pid : undefined;
+}
+
+/** When the dockerd this project started (and that still runs) came up, in ms since the epoch; else undefined. */
+export function engineStartedAt(): number | undefined {
+  return recordedDockerd() === undefined ? undefined : statSync(dockerdPidFile).mtimeMs;
 }
 
 function canInstallDebianDocker(): boolean {

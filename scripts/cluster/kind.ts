@@ -4,7 +4,13 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { delimiter, dirname, join, resolve } from 'node:path';
 import { waitFor } from '../lib/proc.ts';
 import { cacheDir, ensureBinary, versions } from '../lib/runtimes.ts';
-import { type Progress, ensureDockerEngine, kindEnvironment, needsPrivilegedWorkaround } from './docker-engine.ts';
+import {
+  type Progress,
+  engineStartedAt,
+  ensureDockerEngine,
+  kindEnvironment,
+  needsPrivilegedWorkaround,
+} from './docker-engine.ts';
 import { exec, execOrThrow, execStreaming } from './exec.ts';
 import { assertPortsFree } from './host-ports.ts';
 import { ensureNodeImage, hasBridgeCni } from './node-image.ts';
@@ -30,8 +36,13 @@ export interface KindCluster {
   /** kubeconfig for this cluster only (context kind-<name>); ~/.kube/config is left alone. */
   readonly kubeconfigPath: string;
   readonly context: string;
-  /** What this call found: no cluster (it created one), a stopped node (it started it), or a running one. */
+  /**
+   * What this call found: no cluster (it created one), a stopped node (it started it, or Docker did when
+   * this project started the engine), or a running one.
+   */
   readonly found: ClusterFound;
+  /** When the node container last started (ms since the epoch): every pod's containers started since. */
+  readonly nodeStartedAt: number;
   /** kind, and the environment every kind command needs here (PATH may lead with our docker wrapper). */
   readonly kind: KindCommand;
 }
@@ -75,21 +86,51 @@ async function clusterExists(kind: KindCommand, name: string): Promise<boolean> 
   return listed.split('\n').includes(name);
 }
 
-/** The node container of a one-node cluster, started again if Docker stopped it (after a reboot). */
-async function ensureNodeRunning(name: string, progress: Progress): Promise<{ node: string; wasRunning: boolean }> {
+/**
+ * Whether a running node came up with the engine this project started (Docker restarts it while the engine
+ * boots, in its first seconds) rather than being started by someone while the engine ran.
+ */
+export const startedWithEngine = (nodeStartedAt: number, engineStartedAt: number | undefined): boolean =>
+  engineStartedAt !== undefined && nodeStartedAt >= engineStartedAt - 1_000 && nodeStartedAt - engineStartedAt < 30_000;
+
+/**
+ * The node container of a one-node cluster, started again if it is stopped (after a reboot). Docker itself
+ * restarts a node that was running when its engine died (kind's restart policy): when that engine is the
+ * one this project just started, the node counts as found stopped, as it was before the engine came up.
+ */
+async function ensureNodeRunning(
+  name: string,
+  progress: Progress,
+): Promise<{ node: string; wasRunning: boolean; startedAt: number }> {
   const node = nodeOf(name);
-  const wasRunning = (await nodeState(node)) === 'true';
-  if (!wasRunning) {
+  const before = await nodeState(node);
+  if (!before.running) {
     progress(`kind: starting the stopped node ${node}`);
     await execOrThrow(`docker start ${node}`, 'docker', ['start', node]);
+    return { node, wasRunning: false, startedAt: (await nodeState(node)).startedAt };
   }
-  return { node, wasRunning };
+  if (startedWithEngine(before.startedAt, engineStartedAt())) {
+    progress(
+      `kind: Docker restarted the node ${node} when this project started its engine; it counts as found stopped`,
+    );
+    return { node, wasRunning: false, startedAt: before.startedAt };
+  }
+  return { node, wasRunning: true, startedAt: before.startedAt };
 }
 
 const nodeOf = (name: string): string => `${name}-control-plane`;
 
-const nodeState = (node: string): Promise<string> =>
-  execOrThrow(`docker inspect ${node}`, 'docker', ['inspect', '-f', '{{.State.Running}}', node]);
+async function nodeState(node: string): Promise<{ running: boolean; startedAt: number }> {
+  const [running, startedAt] = (
+    await execOrThrow(`docker inspect ${node}`, 'docker', [
+      'inspect',
+      '-f',
+      '{{.State.Running}} {{.State.StartedAt}}',
+      node,
+    ])
+  ).split(' ');
+  return { running: running === 'true', startedAt: Date.parse(startedAt ?? '') };
+}
 
 /**
  * Stops the cluster's node container, which frees its CPU and memory (an idle shop costs about a
@@ -97,7 +138,7 @@ const nodeState = (node: string): Promise<string> =>
  */
 export async function stopCluster(opts: Pick<ClusterOptions, 'name' | 'progress'> = {}): Promise<void> {
   const node = nodeOf(opts.name ?? 'shopstack');
-  if ((await nodeState(node)) !== 'true') return;
+  if (!(await nodeState(node)).running) return;
   (opts.progress ?? toStderr)(`kind: stopping the node ${node}`);
   // systemd in the node stops its pods in order; Docker's default 10 s ends in a SIGKILL
   await execOrThrow(`docker stop ${node}`, 'docker', ['stop', '--time', '60', node]);
@@ -155,7 +196,7 @@ export async function createOrReuseCluster(opts: ClusterOptions = {}): Promise<K
   const { kind, image } = await prepare(progress);
   const cluster = { name, kubeconfigPath, context: `kind-${name}`, kind };
   if (await clusterExists(kind, name)) {
-    const { node, wasRunning } = await ensureNodeRunning(name, progress);
+    const { node, wasRunning, startedAt } = await ensureNodeRunning(name, progress);
     await assertOurs(node, name);
     await execOrThrow(
       'kind export kubeconfig',
@@ -165,7 +206,7 @@ export async function createOrReuseCluster(opts: ClusterOptions = {}): Promise<K
     );
     await waitForApiServer(node);
     progress(`kind: reusing cluster ${name} (kubeconfig ${kubeconfigPath})`);
-    return { ...cluster, found: wasRunning ? 'running' : 'stopped' };
+    return { ...cluster, found: wasRunning ? 'running' : 'stopped', nodeStartedAt: startedAt };
   }
   const { host, ports } = mappedPorts(configPath);
   await assertPortsFree(host, ports);
@@ -182,7 +223,7 @@ export async function createOrReuseCluster(opts: ClusterOptions = {}): Promise<K
   progress(
     `kind: cluster ${name} created in ${((Date.now() - began) / 1000).toFixed(0)}s (kubeconfig ${kubeconfigPath})`,
   );
-  return { ...cluster, found: 'none' };
+  return { ...cluster, found: 'none', nodeStartedAt: (await nodeState(nodeOf(name))).startedAt };
 }
 
 /**

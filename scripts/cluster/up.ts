@@ -108,63 +108,106 @@ interface ContainerState {
   state: { running?: { startedAt: string } };
 }
 
+const pods = async (tools: ClusterTools): Promise<PodState[]> =>
+  (JSON.parse(await kubectl(tools, ['get', 'pods', '-A', '-o', 'json'])) as { items: PodState[] }).items;
+
+const wantsSidecarButLacksIt = (p: PodState): boolean =>
+  p.metadata.annotations?.['dapr.io/enabled'] === 'true' && !p.spec.containers.some((c) => c.name === 'daprd');
+
 /**
- * After its node restarts, the API server still shows every pod as it was before the stop until the
- * kubelet has restarted it. Waits until each live pod's containers run again, started since `since`,
- * and ready, twice in a row 5 s apart, so that nothing relies on a stale Ready.
+ * Waits until every live pod in `namespaces` passes `ok`, twice in a row 5 s apart so that nothing relies on
+ * a stale status, saying every 30 s which pods it still waits for. `beforeEachLook` runs before every look.
  */
-async function waitForPodsRestarted(
+async function waitForPods(
   tools: ClusterTools,
-  since: number,
+  what: string,
+  ok: (pod: PodState) => boolean,
   progress: Progress,
-  namespaces: (namespace: string) => boolean = () => true,
+  opts: {
+    namespaces?: (namespace: string) => boolean;
+    beforeEachLook?: () => Promise<void>;
+    /** Whether no pod at all counts as done (default: it does not, a restarting node shows none for a while). */
+    noneIsDone?: boolean;
+  } = {},
 ): Promise<void> {
+  const inScope = opts.namespaces ?? (() => true);
   let settled = 0;
-  let lastReport = 0;
+  let lastReport = Date.now();
   await waitFor(
-    'every pod to run again after the node restart',
+    what,
     async () => {
+      await opts.beforeEachLook?.();
       const live = (await pods(tools)).filter(
         (p) =>
-          namespaces(p.metadata.namespace) &&
+          inScope(p.metadata.namespace) &&
           !p.metadata.deletionTimestamp &&
           !['Succeeded', 'Failed'].includes(p.status.phase),
       );
-      const startedSince = (c: ContainerState): boolean =>
-        c.ready && c.state.running !== undefined && Date.parse(c.state.running.startedAt) >= since - 1_000;
-      const back = live.filter((p) => {
-        const containers = p.status.containerStatuses ?? [];
-        return containers.length > 0 && containers.every(startedSince);
-      });
-      if (Date.now() - lastReport > 30_000) {
+      const waiting = live.filter((p) => !ok(p)).map((p) => `${p.metadata.namespace}/${p.metadata.name}`);
+      if (waiting.length && Date.now() - lastReport > 30_000) {
         lastReport = Date.now();
-        const waiting = live.filter((p) => !back.includes(p)).map((p) => `${p.metadata.namespace}/${p.metadata.name}`);
-        progress(
-          `  ${back.length} of ${live.length} pods running again since the node restart; waiting for ${waiting.join(', ')}`,
-        );
+        progress(`  ${live.length - waiting.length} of ${live.length} pods ready; waiting for ${waiting.join(', ')}`);
       }
-      settled = back.length === live.length && live.length > 0 ? settled + 1 : 0;
+      settled = waiting.length === 0 && (live.length > 0 || opts.noneIsDone) ? settled + 1 : 0;
       return settled >= 2 ? true : undefined;
     },
     { timeoutMs: 10 * 60_000, intervalMs: 5_000 },
   );
 }
 
-const pods = async (tools: ClusterTools): Promise<PodState[]> =>
-  (JSON.parse(await kubectl(tools, ['get', 'pods', '-A', '-o', 'json'])) as { items: PodState[] }).items;
+/**
+ * After its node restarts, the API server still shows every pod as it was before the stop until the
+ * kubelet has restarted it: waits until each pod's containers run again, started since `since`, and ready.
+ */
+const waitForPodsRestarted = (
+  tools: ClusterTools,
+  since: number,
+  progress: Progress,
+  namespaces?: (namespace: string) => boolean,
+): Promise<void> =>
+  waitForPods(
+    tools,
+    'every pod to run again after the node restart',
+    (p) => {
+      const containers = p.status.containerStatuses ?? [];
+      return (
+        containers.length > 0 &&
+        containers.every(
+          (c) => c.ready && c.state.running !== undefined && Date.parse(c.state.running.startedAt) >= since - 1_000,
+        )
+      );
+    },
+    progress,
+    { namespaces },
+  );
 
 /**
  * Dapr's injector answers with failurePolicy Ignore: a pod created while it was down (right after a node
  * restart) runs without its daprd for ever. Deletes such pods; their ReplicaSets create them again, injected.
  */
 async function reinjectSidecarlessPods(tools: ClusterTools, progress: Progress): Promise<void> {
-  for (const p of await pods(tools)) {
-    const wantsDapr = p.metadata.annotations?.['dapr.io/enabled'] === 'true';
-    if (!wantsDapr || p.metadata.deletionTimestamp || p.spec.containers.some((c) => c.name === 'daprd')) continue;
+  for (const p of (await pods(tools)).filter((p) => !p.metadata.deletionTimestamp && wantsSidecarButLacksIt(p))) {
     progress(`deleting ${p.metadata.namespace}/${p.metadata.name}: created without its Dapr sidecar`);
     await kubectl(tools, ['-n', p.metadata.namespace, 'delete', 'pod', p.metadata.name, '--wait=false']);
   }
 }
+
+/** Waits until every shop pod is ready with its sidecar, replacing any pod created without one. */
+const waitForShopPods = (tools: ClusterTools, progress: Progress): Promise<void> =>
+  waitForPods(
+    tools,
+    'every shop pod ready, with its Dapr sidecar',
+    (p) => {
+      const containers = p.status.containerStatuses ?? [];
+      return !wantsSidecarButLacksIt(p) && containers.length > 0 && containers.every((c) => c.ready);
+    },
+    progress,
+    {
+      namespaces: (namespace) => namespace === shopNamespace,
+      beforeEachLook: () => reinjectSidecarlessPods(tools, progress),
+      noneIsDone: true,
+    },
+  );
 
 /** The admin Secret the kind ShopStack names: created once with a random password, never printed. */
 export async function ensureAdminSecret(tools: ClusterTools, progress: Progress): Promise<void> {
@@ -218,6 +261,7 @@ export async function applyShop(tools: ClusterTools, progress: Progress): Promis
     `shopstack/${shopName}`,
     '--timeout=15m',
   ]);
+  await waitForShopPods(tools, progress);
 }
 
 export async function clusterUp(opts: ClusterUpOptions): Promise<ClusterUp> {
@@ -234,27 +278,24 @@ export async function clusterUp(opts: ClusterUpOptions): Promise<ClusterUp> {
   };
 
   await step('Docker engine', () => ensureDockerEngine(progress));
-  const clusterStep = Date.now();
   const cluster = await step('kind cluster', () => createOrReuseCluster({ progress }));
-  const restarted = cluster.found === 'stopped';
   // the shop's own images are rebuilt every time (seconds when unchanged): a tag never hides old code
   const images = await step('images', () => buildImages({ progress, refresh: ['services', 'operator'] }));
   const changed = await step('load images into the node', () => loadChangedImages(allImageRefs(images), progress));
   const helm = await step('helm', () => ensureBinary(helmRecipe, progress));
   const tools: ClusterTools = { kubeconfig: cluster.kubeconfigPath, kubectl: kubectlBinary(), helm, images };
-  // the control plane and Dapr's injector first: a shop pod created before the injector answers has no sidecar
-  if (restarted)
-    await step('control plane back after the node restart', () =>
-      waitForPodsRestarted(tools, clusterStep, progress, (namespace) => namespace !== shopNamespace),
+  // after a node (re)start, the control plane and Dapr's injector first: a shop pod created before the
+  // injector answers has no sidecar. Cheap on a node that has run for a while (two looks 5 s apart).
+  if (cluster.found !== 'none')
+    await step('control plane running since the node started', () =>
+      waitForPodsRestarted(tools, cluster.nodeStartedAt, progress, (namespace) => namespace !== shopNamespace),
     );
   await step('Dapr control plane and Traefik', () =>
     Promise.all([installDapr(tools, progress), installTraefik(tools, progress)]),
   );
   await step('operator', () => installOperator(tools, shopVersion(), progress));
   await restartWorkloadsOf(tools, changed, images, progress);
-  await reinjectSidecarlessPods(tools, progress);
-  if (restarted)
-    await step('shop back after the node restart', () => waitForPodsRestarted(tools, clusterStep, progress));
+  if (cluster.found !== 'none') await step('shop pods', () => waitForShopPods(tools, progress));
   if (opts.shop ?? true) await step('ShopStack', () => applyShop(tools, progress));
   return { tools, found: cluster.found, timings };
 }
