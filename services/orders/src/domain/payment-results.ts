@@ -2,6 +2,7 @@ import { AppError } from '@shopstack/kit';
 import { type Change, mutate } from './mutate.ts';
 import { changed, eventOf, type PaymentStatus } from './order.ts';
 import type { Inventory, OrderStore } from './ports.ts';
+import { type SettledPayments, stageOf } from './settled-payments.ts';
 
 export interface PaymentEvent {
   readonly id: string;
@@ -13,10 +14,9 @@ export interface SagaDeps {
   readonly store: OrderStore;
   readonly inventory: Inventory;
   readonly now: () => Date;
+  /** Spares a copy of a result already applied its read of the order (absent: every copy reads). */
+  readonly settled?: SettledPayments;
 }
-
-/** How far a payment has gone: a late copy of an earlier result (the outbox's, after payments' direct report) never moves it back. */
-const stageOf: Record<PaymentStatus, number> = { pending: 0, captured: 1, declined: 1, refunded: 2, voided: 2 };
 
 const paymentStatusOf: Record<string, PaymentStatus | undefined> = {
   'payment.succeeded': 'captured',
@@ -33,8 +33,8 @@ const paymentStatusOf: Record<string, PaymentStatus | undefined> = {
  */
 export async function applyPaymentEvent(deps: SagaDeps, event: PaymentEvent): Promise<void> {
   const paymentStatus = paymentStatusOf[event.type];
-  if (!paymentStatus) return;
-  await mutate(deps.store, event.orderId, async ({ record }): Promise<Change | undefined> => {
+  if (!paymentStatus || deps.settled?.covers(event.orderId, paymentStatus)) return;
+  const stored = await mutate(deps.store, event.orderId, async ({ record }): Promise<Change | undefined> => {
     if (record.handledEvents.includes(event.id)) return undefined;
     const now = deps.now();
     const payment = record.payment && { ...record.payment, status: paymentStatus };
@@ -57,4 +57,5 @@ export async function applyPaymentEvent(deps: SagaDeps, event: PaymentEvent): Pr
     const next = changed(record, { payment }, now, event.id);
     return { record: next, event: eventOf('order.updated', next) };
   });
+  if (stored) deps.settled?.saw(stored);
 }

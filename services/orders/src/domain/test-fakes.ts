@@ -2,14 +2,21 @@
 import type { OrderEvent, OrderRecord } from './order.ts';
 import type { Inventory, OrderStore } from './ports.ts';
 
-export function fakeStore(record: OrderRecord): OrderStore & { events: OrderEvent[]; current(): OrderRecord } {
+export function fakeStore(
+  record: OrderRecord,
+): OrderStore & { events: OrderEvent[]; current(): OrderRecord; reads(): number } {
   let stored = record;
   let etag = 1;
+  let reads = 0;
   const events: OrderEvent[] = [];
   return {
     events,
     current: () => stored,
-    get: async (id) => (id === stored.id ? { record: stored, etag: String(etag) } : undefined),
+    reads: () => reads,
+    get: async (id) => {
+      reads++;
+      return id === stored.id ? { record: stored, etag: String(etag) } : undefined;
+    },
     create: async () => false,
     async update(next, expected, event) {
       if (expected !== String(etag)) return false;
