@@ -4,6 +4,7 @@
 // Sequential and small: the gateway's per-address rate limit (600/min) applies through the ingress.
 import { randomUUID } from 'node:crypto';
 import { execOrThrow } from '../../scripts/cluster/exec.ts';
+import { leaveClusterAsFound } from '../../scripts/cluster/kind.ts';
 import { adminCredentials, clusterUp, ingressUrl } from '../../scripts/cluster/up.ts';
 import { serviceNames } from '../../services/manifests.ts';
 import { checkoutClient } from '../support/checkout.ts';
@@ -42,38 +43,47 @@ async function productRead(gatewayUrl: string, api: Client): Promise<Latency> {
 }
 
 export async function runClusterBench(): Promise<Record<string, number | string>> {
-  const up = await clusterUp({ progress: (line) => console.error(line) });
-  const cluster = checkoutClient({ gatewayUrl: ingressUrl }, await adminCredentials(up.tools));
-  const clusterRead = await productRead(ingressUrl, cluster);
-  await new Promise((r) => setTimeout(r, 60_000)); // a fresh rate-limit window for the orders
-  const clusterOrder = await orderLatency(cluster, 10);
-  const memory = await execOrThrow('docker stats', 'docker', [
-    'stats',
-    '--no-stream',
-    '--format',
-    '{{.MemUsage}}',
-    'shopstack-control-plane',
-  ]);
-
-  const stack = await startTestStack(serviceNames, {
-    env: {
-      identity: storefrontEnv.identity,
-      gateway: { RATE_LIMIT_PER_ADDRESS: '100000', RATE_LIMIT_PER_USER: '100000' },
-    },
-  });
+  const progress = (line: string): void => console.error(line);
+  const began = Date.now();
+  const up = await clusterUp({ progress });
+  const upSeconds = Math.round((Date.now() - began) / 1000);
   try {
-    const local = checkoutClient(stack, ADMIN);
-    const localRead = await productRead(stack.gatewayUrl, local);
-    const localOrder = await orderLatency(local, 10);
-    return {
-      'cluster memory (kind node)': memory.split('/')[0]?.trim() ?? memory,
-      'product read p50 ms, cluster / local': `${clusterRead.p50.toFixed(2)} / ${localRead.p50.toFixed(2)}`,
-      'product read p50 ratio': Number((clusterRead.p50 / localRead.p50).toFixed(2)),
-      'product read p99 ratio': Number((clusterRead.p99 / localRead.p99).toFixed(2)),
-      'order → CONFIRMED p50 s, cluster / local': `${clusterOrder.p50.toFixed(2)} / ${localOrder.p50.toFixed(2)}`,
-      'order p50 ratio': Number((clusterOrder.p50 / localOrder.p50).toFixed(2)),
-    };
+    const cluster = checkoutClient({ gatewayUrl: ingressUrl }, await adminCredentials(up.tools));
+    const clusterRead = await productRead(ingressUrl, cluster);
+    await new Promise((r) => setTimeout(r, 60_000)); // a fresh rate-limit window for the orders
+    const clusterOrder = await orderLatency(cluster, 10);
+    const memory = await execOrThrow('docker stats', 'docker', [
+      'stats',
+      '--no-stream',
+      '--format',
+      '{{.MemUsage}}',
+      'shopstack-control-plane',
+    ]);
+
+    const stack = await startTestStack(serviceNames, {
+      env: {
+        identity: storefrontEnv.identity,
+        gateway: { RATE_LIMIT_PER_ADDRESS: '100000', RATE_LIMIT_PER_USER: '100000' },
+      },
+    });
+    try {
+      const local = checkoutClient(stack, ADMIN);
+      const localRead = await productRead(stack.gatewayUrl, local);
+      const localOrder = await orderLatency(local, 10);
+      return {
+        [`npm run cluster s (found the cluster ${up.found === 'none' ? 'missing' : up.found})`]: upSeconds,
+        'cluster memory (kind node)': memory.split('/')[0]?.trim() ?? memory,
+        'product read p50 ms, cluster / local': `${clusterRead.p50.toFixed(2)} / ${localRead.p50.toFixed(2)}`,
+        'product read p50 ratio': Number((clusterRead.p50 / localRead.p50).toFixed(2)),
+        'product read p99 ratio': Number((clusterRead.p99 / localRead.p99).toFixed(2)),
+        'order → CONFIRMED p50 s, cluster / local': `${clusterOrder.p50.toFixed(2)} / ${localOrder.p50.toFixed(2)}`,
+        'order p50 ratio': Number((clusterOrder.p50 / localOrder.p50).toFixed(2)),
+      };
+    } finally {
+      await stack.stop();
+    }
   } finally {
-    await stack.stop();
+    // as the kind and Tilt tests do: a node this run started is stopped again, a cluster it created deleted
+    await leaveClusterAsFound(up.found, { progress });
   }
 }
