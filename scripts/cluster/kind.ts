@@ -95,8 +95,9 @@ export const startedWithEngine = (nodeStartedAt: number, engineStartedAt: number
 
 /**
  * The node container of a one-node cluster, started again if it is stopped (after a reboot). Docker itself
- * restarts a node that was running when its engine died (kind's restart policy): when that engine is the
- * one this project just started, the node counts as found stopped, as it was before the engine came up.
+ * may start the node again when its engine starts (kind's restart policy on-failure:1; seen here after an
+ * engine killed under a running node, and after a `docker stop` that ended in SIGKILL): when that engine is
+ * the one this project just started, the node counts as found stopped, as it was before the engine came up.
  */
 async function ensureNodeRunning(
   name: string,
