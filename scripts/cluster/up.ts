@@ -116,7 +116,7 @@ const wantsSidecarButLacksIt = (p: PodState): boolean =>
 
 /**
  * Waits until every live pod in `namespaces` passes `ok`, twice in a row 5 s apart so that nothing relies on
- * a stale status, saying every 30 s which pods it still waits for. `beforeEachLook` runs before every look.
+ * a stale status, saying every 30 s which pods it still waits for. `onLook` sees the live pods of each look.
  */
 async function waitForPods(
   tools: ClusterTools,
@@ -125,7 +125,7 @@ async function waitForPods(
   progress: Progress,
   opts: {
     namespaces?: (namespace: string) => boolean;
-    beforeEachLook?: () => Promise<void>;
+    onLook?: (live: readonly PodState[]) => Promise<void>;
     /** Whether no pod at all counts as done (default: it does not, a restarting node shows none for a while). */
     noneIsDone?: boolean;
   } = {},
@@ -136,13 +136,13 @@ async function waitForPods(
   await waitFor(
     what,
     async () => {
-      await opts.beforeEachLook?.();
       const live = (await pods(tools)).filter(
         (p) =>
           inScope(p.metadata.namespace) &&
           !p.metadata.deletionTimestamp &&
           !['Succeeded', 'Failed'].includes(p.status.phase),
       );
+      await opts.onLook?.(live);
       const waiting = live.filter((p) => !ok(p)).map((p) => `${p.metadata.namespace}/${p.metadata.name}`);
       if (waiting.length && Date.now() - lastReport > 30_000) {
         lastReport = Date.now();
@@ -185,8 +185,12 @@ const waitForPodsRestarted = (
  * Dapr's injector answers with failurePolicy Ignore: a pod created while it was down (right after a node
  * restart) runs without its daprd for ever. Deletes such pods; their ReplicaSets create them again, injected.
  */
-async function reinjectSidecarlessPods(tools: ClusterTools, progress: Progress): Promise<void> {
-  for (const p of (await pods(tools)).filter((p) => !p.metadata.deletionTimestamp && wantsSidecarButLacksIt(p))) {
+async function reinjectSidecarlessPods(
+  tools: ClusterTools,
+  live: readonly PodState[],
+  progress: Progress,
+): Promise<void> {
+  for (const p of live.filter(wantsSidecarButLacksIt)) {
     progress(`deleting ${p.metadata.namespace}/${p.metadata.name}: created without its Dapr sidecar`);
     await kubectl(tools, ['-n', p.metadata.namespace, 'delete', 'pod', p.metadata.name, '--wait=false']);
   }
@@ -204,7 +208,7 @@ const waitForShopPods = (tools: ClusterTools, progress: Progress): Promise<void>
     progress,
     {
       namespaces: (namespace) => namespace === shopNamespace,
-      beforeEachLook: () => reinjectSidecarlessPods(tools, progress),
+      onLook: (live) => reinjectSidecarlessPods(tools, live, progress),
       noneIsDone: true,
     },
   );
