@@ -5,11 +5,12 @@
 import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { type ServiceName, serviceNames } from '../../services/manifests.ts';
-import { cacheDir, versions } from '../lib/runtimes.ts';
+import { versions } from '../lib/runtimes.ts';
 import { type BaseChoice, chooseBase } from './image-base.ts';
 import { nodeContext, staticContext } from './image-contexts.ts';
 import { dockerBuild, ensureDebianBase, imageExists, imageSize, requireDocker } from './image-docker.ts';
-import { ensureCachedDaprBinaries, ensureTraefikBinary } from './image-binaries.ts';
+import { buildMissingDaprBinaries, daprBinDir } from '../lib/dapr-binaries.ts';
+import { ensureTraefikBinary } from './image-binaries.ts';
 
 export type Progress = (line: string) => void;
 
@@ -114,7 +115,6 @@ interface ImageStep {
 
 function steps(set: ImageSet, base: BaseChoice, progress: Progress): ImageStep[] {
   const dockerfile = (path: string): string => join(root, path);
-  const daprBin = join(cacheDir, `dapr-${pinned('DAPR_VERSION')}`, 'bin');
   const baseArgs = { BASE_IMAGE: base.node };
   const onDebian = (name: 'postgres' | 'redis'): ImageStep => ({
     group: 'data',
@@ -169,8 +169,8 @@ function steps(set: ImageSet, base: BaseChoice, progress: Progress): ImageStep[]
       group: 'dapr',
       ref: set.dapr.images[component],
       build: async () => {
-        await ensureCachedDaprBinaries(daprBin, daprComponents, progress);
-        const context = staticContext(`dapr-${component}`, join(daprBin, component));
+        await buildMissingDaprBinaries(daprComponents, progress);
+        const context = staticContext(`dapr-${component}`, join(daprBinDir, component));
         await dockerBuild({
           ref: set.dapr.images[component],
           dockerfile: dockerfile('images/static/Dockerfile'),

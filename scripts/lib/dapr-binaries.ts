@@ -1,6 +1,8 @@
+import { createHash } from 'node:crypto';
+import { existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
-import { cacheDir, findBinary, pathDirs, runBuildScript, versions } from './runtimes.ts';
+import { cacheDir, findBinary, pathDirs, runBuildScript, runtimesDir, versions } from './runtimes.ts';
 
 export interface DaprBinaries {
   readonly daprd: string;
@@ -11,23 +13,58 @@ export interface DaprBinaries {
 
 const names = ['daprd', 'sentry', 'placement', 'scheduler'] as const;
 
+/** Where build-dapr.sh puts the Dapr binaries. */
+export const daprBinDir = join(cacheDir, `dapr-${versions.DAPR_VERSION}`, 'bin');
+
+/** The sources of our daprd wrapper (scripts/runtimes/daprd), hashed: the cached daprd is stamped with them. */
+function wrapperHash(): string {
+  const dir = join(runtimesDir, 'daprd');
+  const hash = createHash('sha256');
+  const sources = readdirSync(dir).filter((f) => f.endsWith('.go'));
+  for (const file of sources.sort()) hash.update(file).update(readFileSync(join(dir, file)));
+  return hash.digest('hex').slice(0, 16);
+}
+
+const stampFile = join(daprBinDir, 'daprd.wrapper');
+
+/**
+ * Builds whatever of `wanted` is missing from the cache, after removing a cached daprd that was built from
+ * other wrapper sources than the current ones (so a changed wrapper reaches every run), and stamps daprd.
+ */
+export async function buildMissingDaprBinaries(
+  wanted: readonly string[],
+  log: (line: string) => void = console.error,
+): Promise<void> {
+  const daprd = join(daprBinDir, 'daprd');
+  const hash = wrapperHash();
+  const stamp = existsSync(stampFile) ? readFileSync(stampFile, 'utf8').trim() : '';
+  const stale = existsSync(daprd) && stamp !== hash;
+  if (stale) rmSync(daprd);
+  const missing = wanted.filter((name) => !findBinary(name, [daprBinDir]));
+  if (missing.length === 0) return;
+  log(
+    stale && missing.length === 1
+      ? 'daprd: scripts/runtimes/daprd changed since it was built; rebuilding it (seconds on a warm Go cache)'
+      : `Dapr ${versions.DAPR_VERSION} ${missing.join(', ')} not built yet; building from Go modules (10-20 minutes once)`,
+  );
+  await runBuildScript('build-dapr.sh');
+  if (existsSync(daprd)) writeFileSync(stampFile, `${hash}\n`);
+}
+
 function locate(): Partial<DaprBinaries> {
   // daprd must be ours: the stock build lacks the sqlite name resolver the local run uses
-  const cached = join(cacheDir, `dapr-${versions.DAPR_VERSION}`, 'bin');
-  const dirs = [cached, ...pathDirs(), join(homedir(), '.dapr', 'bin')];
-  return Object.fromEntries(names.map((n) => [n, findBinary(n, n === 'daprd' ? [cached] : dirs)]));
+  const dirs = [daprBinDir, ...pathDirs(), join(homedir(), '.dapr', 'bin')];
+  return Object.fromEntries(names.map((n) => [n, findBinary(n, n === 'daprd' ? [daprBinDir] : dirs)]));
 }
 
 /** Dapr binaries from the cache, PATH or ~/.dapr/bin; builds them from Go modules when missing. */
 export async function ensureDaprBinaries(log: (line: string) => void = console.error): Promise<DaprBinaries> {
-  let found = locate();
-  if (names.some((n) => !found[n])) {
-    log(
-      `Dapr ${versions.DAPR_VERSION} binaries are not cached yet; building them from Go modules (10-20 minutes once)`,
-    );
-    await runBuildScript('build-dapr.sh');
-    found = locate();
-  }
+  const onPath = locate();
+  await buildMissingDaprBinaries(
+    names.filter((n) => n === 'daprd' || !onPath[n]),
+    log,
+  );
+  const found = locate();
   const missing = names.filter((n) => !found[n]);
   if (missing.length) throw new Error(`Dapr binaries missing after the build: ${missing.join(', ')}`);
   return found as DaprBinaries;

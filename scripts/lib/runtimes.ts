@@ -3,7 +3,7 @@ import { accessSync, constants, readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { delimiter, join, resolve } from 'node:path';
 
-const runtimesDir = resolve(import.meta.dirname, '../runtimes');
+export const runtimesDir = resolve(import.meta.dirname, '../runtimes');
 
 /** Versions pinned in scripts/runtimes/versions.env. */
 export const versions: Readonly<Record<string, string>> = Object.fromEntries(

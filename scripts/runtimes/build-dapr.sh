@@ -23,7 +23,8 @@ goversion=$(sed -n 's/^go //p' "$moddir/go.mod")
   # repeat upstream's replace blocks: go refuses to honour them from a dependency
   upstream_replaces "$moddir/go.mod"
 } > "$work/go.mod"
-cp "$here/daprd/main.go" "$work/daprd/main.go"
+rm -f "$work"/daprd/*.go
+cp "$here"/daprd/*.go "$work/daprd/"
 cd "$work"
 echo "dapr $DAPR_VERSION: resolving dependencies"
 tidy_or_fail "Dapr $DAPR_VERSION"
