@@ -1,4 +1,6 @@
 import { connect as http2Connect } from 'node:http2';
+import { join } from 'node:path';
+import { DatabaseSync } from 'node:sqlite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { metricValue, startTestStack, type TestStack } from './support/stack.ts';
 
@@ -141,5 +143,24 @@ describe('gateway → Dapr (mTLS) → catalog', () => {
       headers: { 'dapr-api-token': catalog.tokens.daprApiToken },
     });
     expect(wrongToken.status).toBe(401);
+  });
+
+  it("the caller's sidecar caches where catalog is: a second call makes no lookup that would now find no host", async () => {
+    const gateway = sidecar('gateway');
+    const invokeCatalog = (): Promise<Response> =>
+      fetch(`http://127.0.0.1:${gateway.sidecar.ports.http}/v1.0/invoke/catalog/method/products?limit=1`, {
+        headers: { 'dapr-api-token': gateway.tokens.daprApiToken },
+      });
+    expect((await invokeCatalog()).status).toBe(200); // resolved, and cached
+    // the name resolution table, as the sidecars share it: catalog's row made stale, so a lookup finds no host
+    const db = new DatabaseSync(join(stack.dir, 'nameresolution.db'), { timeout: 5000 });
+    try {
+      const stale = db.prepare("UPDATE hosts SET last_update = 0 WHERE app_id = 'catalog'").run();
+      expect(stale.changes).toBe(1);
+      expect((await invokeCatalog()).status).toBe(200);
+    } finally {
+      db.prepare("UPDATE hosts SET last_update = unixepoch() WHERE app_id = 'catalog'").run();
+      db.close();
+    }
   });
 });
