@@ -109,15 +109,20 @@ describe('checkout saga through the gateway', () => {
     expect(await api.stock(product.id)).toMatchObject({ onHand: 3, available: 3, reserved: 0 });
   });
 
-  it('an order for more than is in stock is CANCELLED (out_of_stock) at once and holds nothing', async () => {
+  it('an order for more than is in stock is CANCELLED (out_of_stock) at once and holds nothing, even when replayed after a restock', async () => {
     const product = await freshProduct(1);
-    const res = await api.placeOrder(alice.accessToken, {
-      items: [{ productId: product.id, quantity: 2 }],
-      payment: { token: 'tok_visa' },
-    });
+    const key = randomUUID();
+    const body = { items: [{ productId: product.id, quantity: 2 }], payment: { token: 'tok_visa' } };
+    const res = await api.placeOrder(alice.accessToken, body, key);
     expect(res.status).toBe(202);
     expect(res.body).toMatchObject({ status: 'CANCELLED', reason: 'out_of_stock', payment: null });
     expect(await api.stock(product.id)).toMatchObject({ onHand: 1, available: 1, reserved: 0 });
+
+    await api.setStock(product.id, 5);
+    const replay = await api.placeOrder(alice.accessToken, body, key);
+    expect(replay.status).toBe(202);
+    expect(replay.body).toMatchObject({ id: res.body.id, status: 'CANCELLED', reason: 'out_of_stock' });
+    expect(await api.stock(product.id)).toMatchObject({ onHand: 5, available: 5, reserved: 0 });
   });
 
   it('an unpaid order past its deadline is CANCELLED (expired), its stock restored, and no money is kept', async () => {

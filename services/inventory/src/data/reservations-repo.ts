@@ -1,7 +1,7 @@
 import type { Pool } from '@shopstack/kit';
 import type { ReservationItem, ReservationRepository, ReservationStatus } from '../domain/reservation.ts';
 
-/** Reservations through the server-side functions of migration 003 (one round trip each, atomic). */
+/** Reservations through the server-side functions of migrations 003 and 004 (one round trip each, atomic). */
 export function createReservationRepository(pool: Pool): ReservationRepository {
   return {
     async reserve(orderId, items) {
@@ -9,10 +9,12 @@ export function createReservationRepository(pool: Pool): ReservationRepository {
         status: ReservationStatus;
         items: ReservationItem[];
         shortages: string[] | null;
-      }>('SELECT status, items, shortages FROM reserve_stock($1, $2)', [orderId, JSON.stringify(items)]);
+        created: boolean;
+      }>('SELECT status, items, shortages, created FROM reserve_stock($1, $2)', [orderId, JSON.stringify(items)]);
       const row = rows[0];
       if (!row) throw new Error(`reserve_stock returned nothing for ${orderId}`);
-      return { orderId, status: row.status, items: row.items, ...(row.shortages ? { shortages: row.shortages } : {}) };
+      const { status, items: held, shortages, created } = row;
+      return { orderId, status, items: held, ...(shortages ? { shortages } : {}), created };
     },
     async commit(orderId) {
       const { rows } = await pool.query<{ status: ReservationStatus | null }>('SELECT commit_stock($1) AS status', [

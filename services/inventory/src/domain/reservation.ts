@@ -12,6 +12,8 @@ export interface Reservation {
   readonly items: readonly ReservationItem[];
   /** Products that lacked stock when the reservation was rejected. */
   readonly shortages?: readonly string[];
+  /** On the answer of a reserve: whether this call created the reservation (the order's first reserve). */
+  readonly created?: boolean;
 }
 
 /** Outcome of a state change on a reservation that exists in another state than the change needs. */

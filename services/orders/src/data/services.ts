@@ -1,5 +1,5 @@
 import { AppError, type Caller, callerHeaders, type Invoker } from '@shopstack/kit';
-import type { Cart, Catalog, Inventory, PricedProduct, ReserveOutcome, StockLine } from '../domain/ports.ts';
+import type { Cart, Catalog, Inventory, PricedProduct, Reserved, StockLine } from '../domain/ports.ts';
 
 function unavailable(app: string, status: number, body: string): AppError {
   return new AppError(503, `${app} is unavailable`, {
@@ -33,16 +33,14 @@ export function createCatalog(invoker: Invoker, appId: string, cacheMs: number):
 export function createInventory(invoker: Invoker, appId: string): Inventory {
   const call = (path: string, body?: unknown) => invoker.invoke(appId, { method: 'POST', path, body });
   return {
-    async reserve(orderId, items): Promise<ReserveOutcome> {
+    async reserve(orderId, items): Promise<Reserved> {
       const res = await call(`reservations/${orderId}`, { items });
-      if (res.status === 422) return 'conflict';
+      if (res.status === 422) return { outcome: 'conflict', first: false };
       if (res.status !== 200) throw unavailable(appId, res.status, res.body);
-      const { status } = JSON.parse(res.body) as { status: string };
-      return status === 'reserved' || status === 'committed'
-        ? 'reserved'
-        : status === 'released'
-          ? 'released'
-          : 'rejected';
+      const { status, created } = JSON.parse(res.body) as { status: string; created?: boolean };
+      const outcome =
+        status === 'reserved' || status === 'committed' ? 'reserved' : status === 'released' ? 'released' : 'rejected';
+      return { outcome, first: created === true };
     },
     async commit(orderId) {
       const res = await call(`reservations/${orderId}/commit`);

@@ -34,27 +34,39 @@ const idempotencyConflict = (): AppError =>
 /**
  * Checkout: price the items, reserve stock (keyed by order id), store the order PENDING — or
  * CANCELLED when out of stock — and emit its event in the same state transaction.
+ *
+ * A replay (same user and Idempotency-Key) answers with the stored order. Orders are stored only after
+ * their stock is reserved, so the stored order is looked up only when the reservation existed already,
+ * when the cart is the source (it is empty once the order is placed) or when checks before the
+ * reservation refuse the request (the shop may have changed since the first request).
  */
 export async function placeOrder(deps: PlaceOrderDeps, req: PlaceOrderRequest): Promise<Placed> {
   const hash = requestHash({ items: req.items, payment: req.payment });
   const id = orderIdFor(req.userId, req.idempotencyKey);
-  const replay = await replayOf(deps.store, id, hash);
-  if (replay) return { record: replay, created: false };
-  if (!deps.paymentTokens.includes(req.payment.token)) {
-    throw AppError.badRequest('unknown payment token', [
-      { path: 'payment.token', message: 'not a known payment token' },
-    ]);
+  const replayed = async (): Promise<Placed | undefined> => {
+    const record = await replayOf(deps.store, id, hash);
+    return record && { record, created: false };
+  };
+  if (!req.items) {
+    const replay = await replayed();
+    if (replay) return replay;
   }
-  const lines = req.items ?? (await deps.cart.items(req.userId));
-  if (lines.length === 0)
-    throw new AppError(422, 'the cart is empty', { detail: 'add items to the cart or send items' });
-  const items = await price(deps.catalog, lines);
-  const currency = items[0]?.currency ?? 'EUR';
-  if (items.some((i) => i.currency !== currency))
-    throw new AppError(422, 'all items of an order must share a currency');
+  let checked: Checked;
+  try {
+    checked = await check(deps, req);
+  } catch (err) {
+    const replay = req.items && (await replayed());
+    if (replay) return replay;
+    throw err;
+  }
+  const { lines, items, currency } = checked;
 
-  const outcome = await deps.inventory.reserve(id, lines);
+  const { outcome, first } = await deps.inventory.reserve(id, lines);
   if (outcome === 'conflict') throw idempotencyConflict();
+  if (!first) {
+    const replay = await replayed();
+    if (replay) return replay;
+  }
   const now = deps.now();
   const totalCents = items.reduce((sum, i) => sum + i.unitPriceCents * i.quantity, 0);
   const held = outcome === 'reserved';
@@ -76,9 +88,9 @@ export async function placeOrder(deps: PlaceOrderDeps, req: PlaceOrderRequest): 
   };
   const created = await deps.store.create(record, eventOf(held ? 'order.created' : 'order.cancelled', record));
   if (!created) {
-    const raced = await replayOf(deps.store, id, hash);
+    const raced = await replayed();
     if (!raced) throw new AppError(503, 'the order could not be stored', { detail: 'try again with the same key' });
-    return { record: raced, created: false };
+    return raced;
   }
   if (held && !req.items) await deps.cart.clear(req.userId);
   return { record, created: true };
@@ -91,7 +103,32 @@ async function replayOf(store: OrderStore, id: string, hash: string): Promise<Or
   return existing.record;
 }
 
-async function price(catalog: Catalog, lines: readonly StockLine[]): Promise<(OrderItem & { currency: string })[]> {
+type Priced = OrderItem & { currency: string };
+
+interface Checked {
+  readonly lines: readonly StockLine[];
+  readonly items: readonly Priced[];
+  readonly currency: string;
+}
+
+/** What is checked before any stock is held: the payment token, the lines (or the cart) and their prices. */
+async function check(deps: PlaceOrderDeps, req: PlaceOrderRequest): Promise<Checked> {
+  if (!deps.paymentTokens.includes(req.payment.token)) {
+    throw AppError.badRequest('unknown payment token', [
+      { path: 'payment.token', message: 'not a known payment token' },
+    ]);
+  }
+  const lines = req.items ?? (await deps.cart.items(req.userId));
+  if (lines.length === 0)
+    throw new AppError(422, 'the cart is empty', { detail: 'add items to the cart or send items' });
+  const items = await price(deps.catalog, lines);
+  const currency = items[0]?.currency ?? 'EUR';
+  if (items.some((i) => i.currency !== currency))
+    throw new AppError(422, 'all items of an order must share a currency');
+  return { lines, items, currency };
+}
+
+async function price(catalog: Catalog, lines: readonly StockLine[]): Promise<Priced[]> {
   const prices = await Promise.all(lines.map((line) => catalog.price(line.productId)));
   const errors = lines.flatMap((line, i) =>
     prices[i] ? [] : [{ path: `items.${i}.productId`, message: `product ${line.productId} does not exist` }],

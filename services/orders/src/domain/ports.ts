@@ -38,8 +38,14 @@ export interface StockLine {
 
 export type ReserveOutcome = 'reserved' | 'rejected' | 'released' | 'conflict';
 
+export interface Reserved {
+  readonly outcome: ReserveOutcome;
+  /** This call created the order's reservation: no earlier request for the order got as far as reserving. */
+  readonly first: boolean;
+}
+
 export interface Inventory {
-  reserve(orderId: string, items: readonly StockLine[]): Promise<ReserveOutcome>;
+  reserve(orderId: string, items: readonly StockLine[]): Promise<Reserved>;
   /** false when the reservation is not held any more (released). */
   commit(orderId: string): Promise<boolean>;
   /** With `onlyReserved`, false when a payment committed the stock meanwhile. */

@@ -47,7 +47,7 @@ export const pending: OrderRecord = {
 };
 
 export const inventory = (calls: string[], commits = true, releasesCommitted = true): Inventory => ({
-  reserve: async () => 'reserved',
+  reserve: async () => ({ outcome: 'reserved', first: true }),
   commit: async (id) => {
     calls.push(`commit ${id}`);
     return commits;
