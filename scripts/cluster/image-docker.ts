@@ -23,6 +23,12 @@ export async function imageExists(ref: string): Promise<boolean> {
   return (await exec('docker', ['image', 'inspect', '--format', '{{.Id}}', ref])).code === 0;
 }
 
+/** The value of one label of a local image; '' when the image or the label is missing. */
+export async function imageLabel(ref: string, key: string): Promise<string> {
+  const out = await exec('docker', ['image', 'inspect', '--format', `{{ index .Config.Labels "${key}" }}`, ref]);
+  return out.code === 0 ? out.stdout.trim().replace(/^<no value>$/, '') : '';
+}
+
 /** The image's size as docker reports it, e.g. "288 MB". */
 export async function imageSize(ref: string): Promise<string> {
   const out = await exec('docker', ['image', 'inspect', '--format', '{{.Size}}', ref]);
@@ -34,6 +40,7 @@ export interface DockerBuildOptions {
   readonly dockerfile: string;
   readonly context: string;
   readonly args?: Readonly<Record<string, string>>;
+  readonly labels?: Readonly<Record<string, string>>;
   readonly target?: string;
 }
 
@@ -43,6 +50,7 @@ export async function dockerBuild(opts: DockerBuildOptions): Promise<void> {
   const logFile = join(logDir, `${opts.ref.replace(/[^\w.-]+/g, '_')}.log`);
   const args = ['build', '--tag', opts.ref, '--file', opts.dockerfile];
   for (const [key, value] of Object.entries(opts.args ?? {})) args.push('--build-arg', `${key}=${value}`);
+  for (const [key, value] of Object.entries(opts.labels ?? {})) args.push('--label', `${key}=${value}`);
   if (opts.target) args.push('--target', opts.target);
   args.push(opts.context);
   const code = await run('docker', args, logFile);

@@ -8,8 +8,8 @@ import { type ServiceName, serviceNames } from '../../services/manifests.ts';
 import { versions } from '../lib/runtimes.ts';
 import { type BaseChoice, chooseBase } from './image-base.ts';
 import { nodeContext, staticContext } from './image-contexts.ts';
-import { dockerBuild, ensureDebianBase, imageExists, imageSize, requireDocker } from './image-docker.ts';
-import { buildMissingDaprBinaries, daprBinDir } from '../lib/dapr-binaries.ts';
+import { dockerBuild, ensureDebianBase, imageExists, imageLabel, imageSize, requireDocker } from './image-docker.ts';
+import { buildMissingDaprBinaries, daprBinDir, daprdWrapperHash } from '../lib/dapr-binaries.ts';
 import { ensureTraefikBinary } from './image-binaries.ts';
 
 export type Progress = (line: string) => void;
@@ -109,6 +109,8 @@ export function allImageRefs(set: ImageSet): string[] {
 interface ImageStep {
   readonly group: ImageGroup;
   readonly ref: string;
+  /** A label the image carries; an image present with another value is built again. */
+  readonly label?: { readonly key: string; readonly value: string };
   /** Prepares what the build needs (base images, binaries, context) and builds `ref`. */
   build(): Promise<void>;
 }
@@ -165,20 +167,27 @@ function steps(set: ImageSet, base: BaseChoice, progress: Progress): ImageStep[]
           args: baseArgs,
         }),
     },
-    ...daprComponents.map((component): ImageStep => ({
-      group: 'dapr',
-      ref: set.dapr.images[component],
-      build: async () => {
-        await buildMissingDaprBinaries(daprComponents, progress);
-        const context = staticContext(`dapr-${component}`, join(daprBinDir, component));
-        await dockerBuild({
-          ref: set.dapr.images[component],
-          dockerfile: dockerfile('images/static/Dockerfile'),
-          context,
-          args: { BINARY: component },
-        });
-      },
-    })),
+    ...daprComponents.map((component): ImageStep => {
+      // daprd is built from our wrapper (scripts/runtimes/daprd): its image follows the wrapper's sources
+      const label =
+        component === 'daprd' ? { key: 'io.shopstack.daprd-wrapper', value: daprdWrapperHash() } : undefined;
+      return {
+        group: 'dapr',
+        ref: set.dapr.images[component],
+        ...(label ? { label } : {}),
+        build: async () => {
+          await buildMissingDaprBinaries(daprComponents, progress);
+          const context = staticContext(`dapr-${component}`, join(daprBinDir, component));
+          await dockerBuild({
+            ref: set.dapr.images[component],
+            dockerfile: dockerfile('images/static/Dockerfile'),
+            context,
+            args: { BINARY: component },
+            ...(label ? { labels: { [label.key]: label.value } } : {}),
+          });
+        },
+      };
+    }),
     {
       group: 'traefik',
       ref: set.traefik,
@@ -228,8 +237,11 @@ export async function buildImages(opts: BuildImagesOptions): Promise<ImageSet> {
   for (const step of wanted) {
     const fresh = opts.rebuild || opts.refresh?.includes(step.group);
     if (!fresh && (await imageExists(step.ref))) {
-      progress(`images: ${step.ref} present`);
-      continue;
+      if (!step.label || (await imageLabel(step.ref, step.label.key)) === step.label.value) {
+        progress(`images: ${step.ref} present`);
+        continue;
+      }
+      progress(`images: ${step.ref} was built from other sources (label ${step.label.key})`);
     }
     const stepBegan = Date.now();
     progress(`images: building ${step.ref}`);

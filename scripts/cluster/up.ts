@@ -81,11 +81,15 @@ async function restartWorkloadsOf(
   };
   if (changed.includes(images.operator))
     await restart(operatorNamespace, 'app.kubernetes.io/name=shopstack-operator', 'operator image');
+  // every service runs a sidecar injected from the daprd image
+  const daprdChanged = changed.includes(images.dapr.images.daprd);
   for (const [service, ref] of [...Object.entries(images.services), ['dashboard', images.dashboard]] as [
     string,
     string,
   ][]) {
     if (changed.includes(ref)) await restart(shopNamespace, `app.kubernetes.io/name=${service}`, `${service} image`);
+    else if (daprdChanged && service in images.services)
+      await restart(shopNamespace, `app.kubernetes.io/name=${service}`, 'daprd image');
   }
 }
 
@@ -115,8 +119,9 @@ const wantsSidecarButLacksIt = (p: PodState): boolean =>
   p.metadata.annotations?.['dapr.io/enabled'] === 'true' && !p.spec.containers.some((c) => c.name === 'daprd');
 
 /**
- * Waits until every live pod in `namespaces` passes `ok`, twice in a row 5 s apart so that nothing relies on
- * a stale status, saying every 30 s which pods it still waits for. `onLook` sees the live pods of each look.
+ * Waits until every live pod in `namespaces` passes `ok` (and, with `untilTerminatedGone`, none is still
+ * terminating), twice in a row 5 s apart so that nothing relies on a stale status, saying every 30 s which
+ * pods it still waits for. `onLook` sees the live pods of each look.
  */
 async function waitForPods(
   tools: ClusterTools,
@@ -128,6 +133,8 @@ async function waitForPods(
     onLook?: (live: readonly PodState[]) => Promise<void>;
     /** Whether no pod at all counts as done (default: it does not, a restarting node shows none for a while). */
     noneIsDone?: boolean;
+    /** Whether a pod still terminating keeps the wait going (default: terminating pods are ignored). */
+    untilTerminatedGone?: boolean;
   } = {},
 ): Promise<void> {
   const inScope = opts.namespaces ?? (() => true);
@@ -136,17 +143,18 @@ async function waitForPods(
   await waitFor(
     what,
     async () => {
-      const live = (await pods(tools)).filter(
-        (p) =>
-          inScope(p.metadata.namespace) &&
-          !p.metadata.deletionTimestamp &&
-          !['Succeeded', 'Failed'].includes(p.status.phase),
+      const current = (await pods(tools)).filter(
+        (p) => inScope(p.metadata.namespace) && !['Succeeded', 'Failed'].includes(p.status.phase),
       );
+      const live = current.filter((p) => !p.metadata.deletionTimestamp);
       await opts.onLook?.(live);
-      const waiting = live.filter((p) => !ok(p)).map((p) => `${p.metadata.namespace}/${p.metadata.name}`);
+      const name = (p: PodState): string => `${p.metadata.namespace}/${p.metadata.name}`;
+      const notReady = live.filter((p) => !ok(p)).map(name);
+      const terminating = opts.untilTerminatedGone ? current.filter((p) => p.metadata.deletionTimestamp) : [];
+      const waiting = [...notReady, ...terminating.map((p) => `${name(p)} (terminating)`)];
       if (waiting.length && Date.now() - lastReport > 30_000) {
         lastReport = Date.now();
-        progress(`  ${live.length - waiting.length} of ${live.length} pods ready; waiting for ${waiting.join(', ')}`);
+        progress(`  ${live.length - notReady.length} of ${live.length} pods ready; waiting for ${waiting.join(', ')}`);
       }
       settled = waiting.length === 0 && (live.length > 0 || opts.noneIsDone) ? settled + 1 : 0;
       return settled >= 2 ? true : undefined;
@@ -210,6 +218,8 @@ const waitForShopPods = (tools: ClusterTools, progress: Progress): Promise<void>
       namespaces: (namespace) => namespace === shopNamespace,
       onLook: (live) => reinjectSidecarlessPods(tools, live, progress),
       noneIsDone: true,
+      // a pod replaced by a rollout or by the repair above still shows as Running while it shuts down
+      untilTerminatedGone: true,
     },
   );
 

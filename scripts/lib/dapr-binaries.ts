@@ -17,7 +17,7 @@ const names = ['daprd', 'sentry', 'placement', 'scheduler'] as const;
 export const daprBinDir = join(cacheDir, `dapr-${versions.DAPR_VERSION}`, 'bin');
 
 /** The sources of our daprd wrapper (scripts/runtimes/daprd), hashed: the cached daprd is stamped with them. */
-function wrapperHash(): string {
+export function daprdWrapperHash(): string {
   const dir = join(runtimesDir, 'daprd');
   const hash = createHash('sha256');
   const sources = readdirSync(dir).filter((f) => f.endsWith('.go'));
@@ -36,7 +36,7 @@ export async function buildMissingDaprBinaries(
   log: (line: string) => void = console.error,
 ): Promise<void> {
   const daprd = join(daprBinDir, 'daprd');
-  const hash = wrapperHash();
+  const hash = daprdWrapperHash();
   const stamp = existsSync(stampFile) ? readFileSync(stampFile, 'utf8').trim() : '';
   const stale = existsSync(daprd) && stamp !== hash;
   if (stale) rmSync(daprd);
