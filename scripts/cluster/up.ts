@@ -135,6 +135,8 @@ async function waitForPods(
     noneIsDone?: boolean;
     /** Whether a pod still terminating keeps the wait going (default: terminating pods are ignored). */
     untilTerminatedGone?: boolean;
+    /** What else is not done yet, by name (e.g. Deployments still rolling out). */
+    alsoWaitingFor?: () => Promise<string[]>;
   } = {},
 ): Promise<void> {
   const inScope = opts.namespaces ?? (() => true);
@@ -151,7 +153,11 @@ async function waitForPods(
       const name = (p: PodState): string => `${p.metadata.namespace}/${p.metadata.name}`;
       const notReady = live.filter((p) => !ok(p)).map(name);
       const terminating = opts.untilTerminatedGone ? current.filter((p) => p.metadata.deletionTimestamp) : [];
-      const waiting = [...notReady, ...terminating.map((p) => `${name(p)} (terminating)`)];
+      const waiting = [
+        ...notReady,
+        ...terminating.map((p) => `${name(p)} (terminating)`),
+        ...((await opts.alsoWaitingFor?.()) ?? []),
+      ];
       if (waiting.length && Date.now() - lastReport > 30_000) {
         lastReport = Date.now();
         progress(`  ${live.length - notReady.length} of ${live.length} pods ready; waiting for ${waiting.join(', ')}`);
@@ -204,7 +210,34 @@ async function reinjectSidecarlessPods(
   }
 }
 
-/** Waits until every shop pod is ready with its sidecar, replacing any pod created without one. */
+interface DeploymentState {
+  metadata: { name: string; generation: number };
+  spec: { replicas?: number };
+  status: { observedGeneration?: number; replicas?: number; updatedReplicas?: number; availableReplicas?: number };
+}
+
+/** The shop's Deployments whose rollout is not complete (old pods still running, new ones not available). */
+async function rollingDeployments(tools: ClusterTools): Promise<string[]> {
+  const list = JSON.parse(await kubectl(tools, ['-n', shopNamespace, 'get', 'deployments', '-o', 'json'])) as {
+    items: DeploymentState[];
+  };
+  return list.items
+    .filter(({ metadata, spec, status }) => {
+      const want = spec.replicas ?? 1;
+      return (
+        (status.observedGeneration ?? 0) < metadata.generation ||
+        (status.updatedReplicas ?? 0) !== want ||
+        (status.replicas ?? 0) !== want ||
+        (status.availableReplicas ?? 0) !== want
+      );
+    })
+    .map(({ metadata }) => `deployment ${shopNamespace}/${metadata.name} (rolling out)`);
+}
+
+/**
+ * Waits until every shop pod is ready with its sidecar, replacing any pod created without one, and every
+ * shop Deployment has rolled out with no replaced pod still terminating.
+ */
 const waitForShopPods = (tools: ClusterTools, progress: Progress): Promise<void> =>
   waitForPods(
     tools,
@@ -220,6 +253,7 @@ const waitForShopPods = (tools: ClusterTools, progress: Progress): Promise<void>
       noneIsDone: true,
       // a pod replaced by a rollout or by the repair above still shows as Running while it shuts down
       untilTerminatedGone: true,
+      alsoWaitingFor: () => rollingDeployments(tools),
     },
   );
 
