@@ -16,12 +16,15 @@ const names = ['daprd', 'sentry', 'placement', 'scheduler'] as const;
 /** Where build-dapr.sh puts the Dapr binaries. */
 export const daprBinDir = join(cacheDir, `dapr-${versions.DAPR_VERSION}`, 'bin');
 
-/** The sources of our daprd wrapper (scripts/runtimes/daprd), hashed: the cached daprd is stamped with them. */
+/**
+ * What our daprd is built from besides the Dapr module: the wrapper and its build-time patch
+ * (scripts/runtimes/daprd) and the build script, hashed. The cached daprd is stamped with it.
+ */
 export function daprdWrapperHash(): string {
   const dir = join(runtimesDir, 'daprd');
   const hash = createHash('sha256');
-  const sources = readdirSync(dir).filter((f) => f.endsWith('.go'));
-  for (const file of sources.sort()) hash.update(file).update(readFileSync(join(dir, file)));
+  const sources = [...readdirSync(dir).map((f) => join(dir, f)), join(runtimesDir, 'build-dapr.sh')];
+  for (const file of sources.sort()) hash.update(file.slice(runtimesDir.length)).update(readFileSync(file));
   return hash.digest('hex').slice(0, 16);
 }
 
@@ -44,7 +47,7 @@ export async function buildMissingDaprBinaries(
   if (missing.length === 0) return;
   log(
     stale && missing.length === 1
-      ? 'daprd: scripts/runtimes/daprd changed since it was built; rebuilding it (seconds on a warm Go cache)'
+      ? 'daprd: scripts/runtimes/daprd or build-dapr.sh changed since it was built; rebuilding it (seconds on a warm Go cache)'
       : `Dapr ${versions.DAPR_VERSION} ${missing.join(', ')} not built yet; building from Go modules (10-20 minutes once)`,
   );
   await runBuildScript('build-dapr.sh');

@@ -13,12 +13,23 @@ mkdir -p "$work/daprd" "$out/bin"
 echo "dapr $DAPR_VERSION: downloading module"
 moddir=$(module_dir "github.com/dapr/dapr@$DAPR_VERSION" "$work")
 goversion=$(sed -n 's/^go //p' "$moddir/go.mod")
+# The module is built from a copy under the cache with one fix to its outbox handler's retry
+# (daprd/outbox-backoff.sed says why); nothing of it enters the repository.
+patched="$work/dapr-module"
+rm -rf "$patched"
+cp -r "$moddir" "$patched"
+chmod -R u+w "$patched"
+sed -i -f "$here/daprd/outbox-backoff.sed" "$patched/pkg/runtime/pubsub/outbox.go"
+[ "$(grep -c 'Stop: *backoff.Stop,' "$patched/pkg/runtime/pubsub/outbox.go")" = 1 ] ||
+  { echo "error: daprd/outbox-backoff.sed no longer applies to Dapr $DAPR_VERSION's outbox.go" >&2; exit 1; }
 {
   echo "module shopstack.local/dapr-runtime"
   echo
   echo "go $goversion"
   echo
   echo "require github.com/dapr/dapr $DAPR_VERSION"
+  echo
+  echo "replace github.com/dapr/dapr => ./dapr-module"
   echo
   # repeat upstream's replace blocks: go refuses to honour them from a dependency
   upstream_replaces "$moddir/go.mod"
