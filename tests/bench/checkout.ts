@@ -14,6 +14,7 @@ import { checkoutClient, eventually, invariantViolations, providerLedger } from 
 import { startTestStack, type TestStack } from '../support/stack.ts';
 import { type Session, storefrontEnv } from '../support/storefront.ts';
 import { profilingEnv, stackProcesses, startCpuMeter } from './cpu.ts';
+import { percentile } from './measure.ts';
 import type { ScenarioReport } from './report.ts';
 
 export type BenchResult = Record<string, number | string>;
@@ -81,11 +82,6 @@ INSERT INTO bench_state (key, value) VALUES ('order-' || :k, '{"status":"PENDING
 interface Placed {
   readonly id: string;
   readonly ms: number;
-}
-
-function percentile(samples: readonly number[], q: number): number {
-  const sorted = [...samples].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? Number.NaN;
 }
 
 async function place(stack: TestStack, user: Session, productId: string): Promise<Placed> {

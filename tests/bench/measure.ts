@@ -2,6 +2,12 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { Agent, request } from 'node:http';
 import autocannon from 'autocannon';
 
+/** The `q` quantile of `samples` (nearest rank); NaN when there are none. */
+export function percentile(samples: readonly number[], q: number): number {
+  const sorted = [...samples].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? Number.NaN;
+}
+
 export interface Latency {
   readonly p50: number;
   readonly p99: number;
@@ -34,9 +40,7 @@ export async function measureLatency(
   const samples: number[] = [];
   for (let i = 0; i < count; i++) samples.push(await once());
   agent.destroy();
-  samples.sort((a, b) => a - b);
-  const at = (q: number): number => samples[Math.min(samples.length - 1, Math.floor(q * samples.length))] ?? Number.NaN;
-  return { p50: at(0.5), p99: at(0.99) };
+  return { p50: percentile(samples, 0.5), p99: percentile(samples, 0.99) };
 }
 
 export interface Throughput {
@@ -79,12 +83,11 @@ export async function measureThroughput(
       });
     }
   });
-  timed.sort((a, b) => a - b);
   return {
     rps: result.requests.average,
     p50: result.latency.p50,
     p99: result.latency.p99,
-    ...(timed.length ? { p99Measured: timed[Math.min(timed.length - 1, Math.floor(0.99 * timed.length))] } : {}),
+    ...(timed.length ? { p99Measured: percentile(timed, 0.99) } : {}),
     errors: result.errors + result.non2xx,
     total: result.requests.total,
   };
