@@ -1,8 +1,9 @@
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parse, parseAllDocuments } from 'yaml';
 import { componentsDir, renderLocalComponents } from './components.ts';
+import { manifests, serviceNames } from '../../services/manifests.ts';
 
 describe('components/ generated from the service manifests', () => {
   it('matches the checked-in files (run `npm run components` after changing a manifest)', async () => {
@@ -31,5 +32,33 @@ describe('components/ generated from the service manifests', () => {
       'orders<-payments->payments-deadletter',
       'payments<-orders->orders-deadletter',
     ]);
+  });
+
+  it('loads each state store only in the sidecars of the services whose manifest names it', () => {
+    const stores = readdirSync(join(componentsDir, 'resources'))
+      .flatMap((file) => parseAllDocuments(readFileSync(join(componentsDir, 'resources', file), 'utf8')))
+      .map((doc) => doc.toJS())
+      .filter((doc) => doc?.spec?.type === 'state.postgresql');
+    const setting = (doc: { spec: { metadata: { name: string; value?: string }[] } }, name: string) =>
+      doc.spec.metadata.find((item) => item.name === name)?.value;
+    for (const store of stores) {
+      const users = serviceNames.filter((service) => {
+        const { storage } = manifests[service];
+        return storage?.kind === 'state' && storage.store === store.metadata.name;
+      });
+      expect(store.scopes, `${store.metadata.name}'s scopes`).toEqual(users);
+      const storage = users.map((user) => manifests[user].storage).find((s) => s?.kind === 'state');
+      const topic = storage?.kind === 'state' ? storage.outboxTopic : undefined;
+      expect(setting(store, 'outboxPublishTopic'), `${store.metadata.name}'s outbox topic`).toBe(topic);
+    }
+    expect(stores.map((s) => s.metadata.name).sort()).toEqual(
+      serviceNames.flatMap((n) => (manifests[n].storage?.kind === 'state' ? [manifests[n].storage.store] : [])).sort(),
+    );
+    // the local stores share one database, and daprd fails to start when two sidecars create the same
+    // metadata table at once (Dapr retries only one of Postgres's two duplicate errors)
+    const metadataTables = stores.map((s) => setting(s, 'metadataTableName') ?? 'dapr_metadata');
+    expect(new Set(metadataTables).size).toBe(stores.length);
+    const tables = stores.map((s) => setting(s, 'tableName') ?? 'state');
+    expect(new Set(tables).size).toBe(stores.length);
   });
 });
