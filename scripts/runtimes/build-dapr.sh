@@ -13,15 +13,20 @@ mkdir -p "$work/daprd" "$out/bin"
 echo "dapr $DAPR_VERSION: downloading module"
 moddir=$(module_dir "github.com/dapr/dapr@$DAPR_VERSION" "$work")
 goversion=$(sed -n 's/^go //p' "$moddir/go.mod")
-# The module is built from a copy under the cache with one fix to its outbox handler's retry
-# (daprd/outbox-backoff.sed says why); nothing of it enters the repository.
+# The module is built from a copy under the cache with fixes to its outbox handler (each daprd/*.sed
+# says why and names, on its `# expect:` line, what the fixed file must then hold once); nothing of it
+# enters the repository.
 patched="$work/dapr-module"
 rm -rf "$patched"
 cp -r "$moddir" "$patched"
 chmod -R u+w "$patched"
-sed -i -f "$here/daprd/outbox-backoff.sed" "$patched/pkg/runtime/pubsub/outbox.go"
-[ "$(grep -c 'Stop: *backoff.Stop,' "$patched/pkg/runtime/pubsub/outbox.go")" = 1 ] ||
-  { echo "error: daprd/outbox-backoff.sed no longer applies to Dapr $DAPR_VERSION's outbox.go" >&2; exit 1; }
+outbox="$patched/pkg/runtime/pubsub/outbox.go"
+for fix in "$here"/daprd/*.sed; do
+  sed -i -f "$fix" "$outbox"
+  expect=$(sed -n 's/^# expect: //p' "$fix")
+  [ -n "$expect" ] && [ "$(grep -cE "$expect" "$outbox")" = 1 ] ||
+    { echo "error: daprd/$(basename "$fix") no longer applies to Dapr $DAPR_VERSION's outbox.go" >&2; exit 1; }
+done
 {
   echo "module shopstack.local/dapr-runtime"
   echo

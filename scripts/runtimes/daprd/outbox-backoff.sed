@@ -3,6 +3,7 @@
 # NextBackOff returns 0 instead of backoff.Stop and backoff.Retry polls the state store in a hot loop for
 # ever: every outbox message whose state transaction failed (an ETag conflict) leaves a goroutine spinning
 # on Postgres, and outboxDiscardWhenMissingState never takes effect. Setting Stop ends the retries.
+# expect: Stop: *backoff\.Stop,
 /^\t*Multiplier: *3,$/{
 p
 s/Multiplier: *3,/Stop:                backoff.Stop,/
