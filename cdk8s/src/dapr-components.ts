@@ -79,9 +79,19 @@ export class DaprComponents extends Construct {
 
     // publishers through the outbox and subscribers need the component in their sidecar
     const pubsubUsers = serviceNames.filter((name) => outboxUsers.includes(name) || manifests[name].subscribes.length);
-    component(pubsubName, 'pubsub.redis', 'v1', redisPubsub(ctx), pubsubUsers);
-    // Dapr holds each internal outbox message a second (a fixed delay in daprd) before it forwards it, so
-    // the handler concurrency (Redis default 10) would cap the outbox at that many events per second
+    // a saga step makes a few sidecar calls, slow at full load: the Redis default of 10 handlers in
+    // flight per subscription left payments and orders a queue of seconds (created → confirmed p50 at
+    // max load 0.7–0.9 s with 10, 0.34–0.40 s with 64)
+    component(
+      pubsubName,
+      'pubsub.redis',
+      'v1',
+      [...redisPubsub(ctx), { name: 'concurrency', value: '64' }],
+      pubsubUsers,
+    );
+    // daprd holds each internal outbox message before it forwards it (1 s in Dapr, 100 ms in our build:
+    // scripts/runtimes/daprd/outbox-scan-delay.sed), so the handler concurrency caps the outbox at
+    // `concurrency` messages per hold
     const outboxMetadata = [...redisPubsub(ctx), { name: 'concurrency', value: '500' }];
     if (outboxUsers.length) component(outboxPubsubName, 'pubsub.redis', 'v1', outboxMetadata, outboxUsers);
 

@@ -158,6 +158,7 @@ describe('ShopStack', () => {
     expect(find(objects, 'Component', 'orderstore').spec).toMatchObject({ type: 'state.postgresql', version: 'v1' });
     expect(find(objects, 'Component', 'outbox').scopes).toEqual(['orders', 'payments']);
     expect(find(objects, 'Component', 'outbox').spec.metadata).toContainEqual({ name: 'concurrency', value: '500' });
+    expect(find(objects, 'Component', 'pubsub').spec.metadata).toContainEqual({ name: 'concurrency', value: '64' });
   });
 
   it('configures mTLS and OTLP tracing in every Dapr Configuration', () => {
