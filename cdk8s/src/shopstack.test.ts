@@ -115,7 +115,7 @@ describe('ShopStack', () => {
     expect(find(objects, 'Configuration', 'demo-identity').spec.accessControl.defaultAction).toBe('deny');
     expect(callers('identity')).toEqual(['gateway']);
     expect(callers('cart')).toEqual(['gateway', 'orders']);
-    expect(callers('orders')).toEqual(['gateway', 'payments']);
+    expect(callers('orders')).toEqual(['gateway']);
     expect(callers('catalog')).toEqual(['gateway', 'orders', 'cart', 'inventory']);
     expect(callers('inventory')).toEqual(['gateway', 'orders']);
     expect(callers('notifications')).toEqual(['gateway']);
@@ -129,11 +129,11 @@ describe('ShopStack', () => {
       namespace: 'shop',
       operations: [{ name: '/cart', httpVerb: ['GET', 'DELETE'], action: 'allow' }],
     });
-    // payments may only report payment results to orders
-    expect(find(objects, 'Configuration', 'demo-orders').spec.accessControl.policies[1]).toMatchObject({
+    // payments' own sidecar may only deliver the provider's webhooks to it
+    expect(find(objects, 'Configuration', 'demo-payments').spec.accessControl.policies[0]).toMatchObject({
       appId: 'payments',
       defaultAction: 'deny',
-      operations: [{ name: '/events/payments', httpVerb: ['POST'], action: 'allow' }],
+      operations: [{ name: '/webhooks/provider', httpVerb: ['POST'], action: 'allow' }],
     });
   });
 

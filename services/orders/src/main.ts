@@ -12,7 +12,6 @@ import {
 import { configSchema } from './config.ts';
 import { createLease } from './data/lease.ts';
 import { createOrderStore } from './data/order-store.ts';
-import { createSettledPayments } from './domain/settled-payments.ts';
 import { createCart, createCatalog, createInventory } from './data/services.ts';
 import { paymentEventRoutes } from './http/events.ts';
 import { expiryRoutes } from './http/expiry.ts';
@@ -27,7 +26,7 @@ export async function start(env: NodeJS.ProcessEnv = process.env): Promise<Servi
   const store = createOrderStore(state, sidecar, config.ORDER_STORE);
   const inventory = createInventory(invoker, config.INVENTORY_APP_ID);
   const now = (): Date => new Date();
-  const saga = { store, inventory, now, settled: createSettledPayments() };
+  const saga = { store, inventory, now };
   return serve({
     name: 'orders',
     port: config.APP_PORT,

@@ -7,14 +7,7 @@ export const manifest = {
   config: configSchema,
   listen: { portEnv: 'APP_PORT', hostEnv: 'HOST' },
   storage: { kind: 'state', store: 'orderstore', storeEnv: 'ORDER_STORE', outboxTopic: 'orders' },
-  callers: [
-    { appId: 'gateway' },
-    {
-      appId: 'payments',
-      operations: [{ path: '/events/payments', verbs: ['POST'] }],
-      why: 'payments reports each payment result at once; its outbox delivers the same result about a second later',
-    },
-  ],
+  callers: [{ appId: 'gateway' }],
   subscribes: ['payments'],
   // every replica's sidecar fires it; the replica holding the expiry lease sweeps unpaid orders
   schedules: [{ name: 'order-expiry', every: '1s' }],

@@ -16,8 +16,6 @@ export const configSchema = z.object({
   PAYMENT_STORE: z.string().default('paymentstore'),
   /** Dapr app id of this service: the simulated provider calls its webhook through the sidecar. */
   APP_ID: z.string().default('payments'),
-  /** Dapr app id of orders, to which each payment result is reported at once (the outbox delivers it too). */
-  ORDERS_APP_ID: z.string().default('orders'),
   /** HMAC key of provider webhooks; unset, it is derived from APP_API_TOKEN (shared by all replicas). */
   PROVIDER_WEBHOOK_SECRET: z.string().min(16).optional(),
   /** How long the simulated provider takes to settle a `tok_slow` charge. */

@@ -13,7 +13,6 @@ import {
 import { configSchema } from './config.ts';
 import { createPaymentStore } from './data/payment-store.ts';
 import { createSimulatedProvider } from './data/provider.ts';
-import { createOrderReporter } from './data/order-reporter.ts';
 import { findUnsettled } from './data/unsettled.ts';
 import { createWebhookSender } from './data/webhook-sender.ts';
 import { orderEventRoutes } from './http/events.ts';
@@ -34,8 +33,7 @@ export async function start(env: NodeJS.ProcessEnv = process.env): Promise<Servi
     notify: createWebhookSender(invoker, config.APP_ID, secret),
     onError: (err) => logger.warn({ err }, 'provider webhook failed; retrying'),
   });
-  const reportToOrders = createOrderReporter(invoker, config.ORDERS_APP_ID, logger);
-  const deps = { store: createPaymentStore(state, reportToOrders), provider };
+  const deps = { store: createPaymentStore(state), provider };
   const service = await serve({
     name: 'payments',
     port: config.APP_PORT,

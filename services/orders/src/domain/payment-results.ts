@@ -2,7 +2,6 @@ import { AppError } from '@shopstack/kit';
 import { type Change, mutate } from './mutate.ts';
 import { changed, eventOf, type PaymentStatus } from './order.ts';
 import type { Inventory, OrderStore } from './ports.ts';
-import { type SettledPayments, stageOf } from './settled-payments.ts';
 
 export interface PaymentEvent {
   readonly id: string;
@@ -14,9 +13,10 @@ export interface SagaDeps {
   readonly store: OrderStore;
   readonly inventory: Inventory;
   readonly now: () => Date;
-  /** Spares a copy of a result already applied its read of the order (absent: every copy reads). */
-  readonly settled?: SettledPayments;
 }
+
+/** How far a payment has gone: a result delivered late (after a later one) never moves it back. */
+const stageOf: Record<PaymentStatus, number> = { pending: 0, captured: 1, declined: 1, refunded: 2, voided: 2 };
 
 const paymentStatusOf: Record<string, PaymentStatus | undefined> = {
   'payment.succeeded': 'captured',
@@ -28,13 +28,13 @@ const paymentStatusOf: Record<string, PaymentStatus | undefined> = {
 /**
  * Step 5 of the saga: a captured payment commits the stock and confirms the order, a declined one
  * releases the stock and cancels it. Later payment changes (refunds) are recorded on the order.
- * A delivery already handled (same CloudEvent id), or a result the order is past already (each result
- * comes twice: payments reports it directly, then its outbox delivers it), changes nothing.
+ * A delivery already handled (same CloudEvent id), or a result the order is past already (pub/sub
+ * delivers at least once, in no guaranteed order), changes nothing.
  */
 export async function applyPaymentEvent(deps: SagaDeps, event: PaymentEvent): Promise<void> {
   const paymentStatus = paymentStatusOf[event.type];
-  if (!paymentStatus || deps.settled?.covers(event.orderId, paymentStatus)) return;
-  const stored = await mutate(deps.store, event.orderId, async ({ record }): Promise<Change | undefined> => {
+  if (!paymentStatus) return;
+  await mutate(deps.store, event.orderId, async ({ record }): Promise<Change | undefined> => {
     if (record.handledEvents.includes(event.id)) return undefined;
     const now = deps.now();
     const payment = record.payment && { ...record.payment, status: paymentStatus };
@@ -57,5 +57,4 @@ export async function applyPaymentEvent(deps: SagaDeps, event: PaymentEvent): Pr
     const next = changed(record, { payment }, now, event.id);
     return { record: next, event: eventOf('order.updated', next) };
   });
-  if (stored) deps.settled?.saw(stored);
 }

@@ -1,14 +1,11 @@
 import { AppError, type StateStore } from '@shopstack/kit';
-import { eventOf, type PaymentEvent, type PaymentRecord } from '../domain/payment.ts';
+import { eventOf, type PaymentRecord } from '../domain/payment.ts';
 import type { PaymentStore } from '../domain/ports.ts';
 
 const keyOf = (orderId: string): string => `payment-${orderId}`;
 
-/**
- * The record and its event (the outbox projection) in one state transaction; `onStored` then gets the
- * event, which the outbox publishes about a second later (daprd holds each outbox message 1 s).
- */
-export function createPaymentStore(state: StateStore, onStored: (event: PaymentEvent) => void): PaymentStore {
+/** The record and its event (the outbox projection) in one state transaction. */
+export function createPaymentStore(state: StateStore): PaymentStore {
   async function write(record: PaymentRecord, etag: string): Promise<boolean> {
     const event = eventOf(record);
     try {
@@ -21,7 +18,6 @@ export function createPaymentStore(state: StateStore, onStored: (event: PaymentE
           metadata: { 'outbox.projection': 'true', contentType: 'application/json' },
         },
       ]);
-      onStored(event);
       return true;
     } catch (err) {
       if (err instanceof AppError && err.status === 412) return false;
