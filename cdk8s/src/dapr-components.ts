@@ -81,7 +81,7 @@ export class DaprComponents extends Construct {
     const pubsubUsers = serviceNames.filter((name) => outboxUsers.includes(name) || manifests[name].subscribes.length);
     // a saga step makes a few sidecar calls, slow at full load: the Redis default of 10 handlers in
     // flight per subscription left payments and orders a queue of seconds (created → confirmed p50 at
-    // max load 0.7–0.9 s with 10, 0.34–0.40 s with 64)
+    // max load 0.7–1.7 s with 10, 0.34–0.49 s with 64)
     component(
       pubsubName,
       'pubsub.redis',
