@@ -135,7 +135,7 @@ async function waitForPods(
     noneIsDone?: boolean;
     /** Whether a pod still terminating keeps the wait going (default: terminating pods are ignored). */
     untilTerminatedGone?: boolean;
-    /** What else is not done yet, by name (e.g. Deployments still rolling out). */
+    /** What else is not done yet once the pods are, by name (e.g. Deployments still rolling out). */
     alsoWaitingFor?: () => Promise<string[]>;
   } = {},
 ): Promise<void> {
@@ -153,11 +153,9 @@ async function waitForPods(
       const name = (p: PodState): string => `${p.metadata.namespace}/${p.metadata.name}`;
       const notReady = live.filter((p) => !ok(p)).map(name);
       const terminating = opts.untilTerminatedGone ? current.filter((p) => p.metadata.deletionTimestamp) : [];
-      const waiting = [
-        ...notReady,
-        ...terminating.map((p) => `${name(p)} (terminating)`),
-        ...((await opts.alsoWaitingFor?.()) ?? []),
-      ];
+      const waiting = [...notReady, ...terminating.map((p) => `${name(p)} (terminating)`)];
+      // asked only once the pods look done: until then it cannot be either (and costs a kubectl call)
+      if (waiting.length === 0) waiting.push(...((await opts.alsoWaitingFor?.()) ?? []));
       if (waiting.length && Date.now() - lastReport > 30_000) {
         lastReport = Date.now();
         progress(`  ${live.length - notReady.length} of ${live.length} pods ready; waiting for ${waiting.join(', ')}`);
