@@ -1,0 +1,110 @@
+// The local run's name resolution (daprd's sqlite resolver, wrapped in scripts/runtimes/daprd/resolver.go)
+// against real sidecars with mTLS: its periodic cleanup must not remove live sidecars.
+import { chmodSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ensureDaprBinaries } from '../scripts/lib/dapr-binaries.ts';
+import { type Sidecar, startSidecar } from '../scripts/lib/daprd.ts';
+import { freePort } from '../scripts/lib/ports.ts';
+import { type SentryServer, startSentry } from '../scripts/lib/sentry.ts';
+import { componentsDir } from '../scripts/lib/stack.ts';
+
+const DAPR_API_TOKEN = 'nr-test-dapr-token';
+
+/** An app that answers `GET /whoami` with its name. */
+async function startApp(name: string): Promise<{ server: Server; port: number }> {
+  const port = await freePort();
+  const server = createServer((req, res) => res.end(req.url === '/whoami' ? name : 'unknown'));
+  await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve));
+  return { server, port };
+}
+
+describe('sqlite name resolution of the local run', () => {
+  let dir: string;
+  let sentry: SentryServer;
+  const sidecars: Sidecar[] = [];
+  const servers: Server[] = [];
+
+  beforeAll(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'shopstack-nr-'));
+    chmodSync(dir, 0o711);
+    const binaries = await ensureDaprBinaries();
+    sentry = await startSentry({
+      bin: binaries.sentry,
+      dir: join(dir, 'sentry'),
+      port: await freePort(),
+      healthzPort: await freePort(),
+      metricsPort: await freePort(),
+      configFile: join(componentsDir, 'config', 'daprsystem.yaml'),
+      logFile: join(dir, 'sentry.log'),
+    });
+    // Dapr's resolver (components-contrib v1.18.3) deleted every live registration at each cleanup, and
+    // each sidecar then exited at its next renewal (~4 s later); a one-second interval shows it at once.
+    const configFile = join(dir, 'config.yaml');
+    writeFileSync(
+      configFile,
+      [
+        'apiVersion: dapr.io/v1alpha1',
+        'kind: Configuration',
+        'metadata: { name: nr-test }',
+        'spec:',
+        '  mtls: { enabled: true }',
+        '  nameResolution:',
+        '    component: sqlite',
+        '    configuration: { connectionString: nameresolution.db, cleanupInterval: 1s }',
+        '',
+      ].join('\n'),
+    );
+    const resourcesDir = join(dir, 'resources');
+    mkdirSync(resourcesDir);
+    for (const appId of ['nr-a', 'nr-b']) {
+      const app = await startApp(appId);
+      servers.push(app.server);
+      sidecars.push(
+        await startSidecar({
+          bin: binaries.daprd,
+          appId,
+          appPort: app.port,
+          ports: {
+            http: await freePort(),
+            grpc: await freePort(),
+            internalGrpc: await freePort(),
+            public: await freePort(),
+            metrics: await freePort(),
+          },
+          configFile,
+          resourcesDir,
+          sentryAddress: sentry.address,
+          trustAnchors: sentry.trustAnchors,
+          daprApiToken: DAPR_API_TOKEN,
+          appApiToken: `${appId}-app-token`,
+          cwd: dir,
+          logFile: join(dir, `daprd-${appId}.log`),
+        }),
+      );
+    }
+  });
+
+  afterAll(async () => {
+    await Promise.all(sidecars.map((s) => s.stop()));
+    await sentry?.stop();
+    for (const server of servers) server.close();
+    if (dir) rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('keeps both sidecars registered and reachable through several cleanups and renewals', async () => {
+    const invokeB = async (): Promise<string> => {
+      const res = await fetch(`http://127.0.0.1:${sidecars[0]?.ports.http}/v1.0/invoke/nr-b/method/whoami`, {
+        headers: { 'dapr-api-token': DAPR_API_TOKEN },
+      });
+      return `${res.status} ${await res.text()}`;
+    };
+    expect(await invokeB()).toBe('200 nr-b');
+    // cleanups every second and two renewals (every ~4 s) of each sidecar
+    await new Promise((resolve) => setTimeout(resolve, 9_000));
+    expect(sidecars.map((s) => s.proc.child.exitCode)).toEqual([null, null]);
+    expect(await invokeB()).toBe('200 nr-b');
+  }, 30_000);
+});
