@@ -22,6 +22,8 @@ export default defineConfig({
           include: ['tests/**/*.test.ts'],
           // installs what the tests need on a fresh machine (Postgres, Redis, schemathesis), or says how
           globalSetup: ['tests/support/global-setup.ts'],
+          // a failed file's stack keeps its dir and prints the tails of its logs (tests/support/post-mortem.ts)
+          setupFiles: ['tests/support/setup.ts'],
           // each file starts its own real processes; two cores cannot run several stacks at once
           fileParallelism: false,
           testTimeout: 60_000,
