@@ -25,10 +25,35 @@ export interface SentryOptions {
   readonly logFile: string;
 }
 
-/** Starts Dapr Sentry, the CA that issues SPIFFE certificates for mTLS between sidecars. */
+const CREDENTIALS = ['ca.crt', 'issuer.crt', 'issuer.key'] as const;
+
+/**
+ * Starts Dapr Sentry, the CA that issues SPIFFE certificates for mTLS between sidecars.
+ *
+ * A Sentry that generates its credentials sees them appear in the directory it watches and restarts
+ * its servers 2 s later, twice (Dapr 1.18.2): a sidecar asking for its certificate at that moment is
+ * refused and exits. So a first start generates the credentials and stops; Sentry then runs on them.
+ */
 export async function startSentry(opts: SentryOptions): Promise<SentryServer> {
   const creds = join(opts.dir, 'credentials');
   mkdirSync(creds, { recursive: true });
+  const generated = (): boolean => CREDENTIALS.every((file) => existsSync(join(creds, file)));
+  if (!generated()) {
+    const generator = await runSentry(opts, creds, generated);
+    await generator.stop();
+  }
+  const proc = await runSentry(opts, creds, generated);
+  return {
+    address: `127.0.0.1:${opts.port}`,
+    trustAnchors: readFileSync(join(creds, 'ca.crt'), 'utf8'),
+    credentialsDir: creds,
+    healthzUrl: `http://127.0.0.1:${opts.healthzPort}/healthz`,
+    proc,
+    stop: () => proc.stop(),
+  };
+}
+
+async function runSentry(opts: SentryOptions, creds: string, generated: () => boolean): Promise<Proc> {
   const proc = startProc({
     name: 'sentry',
     command: opts.bin,
@@ -48,18 +73,8 @@ export async function startSentry(opts: SentryOptions): Promise<SentryServer> {
   });
   await waitFor(
     'sentry to become healthy',
-    async () =>
-      (await fetch(`http://127.0.0.1:${opts.healthzPort}/healthz`)).ok && existsSync(join(creds, 'ca.crt'))
-        ? true
-        : undefined,
+    async () => ((await fetch(`http://127.0.0.1:${opts.healthzPort}/healthz`)).ok && generated() ? true : undefined),
     { proc, timeoutMs: 30_000 },
   );
-  return {
-    address: `127.0.0.1:${opts.port}`,
-    trustAnchors: readFileSync(join(creds, 'ca.crt'), 'utf8'),
-    credentialsDir: creds,
-    healthzUrl: `http://127.0.0.1:${opts.healthzPort}/healthz`,
-    proc,
-    stop: () => proc.stop(),
-  };
+  return proc;
 }

@@ -1,6 +1,6 @@
-// The local run's name resolution (daprd's sqlite resolver, wrapped in scripts/runtimes/daprd/resolver.go)
-// against real sidecars with mTLS: its periodic cleanup must not remove live sidecars.
-import { chmodSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+// The local run's Dapr plumbing against real processes: Sentry (scripts/lib/sentry.ts) and the sqlite name
+// resolution of sidecars with mTLS (daprd's resolver, wrapped in scripts/runtimes/daprd/resolver.go).
+import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -21,9 +21,10 @@ async function startApp(name: string): Promise<{ server: Server; port: number }>
   return { server, port };
 }
 
-describe('sqlite name resolution of the local run', () => {
+describe('Sentry and sqlite name resolution of the local run', () => {
   let dir: string;
   let sentry: SentryServer;
+  let sentryStartedAt: number;
   const sidecars: Sidecar[] = [];
   const servers: Server[] = [];
 
@@ -40,6 +41,7 @@ describe('sqlite name resolution of the local run', () => {
       configFile: join(componentsDir, 'config', 'daprsystem.yaml'),
       logFile: join(dir, 'sentry.log'),
     });
+    sentryStartedAt = Date.now();
     // Dapr's resolver (components-contrib v1.18.3) deleted every live registration at each cleanup, and
     // each sidecar then exited at its next renewal (~4 s later); a one-second interval shows it at once.
     const configFile = join(dir, 'config.yaml');
@@ -107,4 +109,14 @@ describe('sqlite name resolution of the local run', () => {
     expect(sidecars.map((s) => s.proc.child.exitCode)).toEqual([null, null]);
     expect(await invokeB()).toBe('200 nr-b');
   }, 30_000);
+
+  it('runs Sentry on the credentials it generated without restarting its servers', async () => {
+    // a Sentry that generated its credentials in the dir it watches restarted 2 s and 4 s later,
+    // refusing the sidecars that asked for a certificate meanwhile
+    await new Promise((resolve) => setTimeout(resolve, Math.max(0, sentryStartedAt + 5_000 - Date.now())));
+    const log = readFileSync(join(dir, 'sentry.log'), 'utf8');
+    expect(log).toContain('Root and issuer certs found');
+    expect(log).not.toContain('reloading');
+    expect(sentry.proc.child.exitCode).toBeNull();
+  }, 15_000);
 });
