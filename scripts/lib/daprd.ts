@@ -6,6 +6,8 @@ export interface SidecarPorts {
   readonly internalGrpc: number;
   readonly public: number;
   readonly metrics: number;
+  /** Go's pprof endpoints (`/debug/pprof/…`), only when the stack profiles its sidecars. */
+  readonly profile?: number;
 }
 
 export interface SidecarOptions {
@@ -63,6 +65,7 @@ export async function startSidecar(opts: SidecarOptions): Promise<Sidecar> {
       '--placement-host-address=',
       '--scheduler-host-address=',
       '--log-as-json',
+      ...(ports.profile ? ['--enable-profiling', `--profile-port=${ports.profile}`] : []),
     ],
     cwd: opts.cwd,
     env: {

@@ -23,6 +23,8 @@ export interface StackOptions {
   readonly seedDemo?: boolean;
   /** Extra environment per service, e.g. to shorten a deadline in a test. */
   readonly env?: Readonly<Partial<Record<ServiceName, Readonly<Record<string, string>>>>>;
+  /** Each sidecar serves Go's pprof endpoints on `ports.profile` (loopback), for the benchmarks. */
+  readonly profileSidecars?: boolean;
   readonly progress?: (line: string) => void;
 }
 
@@ -49,18 +51,26 @@ export interface Stack {
 
 const fixed = { postgres: 15432, redis: 16379, sentry: 15050, gateway: 8080, appBase: 3100, daprBase: 3600 };
 
-async function sidecarPorts(mode: StackOptions['ports'], index: number): Promise<SidecarPorts> {
-  if (mode === 'random') {
+async function sidecarPorts(opts: StackOptions, index: number): Promise<SidecarPorts> {
+  if (opts.ports === 'random') {
     return {
       http: await freePort(),
       grpc: await freePort(),
       internalGrpc: await freePort(),
       public: await freePort(),
       metrics: await freePort(),
+      ...(opts.profileSidecars ? { profile: await freePort() } : {}),
     };
   }
   const base = fixed.daprBase + index * 10;
-  return { http: base, grpc: base + 1, internalGrpc: base + 2, public: base + 3, metrics: base + 4 };
+  return {
+    http: base,
+    grpc: base + 1,
+    internalGrpc: base + 2,
+    public: base + 3,
+    metrics: base + 4,
+    ...(opts.profileSidecars ? { profile: base + 5 } : {}),
+  };
 }
 
 /** Starts Postgres, Redis, Sentry, and each service with its own mTLS sidecar. Stops what it started if a step fails. */
@@ -118,7 +128,7 @@ export async function startStack(opts: StackOptions): Promise<Stack> {
         const appPort = name === 'gateway' ? await port(fixed.gateway) : await port(fixed.appBase + index);
         const tokens = secrets.tokens[name];
         if (!tokens) throw new Error(`no tokens for ${name}`);
-        return { name, appPort, tokens, ports: await sidecarPorts(opts.ports, index) };
+        return { name, appPort, tokens, ports: await sidecarPorts(opts, index) };
       }),
     );
 

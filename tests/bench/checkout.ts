@@ -13,7 +13,7 @@ import pg from 'pg';
 import { checkoutClient, eventually, invariantViolations, providerLedger } from '../support/checkout.ts';
 import { startTestStack, type TestStack } from '../support/stack.ts';
 import { type Session, storefrontEnv } from '../support/storefront.ts';
-import { profilingEnv, stackProcesses, startCpuMeter } from './cpu.ts';
+import { captureSidecarProfiles, profiling, profilingEnv, stackProcesses, startCpuMeter } from './cpu.ts';
 import { percentile } from './measure.ts';
 import type { ScenarioReport } from './report.ts';
 
@@ -192,6 +192,7 @@ export async function runCheckoutBench(): Promise<ScenarioReport> {
   const stack = await startTestStack(
     ['gateway', 'identity', 'catalog', 'cart', 'inventory', 'orders', 'payments', 'notifications'],
     {
+      profileSidecars: profiling,
       env: {
         ...storefrontEnv,
         gateway: {
@@ -231,7 +232,9 @@ export async function runCheckoutBench(): Promise<ScenarioReport> {
 
     const startedAt = Date.now();
     const maxMeter = startCpuMeter(processes);
+    const sidecarProfiles = captureSidecarProfiles(stack, LOAD_SECONDS, 'max-load');
     const load = await closedLoop(stack, users, products, LOAD_SECONDS);
+    await sidecarProfiles;
     const acceptedPerSecond = load.placed.length / LOAD_SECONDS;
     const settled = await settle(
       stack,

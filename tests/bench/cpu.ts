@@ -1,8 +1,8 @@
 // CPU time per process of a running stack, read from /proc/<pid>/stat before and after a load in the
 // same run. On a shared two-core machine throughput and latency are noisy; CPU per operation is not.
 import { execFileSync } from 'node:child_process';
-import { readdirSync, readFileSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import type { Stack } from '../../scripts/lib/stack.ts';
 
 const ticksPerSecond = Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim()) || 100;
@@ -103,9 +103,31 @@ function round(ms: number): number {
 
 /**
  * With BENCH_CPU_PROF=<dir>, every app of the stack writes a V8 CPU profile there when it stops
- * (open it in Chrome DevTools, or summarise it with `node tests/bench/profile-top.ts <file>`).
+ * (open it in Chrome DevTools, or summarise it with `node tests/bench/profile-top.ts <file>`), and the
+ * stack's sidecars serve Go's pprof (start it with `profileSidecars: profiling`; see captureSidecarProfiles).
  */
 export function profilingEnv(): Record<string, string> {
   const dir = process.env.BENCH_CPU_PROF;
   return dir ? { NODE_OPTIONS: `--cpu-prof --cpu-prof-dir=${resolve(dir)}` } : {};
+}
+
+export const profiling: boolean = Boolean(process.env.BENCH_CPU_PROF);
+
+/**
+ * With BENCH_CPU_PROF=<dir>, records a Go CPU profile of every sidecar over the next `seconds` into
+ * `<dir>/daprd-<app>-<label>.pb.gz` (`go tool pprof -top <daprd binary> <file>`); a no-op otherwise.
+ */
+export async function captureSidecarProfiles(stack: Stack, seconds: number, label: string): Promise<void> {
+  const dir = process.env.BENCH_CPU_PROF;
+  if (!dir) return;
+  mkdirSync(dir, { recursive: true });
+  await Promise.all(
+    Object.values(stack.services).map(async ({ name, sidecar }) => {
+      const port = sidecar.ports.profile;
+      if (!port) throw new Error(`the sidecar of ${name} serves no profile: start the stack with profileSidecars`);
+      const res = await fetch(`http://127.0.0.1:${port}/debug/pprof/profile?seconds=${Math.ceil(seconds)}`);
+      if (!res.ok) throw new Error(`pprof of daprd-${name} answered ${res.status}: ${await res.text()}`);
+      writeFileSync(join(dir, `daprd-${name}-${label}.pb.gz`), Buffer.from(await res.arrayBuffer()));
+    }),
+  );
 }
