@@ -13,19 +13,29 @@ mkdir -p "$work/daprd" "$out/bin"
 echo "dapr $DAPR_VERSION: downloading module"
 moddir=$(module_dir "github.com/dapr/dapr@$DAPR_VERSION" "$work")
 goversion=$(sed -n 's/^go //p' "$moddir/go.mod")
-# The module is built from a copy under the cache with fixes to its outbox handler (each daprd/*.sed
-# says why and names, on its `# expect:` line, what the fixed file must then hold once); nothing of it
-# enters the repository.
-patched="$work/dapr-module"
-rm -rf "$patched"
-cp -r "$moddir" "$patched"
-chmod -R u+w "$patched"
-outbox="$patched/pkg/runtime/pubsub/outbox.go"
+# daprd is built from copies of the modules that need fixes, made under the cache at build time: each
+# daprd/*.sed says why, names on its `# file:` line the module and the file it fixes, and on its
+# `# expect:` line what the fixed file must then hold once. Nothing of them enters the repository.
+# Modules other than Dapr are copied at the version Dapr's go.mod requires.
+# (the last build's go.mod goes too: it names copies that no longer exist, which `go mod download` refuses)
+rm -rf "$work"/*-module "$work/go.mod"
+replaces=()
 for fix in "$here"/daprd/*.sed; do
-  sed -i -f "$fix" "$outbox"
+  read -r module file < <(sed -n 's/^# file: //p' "$fix")
+  [ -n "$module" ] && [ -n "$file" ] || { echo "error: daprd/$(basename "$fix") has no '# file: MODULE PATH' line" >&2; exit 1; }
+  copy="$work/${module##*/}-module" # a stable path: Go's build cache keys packages outside it by folder
+  if [ ! -d "$copy" ]; then
+    version=$DAPR_VERSION
+    [ "$module" = github.com/dapr/dapr ] || version=$(awk -v m="$module" '$1 == m { print $2; exit }' "$moddir/go.mod")
+    [ -n "$version" ] || { echo "error: Dapr $DAPR_VERSION does not require $module" >&2; exit 1; }
+    cp -r "$(module_dir "$module@$version" "$work")" "$copy"
+    chmod -R u+w "$copy"
+    replaces+=("replace $module => ./${module##*/}-module")
+  fi
+  sed -i -f "$fix" "$copy/$file"
   expect=$(sed -n 's/^# expect: //p' "$fix")
-  [ -n "$expect" ] && [ "$(grep -cE "$expect" "$outbox")" = 1 ] ||
-    { echo "error: daprd/$(basename "$fix") no longer applies to Dapr $DAPR_VERSION's outbox.go" >&2; exit 1; }
+  [ -n "$expect" ] && [ "$(grep -cE "$expect" "$copy/$file")" = 1 ] ||
+    { echo "error: daprd/$(basename "$fix") no longer applies to $module's $file" >&2; exit 1; }
 done
 {
   echo "module shopstack.local/dapr-runtime"
@@ -34,7 +44,7 @@ done
   echo
   echo "require github.com/dapr/dapr $DAPR_VERSION"
   echo
-  echo "replace github.com/dapr/dapr => ./dapr-module"
+  printf '%s\n' "${replaces[@]}"
   echo
   # repeat upstream's replace blocks: go refuses to honour them from a dependency
   upstream_replaces "$moddir/go.mod"

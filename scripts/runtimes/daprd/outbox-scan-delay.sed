@@ -1,4 +1,5 @@
-# Applied at build time (build-dapr.sh) to a copy of github.com/dapr/dapr v1.18.2 pkg/runtime/pubsub/outbox.go.
+# Applied at build time (build-dapr.sh) to a copy of the module and file on the `# file:` line (Dapr v1.18.2).
+# file: github.com/dapr/dapr pkg/runtime/pubsub/outbox.go
 # daprd publishes an outbox message to its internal topic before it commits the state transaction that
 # carries the message's marker. Its handler then sleeps a fixed second (defaultStateScanDelay) before it
 # reads the marker, so every event of the saga waited at least a second. Our transactions commit within
