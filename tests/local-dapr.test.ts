@@ -5,6 +5,7 @@ import { createServer, type Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { defaultSidecarGoMaxProcs } from '../cdk8s/src/spec.ts';
 import { ensureDaprBinaries } from '../scripts/lib/dapr-binaries.ts';
 import { type Sidecar, startSidecar } from '../scripts/lib/daprd.ts';
 import { freePort } from '../scripts/lib/ports.ts';
@@ -109,6 +110,13 @@ describe('Sentry and sqlite name resolution of the local run', () => {
     expect(sidecars.map((s) => s.proc.child.exitCode)).toEqual([null, null]);
     expect(await invokeB()).toBe('200 nr-b');
   }, 30_000);
+
+  it('runs each sidecar with the GOMAXPROCS a cluster gets by default', () => {
+    for (const { proc } of sidecars) {
+      const environ = readFileSync(`/proc/${proc.child.pid}/environ`, 'utf8').split('\0');
+      expect(environ).toContain(`GOMAXPROCS=${defaultSidecarGoMaxProcs}`);
+    }
+  });
 
   it('runs Sentry on the credentials it generated without restarting its servers', async () => {
     // a Sentry that generated its credentials in the dir it watches restarted 2 s and 4 s later,

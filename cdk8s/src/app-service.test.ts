@@ -106,6 +106,7 @@ describe('AppService', () => {
                 'dapr.io/config': 'demo-cart',
                 'dapr.io/enable-metrics': 'true',
                 'dapr.io/enabled': 'true',
+                'dapr.io/env': 'GOMAXPROCS=1',
                 'dapr.io/log-level': 'info',
                 'shopstack.io/config-hash': expect.stringMatching(/^[0-9a-f]{16}$/),
               },
@@ -171,6 +172,24 @@ describe('AppService', () => {
 
     // WHEN / THEN
     expect(render('info')).not.toBe(render('debug'));
+  });
+
+  it("when the spec sets the sidecars' GOMAXPROCS, the pod passes it to daprd; 0 leaves Go's default", () => {
+    // GIVEN
+    const envOf = (sidecarGoMaxProcs: number) => {
+      const chart = Testing.chart();
+      new AppService(chart, 'cart', {
+        ctx: shopContext({ dapr: { sidecarGoMaxProcs } }),
+        service: 'cart',
+        serviceAccountName: 'demo-app',
+      });
+      const deployment = Testing.synth(chart).find((o) => o.kind === 'Deployment');
+      return deployment.spec.template.metadata.annotations['dapr.io/env'];
+    };
+
+    // WHEN / THEN
+    expect(envOf(4)).toBe('GOMAXPROCS=4');
+    expect(envOf(0)).toBeUndefined();
   });
 
   it("when Tilt asks for a writable root filesystem, only that service's app container gets one", () => {

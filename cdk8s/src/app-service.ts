@@ -85,6 +85,7 @@ export class AppService extends Construct {
               'dapr.io/api-token-secret': secretNames.daprApiToken(ctx),
               'dapr.io/app-token-secret': secretNames.appApiToken(ctx),
               'dapr.io/enable-metrics': 'true',
+              ...(dapr.sidecarGoMaxProcs > 0 && { 'dapr.io/env': `GOMAXPROCS=${dapr.sidecarGoMaxProcs}` }),
               'shopstack.io/config-hash': contentHash(settings),
             },
           },

@@ -16,6 +16,7 @@ describe('parseSpec', () => {
     expect(spec.dapr).toEqual({
       mtls: true,
       logLevel: 'info',
+      sidecarGoMaxProcs: 1,
       controlPlaneNamespace: 'dapr-system',
       tracing: { samplingRate: '1', otlpProtocol: 'grpc', otlpInsecure: true },
     });
@@ -25,6 +26,15 @@ describe('parseSpec', () => {
   it('when replicas are out of bounds, the error names the field and the value', () => {
     expect(() => parseSpec({ version: '1.0.0', services: { cart: { replicas: 99 } } })).toThrow(
       /spec\.services\.cart\.replicas: .*20.*\(got 99\)/,
+    );
+  });
+
+  it("when the sidecars' GOMAXPROCS is not a whole number from 0 to 256, the error names the field", () => {
+    expect(() => parseSpec({ version: '1.0.0', dapr: { sidecarGoMaxProcs: 1.5 } })).toThrow(
+      /spec\.dapr\.sidecarGoMaxProcs: .*\(got 1\.5\)/,
+    );
+    expect(() => parseSpec({ version: '1.0.0', dapr: { sidecarGoMaxProcs: -1 } })).toThrow(
+      /spec\.dapr\.sidecarGoMaxProcs: .*0.*\(got -1\)/,
     );
   });
 

@@ -1,3 +1,4 @@
+import { defaultSidecarGoMaxProcs } from '../../cdk8s/src/spec.ts';
 import { type Proc, startProc, waitFor } from './proc.ts';
 
 export interface SidecarPorts {
@@ -73,6 +74,7 @@ export async function startSidecar(opts: SidecarOptions): Promise<Sidecar> {
       HOME: process.env.HOME ?? '',
       ...opts.env,
       DAPR_HOST_IP: '127.0.0.1',
+      GOMAXPROCS: String(defaultSidecarGoMaxProcs), // as in a cluster (cdk8s/src/spec.ts)
       DAPR_TRUST_ANCHORS: opts.trustAnchors,
       DAPR_API_TOKEN: opts.daprApiToken,
       APP_API_TOKEN: opts.appApiToken,
