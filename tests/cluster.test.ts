@@ -4,6 +4,7 @@
 // cluster this test created is deleted at the end, a node it started is stopped again.
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { defaultSidecarGoMaxProcs } from '../cdk8s/src/spec.ts';
 import { type ClusterTools, kubectl } from '../scripts/cluster/addons.ts';
 import { type ClusterFound, leaveClusterAsFound } from '../scripts/cluster/kind.ts';
 import { adminCredentials, applyShop, clusterUp, ingressUrl, shopName, shopNamespace } from '../scripts/cluster/up.ts';
@@ -16,6 +17,7 @@ const minutes = (n: number): number => n * 60_000;
 
 interface Pod {
   metadata: { name: string; labels: Record<string, string>; ownerReferences?: { kind: string }[] };
+  spec: { containers: { name: string; env?: { name: string; value?: string }[] }[] };
   status: { phase: string; containerStatuses?: { name: string; ready: boolean }[] };
 }
 
@@ -61,6 +63,12 @@ describe('ShopStack on a kind cluster, through the ingress', () => {
           containers.every((c) => c.ready),
           `${pod.metadata.name} ready`,
         ).toBe(true);
+        // the operator's dapr.io/env annotation reached the injected sidecar (spec.dapr.sidecarGoMaxProcs)
+        const daprd = pod.spec.containers.find((c) => c.name === 'daprd');
+        expect(daprd?.env, `${pod.metadata.name} daprd env`).toContainEqual({
+          name: 'GOMAXPROCS',
+          value: String(defaultSidecarGoMaxProcs),
+        });
       }
     }
   });
