@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type Sidecar, startSidecar } from '../scripts/lib/daprd.ts';
+import { freeSidecarPorts, type Sidecar, startSidecar } from '../scripts/lib/daprd.ts';
 import { freePort } from '../scripts/lib/ports.ts';
 import { type Proc, startProc, waitFor } from '../scripts/lib/proc.ts';
 import { componentsDir } from '../scripts/lib/stack.ts';
@@ -24,13 +24,7 @@ async function startOrdersReplica(stack: TestStack): Promise<Replica> {
   const tokens = stack.secrets.tokens.orders;
   if (!tokens) throw new Error('no orders tokens');
   const appPort = await freePort();
-  const ports = {
-    http: await freePort(),
-    grpc: await freePort(),
-    internalGrpc: await freePort(),
-    public: await freePort(),
-    metrics: await freePort(),
-  };
+  const ports = await freeSidecarPorts();
   const proc = startProc({
     name: 'orders-2',
     command: process.execPath,

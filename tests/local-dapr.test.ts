@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { defaultSidecarGoMaxProcs } from '../cdk8s/src/spec.ts';
 import { ensureDaprBinaries } from '../scripts/lib/dapr-binaries.ts';
-import { type Sidecar, startSidecar } from '../scripts/lib/daprd.ts';
+import { freeSidecarPorts, type Sidecar, startSidecar } from '../scripts/lib/daprd.ts';
 import { freePort } from '../scripts/lib/ports.ts';
 import { type SentryServer, startSentry } from '../scripts/lib/sentry.ts';
 import { componentsDir } from '../scripts/lib/stack.ts';
@@ -70,13 +70,7 @@ describe('Sentry and sqlite name resolution of the local run', () => {
           bin: binaries.daprd,
           appId,
           appPort: app.port,
-          ports: {
-            http: await freePort(),
-            grpc: await freePort(),
-            internalGrpc: await freePort(),
-            public: await freePort(),
-            metrics: await freePort(),
-          },
+          ports: await freeSidecarPorts(),
           configFile,
           resourcesDir,
           sentryAddress: sentry.address,

@@ -1,6 +1,7 @@
 import { Testing } from 'cdk8s';
 import { describe, expect, it } from 'vitest';
 import { AppService } from './app-service.ts';
+import type { ShopStackSpecInput } from './spec.ts';
 import { shopContext } from './testing/fixtures.ts';
 
 const labels = {
@@ -18,6 +19,13 @@ const probe = (path: string, periodSeconds: number, failureThreshold: number) =>
   periodSeconds,
   failureThreshold,
 });
+
+/** The pod annotations of cart's Deployment rendered with these `spec.dapr` settings. */
+function cartPodAnnotations(dapr: NonNullable<ShopStackSpecInput['dapr']>): Record<string, string> {
+  const chart = Testing.chart();
+  new AppService(chart, 'cart', { ctx: shopContext({ dapr }), service: 'cart', serviceAccountName: 'demo-app' });
+  return Testing.synth(chart).find((o) => o.kind === 'Deployment').spec.template.metadata.annotations;
+}
 
 describe('AppService', () => {
   it('with a default spec, renders exactly the Dapr Configuration, ConfigMap, Service, PDB and Deployment', () => {
@@ -159,16 +167,7 @@ describe('AppService', () => {
 
   it('when its settings change, the pod template hash changes so the pods roll', () => {
     // GIVEN
-    const render = (logLevel: 'info' | 'debug') => {
-      const chart = Testing.chart();
-      new AppService(chart, 'cart', {
-        ctx: shopContext({ dapr: { logLevel } }),
-        service: 'cart',
-        serviceAccountName: 'demo-app',
-      });
-      const deployment = Testing.synth(chart).find((o) => o.kind === 'Deployment');
-      return deployment.spec.template.metadata.annotations['shopstack.io/config-hash'];
-    };
+    const render = (logLevel: 'info' | 'debug') => cartPodAnnotations({ logLevel })['shopstack.io/config-hash'];
 
     // WHEN / THEN
     expect(render('info')).not.toBe(render('debug'));
@@ -176,16 +175,7 @@ describe('AppService', () => {
 
   it("when the spec sets the sidecars' GOMAXPROCS, the pod passes it to daprd; 0 leaves Go's default", () => {
     // GIVEN
-    const envOf = (sidecarGoMaxProcs: number) => {
-      const chart = Testing.chart();
-      new AppService(chart, 'cart', {
-        ctx: shopContext({ dapr: { sidecarGoMaxProcs } }),
-        service: 'cart',
-        serviceAccountName: 'demo-app',
-      });
-      const deployment = Testing.synth(chart).find((o) => o.kind === 'Deployment');
-      return deployment.spec.template.metadata.annotations['dapr.io/env'];
-    };
+    const envOf = (sidecarGoMaxProcs: number) => cartPodAnnotations({ sidecarGoMaxProcs })['dapr.io/env'];
 
     // WHEN / THEN
     expect(envOf(4)).toBe('GOMAXPROCS=4');

@@ -1,4 +1,5 @@
 import { defaultSidecarGoMaxProcs } from '../../cdk8s/src/spec.ts';
+import { freePort } from './ports.ts';
 import { type Proc, startProc, waitFor } from './proc.ts';
 
 export interface SidecarPorts {
@@ -9,6 +10,18 @@ export interface SidecarPorts {
   readonly metrics: number;
   /** Go's pprof endpoints (`/debug/pprof/…`), only when the stack profiles its sidecars. */
   readonly profile?: number;
+}
+
+/** Free loopback ports for one sidecar (and its pprof endpoint when `profile`). */
+export async function freeSidecarPorts(profile = false): Promise<SidecarPorts> {
+  return {
+    http: await freePort(),
+    grpc: await freePort(),
+    internalGrpc: await freePort(),
+    public: await freePort(),
+    metrics: await freePort(),
+    ...(profile ? { profile: await freePort() } : {}),
+  };
 }
 
 export interface SidecarOptions {

@@ -1,7 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { type DaprBinaries, ensureDaprBinaries } from './dapr-binaries.ts';
-import { type Sidecar, type SidecarPorts, startSidecar } from './daprd.ts';
+import { freeSidecarPorts, type Sidecar, type SidecarPorts, startSidecar } from './daprd.ts';
 import { freePort } from './ports.ts';
 import { type PostgresServer, startPostgres } from './postgres.ts';
 import { type Proc, startProc, waitFor } from './proc.ts';
@@ -52,16 +52,7 @@ export interface Stack {
 const fixed = { postgres: 15432, redis: 16379, sentry: 15050, gateway: 8080, appBase: 3100, daprBase: 3600 };
 
 async function sidecarPorts(opts: StackOptions, index: number): Promise<SidecarPorts> {
-  if (opts.ports === 'random') {
-    return {
-      http: await freePort(),
-      grpc: await freePort(),
-      internalGrpc: await freePort(),
-      public: await freePort(),
-      metrics: await freePort(),
-      ...(opts.profileSidecars ? { profile: await freePort() } : {}),
-    };
-  }
+  if (opts.ports === 'random') return freeSidecarPorts(opts.profileSidecars);
   const base = fixed.daprBase + index * 10;
   return {
     http: base,
