@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -74,5 +75,51 @@ describe('tracing', () => {
       { timeoutMs: 20_000, intervalMs: 250 },
     );
     expect(inTrace.filter((s) => s.service === 'catalog').length).toBeGreaterThan(0);
+  });
+});
+
+describe('trace context without an exporter', () => {
+  let stack: TestStack;
+
+  beforeAll(async () => {
+    const debug = { LOG_LEVEL: 'debug' };
+    stack = await startTestStack(['gateway', 'catalog'], { env: { gateway: debug, catalog: debug } });
+  });
+
+  afterAll(async () => {
+    await stack?.stop();
+  });
+
+  /** The trace id of catalog's (debug) log of the 404 for `productId`. */
+  const traceIdOfNotFound = (productId: string): Promise<string> =>
+    waitFor(
+      `catalog's log of the 404 for ${productId}`,
+      async () =>
+        readFileSync(stack.services.catalog?.proc.logFile ?? '', 'utf8')
+          .split('\n')
+          .filter((line) => line.includes(`product ${productId} does not exist`))
+          .map((line) => (JSON.parse(line) as { traceId?: string }).traceId)[0],
+      { timeoutMs: 10_000, intervalMs: 100 },
+    );
+
+  it("carries the caller's trace id through the gateway and both sidecars into catalog's logs", async () => {
+    const traceId = '0af7651916cd43dd8448eb211c80319c';
+    const productId = crypto.randomUUID();
+    const res = await fetch(`${stack.gatewayUrl}/api/v1/products/${productId}`, {
+      headers: { traceparent: `00-${traceId}-b7ad6b7169203331-01` },
+    });
+    expect(res.status).toBe(404);
+    expect(await traceIdOfNotFound(productId)).toBe(traceId);
+  });
+
+  it('replaces a malformed traceparent with a new trace instead of passing it on', async () => {
+    const productId = crypto.randomUUID();
+    const res = await fetch(`${stack.gatewayUrl}/api/v1/products/${productId}`, {
+      headers: { traceparent: '00-0af7651916cd43dd8448eb211c80319c-0000000000000000-01' },
+    });
+    expect(res.status).toBe(404);
+    const traceId = await traceIdOfNotFound(productId);
+    expect(traceId).toMatch(/^[0-9a-f]{32}$/);
+    expect(traceId).not.toBe('0af7651916cd43dd8448eb211c80319c');
   });
 });

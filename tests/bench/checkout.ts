@@ -13,7 +13,7 @@ import pg from 'pg';
 import { checkoutClient, eventually, invariantViolations, providerLedger } from '../support/checkout.ts';
 import { startTestStack, type TestStack } from '../support/stack.ts';
 import { type Session, storefrontEnv } from '../support/storefront.ts';
-import { captureSidecarProfiles, profiling, profilingEnv, stackProcesses, startCpuMeter } from './cpu.ts';
+import { captureSidecarProfiles, peakRssMiB, profiling, profilingEnv, stackProcesses, startCpuMeter } from './cpu.ts';
 import { percentile } from './measure.ts';
 import type { ScenarioReport } from './report.ts';
 
@@ -251,6 +251,7 @@ export async function runCheckoutBench(): Promise<ScenarioReport> {
       half.placed.map((p) => p.id),
     );
     const halfCpu = halfMeter.perOp(halfSettled.confirmed.length);
+    const peakRss = peakRssMiB(processes);
     // pgbench last: its ~150,000 upserts leave dead rows that autovacuum cleans for seconds afterwards,
     // which counted as Postgres CPU per order (3 to 15 ms in runs of the same code) when it ran first
     const ceilingTps = await pgbenchTps(stack, CONCURRENCY, 8);
@@ -319,6 +320,8 @@ export async function runCheckoutBench(): Promise<ScenarioReport> {
       'targets (≥0.5 ceiling, p99 ≤50 ms at half load, no loss)': ok ? 'met' : 'missed',
     };
     summary['idle CPU ms per second, all'] = idleCpu.all ?? Number.NaN;
+    summary['peak RSS MiB, largest app'] = peakRss.largest ?? Number.NaN;
+    summary['peak RSS MiB, apps (sum)'] = peakRss.apps ?? Number.NaN;
     const cpuPerOp = {
       'confirmed order (max load)': maxCpu,
       'confirmed order (half load)': halfCpu,

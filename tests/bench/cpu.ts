@@ -97,6 +97,24 @@ export function startCpuMeter(processes: Record<string, number>): CpuMeter {
   };
 }
 
+/**
+ * Peak resident memory (VmHWM) in MiB of each app's process since it started, and their sum as `apps`:
+ * what a setting traded for CPU (a larger young generation) costs in memory. `largest` is the largest app's.
+ */
+export function peakRssMiB(processes: Record<string, number>): Record<string, number> {
+  const result: Record<string, number> = {};
+  let apps = 0;
+  let largest = 0;
+  for (const [name, pid] of Object.entries(processes)) {
+    if (name.startsWith('daprd-') || ['postgres', 'redis', 'sentry', 'bench client'].includes(name)) continue;
+    const kib = Number(/VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? Number.NaN);
+    result[name] = Math.round(kib / 1024);
+    apps += kib / 1024;
+    largest = Math.max(largest, kib / 1024);
+  }
+  return { ...result, apps: Math.round(apps), largest: Math.round(largest) };
+}
+
 function round(ms: number): number {
   return Math.round(ms * 1000) / 1000;
 }

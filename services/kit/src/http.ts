@@ -4,6 +4,7 @@ import helmet from 'helmet';
 import { AppError, asAppError, toProblem } from './errors.ts';
 import type { Logger } from './logger.ts';
 import type { Metrics } from './metrics.ts';
+import { runInTraceContext, traceContextOf } from './trace-context.ts';
 
 export interface AppOptions {
   readonly logger: Logger;
@@ -23,7 +24,7 @@ export interface AppOptions {
   readonly routes: (router: Router, metrics: Metrics) => void;
 }
 
-/** Express app with body limits, request ids, ops endpoints, problem+json errors, and security headers at the public edge. */
+/** Express app with body limits, request ids, W3C trace context, ops endpoints, problem+json errors, and security headers at the public edge. */
 export function createApp(opts: AppOptions): Express {
   const app = express();
   app.disable('x-powered-by');
@@ -59,7 +60,7 @@ function requestContext(opts: AppOptions): RequestHandler {
     res.setHeader('x-request-id', id);
     const end = opts.metrics.httpDuration.startTimer({ method: req.method });
     res.on('finish', () => end({ route: req.route?.path ?? 'unmatched', status: String(res.statusCode) }));
-    next();
+    runInTraceContext(traceContextOf(req.get('traceparent')), next);
   };
 }
 

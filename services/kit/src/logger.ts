@@ -1,5 +1,6 @@
 import { trace } from '@opentelemetry/api';
 import { type Logger, pino } from 'pino';
+import { currentTraceContext } from './trace-context.ts';
 
 export type { Logger };
 
@@ -13,7 +14,7 @@ export function createLogger(service: string, level = process.env.LOG_LEVEL ?? '
       censor: '[redacted]',
     },
     mixin() {
-      const span = trace.getActiveSpan()?.spanContext();
+      const span = trace.getActiveSpan()?.spanContext() ?? currentTraceContext();
       return span ? { traceId: span.traceId, spanId: span.spanId } : {};
     },
   });

@@ -1,4 +1,5 @@
 import { Agent, request } from 'node:http';
+import { currentTraceContext } from './trace-context.ts';
 
 /** The answer headers a caller reads (a WHATWG `Headers` fits too, for fakes in tests). */
 export interface AnswerHeaders {
@@ -19,13 +20,15 @@ const agent = new Agent({ keepAlive: true, maxSockets: 256, maxFreeSockets: 64 }
 // this; a call silent for longer hangs on a sidecar that is gone, and must not hold its caller for ever.
 const SILENCE_MS = 30_000;
 
-/** One HTTP call to the sidecar, its body read as text. */
+/** One HTTP call to the sidecar, its body read as text, in the trace of the request being served. */
 export function sidecarCall(
   url: string,
   opts: { readonly method?: string; readonly headers?: Readonly<Record<string, string>>; readonly body?: string } = {},
 ): Promise<SidecarAnswer> {
+  const trace = currentTraceContext();
+  const headers = trace ? { traceparent: trace.traceparent, ...opts.headers } : opts.headers;
   return new Promise((resolve, reject) => {
-    const req = request(url, { method: opts.method ?? 'GET', headers: opts.headers, agent }, (res) => {
+    const req = request(url, { method: opts.method ?? 'GET', headers, agent }, (res) => {
       const chunks: Buffer[] = [];
       res.on('data', (chunk: Buffer) => chunks.push(chunk));
       res.on('error', reject);

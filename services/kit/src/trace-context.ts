@@ -1,0 +1,44 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
+import { randomBytes } from 'node:crypto';
+
+/**
+ * The W3C trace context a request runs in. Without an OTLP exporter no span is recorded anywhere
+ * (OpenTelemetry is not loaded, see otel-preload.ts), so the kit carries the context itself: a request
+ * takes the `traceparent` its sidecar sends (or starts a trace at the edge), its logs carry the trace
+ * id, and every call it makes to its sidecar forwards the same `traceparent`, which Dapr passes on to
+ * the next app and into the events it publishes. One trace id thus follows an order through every
+ * service's logs. With an exporter, OpenTelemetry's span context takes precedence in logs and its
+ * HTTP instrumentation overwrites the header with its own client span.
+ */
+export interface TraceContext {
+  readonly traceId: string;
+  /** The caller's span (the parent id of the incoming `traceparent`), or a new id at the edge. */
+  readonly spanId: string;
+  /** The `traceparent` header to forward. */
+  readonly traceparent: string;
+}
+
+const W3C = /^00-([0-9a-f]{32})-([0-9a-f]{16})-[0-9a-f]{2}$/;
+const INVALID_TRACE = '0'.repeat(32);
+const INVALID_SPAN = '0'.repeat(16);
+const storage = new AsyncLocalStorage<TraceContext>();
+
+/** The context of a `traceparent` header; a new, unsampled trace when the header is absent or malformed. */
+export function traceContextOf(header: string | undefined): TraceContext {
+  const match = header === undefined ? null : W3C.exec(header);
+  if (match?.[1] && match[2] && match[1] !== INVALID_TRACE && match[2] !== INVALID_SPAN)
+    return { traceId: match[1], spanId: match[2], traceparent: header as string };
+  const traceId = randomBytes(16).toString('hex');
+  const spanId = randomBytes(8).toString('hex');
+  return { traceId, spanId, traceparent: `00-${traceId}-${spanId}-00` };
+}
+
+/** Runs `fn` (and everything it starts) in `context`. */
+export function runInTraceContext<T>(context: TraceContext, fn: () => T): T {
+  return storage.run(context, fn);
+}
+
+/** The trace context of the request being served, if any. */
+export function currentTraceContext(): TraceContext | undefined {
+  return storage.getStore();
+}
