@@ -100,10 +100,18 @@ async function place(stack: TestStack, user: Session, productId: string): Promis
   return { id: body.id, ms: performance.now() - began };
 }
 
+/** Failed placements: counted, and the first few printed, so that a rare error can be read from the run. */
+class RequestErrors {
+  count = 0;
+  add(err: unknown): void {
+    if (++this.count <= 3) console.warn(`bench: an order failed: ${err instanceof Error ? err.message : String(err)}`);
+  }
+}
+
 /** Closed loop: `CONCURRENCY` clients placing orders back to back for `seconds`. */
 async function closedLoop(stack: TestStack, users: readonly Session[], productIds: readonly string[], seconds: number) {
   const placed: Placed[] = [];
-  let errors = 0;
+  const errors = new RequestErrors();
   const until = performance.now() + seconds * 1000;
   await Promise.all(
     Array.from({ length: CONCURRENCY }, async (_, worker) => {
@@ -114,7 +122,7 @@ async function closedLoop(stack: TestStack, users: readonly Session[], productId
         n += CONCURRENCY;
         await place(stack, user, product).then(
           (p) => placed.push(p),
-          () => errors++,
+          (err: unknown) => errors.add(err),
         );
       }
     }),
@@ -131,7 +139,7 @@ async function openLoop(
   seconds: number,
 ) {
   const placed: Placed[] = [];
-  let errors = 0;
+  const errors = new RequestErrors();
   const inFlight: Promise<void>[] = [];
   const total = Math.round(rate * seconds);
   const began = performance.now();
@@ -142,7 +150,7 @@ async function openLoop(
     inFlight.push(
       place(stack, users[i % users.length] as Session, productIds[i % productIds.length] as string).then(
         (p) => void placed.push(p),
-        () => void errors++,
+        (err: unknown) => errors.add(err),
       ),
     );
   }
@@ -313,7 +321,7 @@ export async function runCheckoutBench(): Promise<ScenarioReport> {
       'confirmed + cancelled': `${settled.confirmed.length} + ${settled.cancelled}`,
       'stock committed': committed,
       'orders placed': all.length,
-      'request errors': load.errors + half.errors,
+      'request errors': load.errors.count + half.errors.count,
       'lost effects': lost,
       'duplicated charges': duplicated,
       'invariant violations': violations.length,
