@@ -328,8 +328,9 @@ export async function runCheckoutBench(): Promise<ScenarioReport> {
       'targets (≥0.5 ceiling, p99 ≤50 ms at half load, no loss)': ok ? 'met' : 'missed',
     };
     summary['idle CPU ms per second, all'] = idleCpu.all ?? Number.NaN;
-    summary['peak RSS MiB, largest app'] = peakRss.largest ?? Number.NaN;
-    summary['peak RSS MiB, apps (sum)'] = peakRss.apps ?? Number.NaN;
+    summary['peak RSS MiB, largest app'] = peakRss.largestApp;
+    summary['peak RSS MiB, apps (sum)'] = peakRss.apps;
+    summary['peak RSS MiB, sidecars (sum)'] = peakRss.sidecars;
     const cpuPerOp = {
       'confirmed order (max load)': maxCpu,
       'confirmed order (half load)': halfCpu,
