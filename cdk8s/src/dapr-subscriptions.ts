@@ -3,7 +3,28 @@ import { meta, objectLabels, objectName, type ShopContext } from './context.ts';
 import { kubeObject } from './kube-object.ts';
 import { manifests } from '../../services/manifests.ts';
 import { pubsubName } from './profiles.ts';
-import { serviceNames } from './spec.ts';
+import { type ServiceName, serviceNames } from './spec.ts';
+
+/**
+ * The spec of `service`'s subscription to `topic`, in a cluster and in the local run
+ * (scripts/lib/components.ts): its route, its dead-letter topic, and batches when its manifest asks.
+ */
+export function subscriptionSpec(service: ServiceName, topic: string, pubsubname: string): Record<string, unknown> {
+  const batches = manifests[service].batches;
+  return {
+    pubsubname,
+    topic,
+    routes: { default: `/events/${topic}` },
+    deadLetterTopic: `${topic}-deadletter`,
+    ...(batches && {
+      bulkSubscribe: {
+        enabled: true,
+        maxMessagesCount: batches.maxMessages,
+        maxAwaitDurationMs: batches.maxAwaitMs,
+      },
+    }),
+  };
+}
 
 /** Declarative subscriptions: each consumer gets `/events/<topic>` and a dead-letter topic for poison events. */
 export class DaprSubscriptions extends Construct {
@@ -17,12 +38,7 @@ export class DaprSubscriptions extends Construct {
           apiVersion: 'dapr.io/v2alpha1',
           kind: 'Subscription',
           metadata: meta(ctx, { name, labels: objectLabels(ctx, service, 'dapr') }),
-          spec: {
-            pubsubname: pubsubName,
-            topic,
-            routes: { default: `/events/${topic}` },
-            deadLetterTopic: `${topic}-deadletter`,
-          },
+          spec: subscriptionSpec(service, topic, pubsubName),
           scopes: [service],
         });
       }

@@ -32,6 +32,9 @@ describe('components/ generated from the service manifests', () => {
       'orders<-payments->payments-deadletter',
       'payments<-orders->orders-deadletter',
     ]);
+    // notifications takes its events in batches; the saga's steps one by one
+    const batched = docs.filter((d) => d.spec.bulkSubscribe).map((d) => [d.scopes[0], d.spec.bulkSubscribe]);
+    expect(batched).toEqual([['notifications', { enabled: true, maxMessagesCount: 64, maxAwaitDurationMs: 50 }]]);
   });
 
   it('loads each state store only in the sidecars of the services whose manifest names it', () => {

@@ -5,6 +5,7 @@ import { format, resolveConfig } from 'prettier';
 import { stringify } from 'yaml';
 import { resiliencySpec } from '../../cdk8s/src/dapr-resiliency.ts';
 import { metricsSpec } from '../../cdk8s/src/dapr-configuration.ts';
+import { subscriptionSpec } from '../../cdk8s/src/dapr-subscriptions.ts';
 import { type Caller, manifests, type ServiceName, serviceNames } from '../../services/manifests.ts';
 
 export const componentsDir: string = resolve(import.meta.dirname, '../../components');
@@ -63,12 +64,7 @@ function subscriptions(): Record<string, unknown>[] {
       apiVersion: 'dapr.io/v2alpha1',
       kind: 'Subscription',
       metadata: { name: `${service}-${topic}` },
-      spec: {
-        pubsubname: 'pubsub',
-        topic,
-        routes: { default: `/events/${topic}` },
-        deadLetterTopic: `${topic}-deadletter`,
-      },
+      spec: subscriptionSpec(service, topic, 'pubsub'),
       scopes: [service],
     })),
   );

@@ -195,6 +195,31 @@ async function settle(stack: TestStack, ids: readonly string[]): Promise<Settled
   }
 }
 
+/**
+ * How long after its confirmation each order's `order.confirmed` notification was stored, in ms: the
+ * outbox hold, the delivery, and the wait for the notifications' batch. Waits for all `confirmed` of them.
+ */
+async function notificationLags(stack: TestStack, ids: readonly string[], confirmed: number): Promise<number[]> {
+  const db = new pg.Client({ connectionString: stack.postgres.url('notifications') });
+  await db.connect();
+  try {
+    return await eventually(
+      'every confirmation to be notified',
+      async () => {
+        const { rows } = await db.query<{ ms: number }>(
+          `SELECT (extract(epoch FROM created_at - (data->>'at')::timestamptz) * 1000)::float8 AS ms
+             FROM notifications WHERE type = 'order.confirmed' AND data->>'orderId' = ANY($1)`,
+          [ids],
+        );
+        return rows.length >= confirmed ? rows.map((r) => r.ms) : undefined;
+      },
+      60_000,
+    );
+  } finally {
+    await db.end();
+  }
+}
+
 export async function runCheckoutBench(): Promise<ScenarioReport> {
   const quiet = { LOG_LEVEL: 'warn', ...profilingEnv() };
   const stack = await startTestStack(
@@ -259,6 +284,11 @@ export async function runCheckoutBench(): Promise<ScenarioReport> {
       half.placed.map((p) => p.id),
     );
     const halfCpu = halfMeter.perOp(halfSettled.confirmed.length);
+    const notified = await notificationLags(
+      stack,
+      half.placed.map((p) => p.id),
+      halfSettled.confirmed.length,
+    );
     const peakRss = peakRssMiB(processes);
     // pgbench last: its ~150,000 upserts leave dead rows that autovacuum cleans for seconds afterwards,
     // which counted as Postgres CPU per order (3 to 15 ms in runs of the same code) when it ran first
@@ -310,6 +340,8 @@ export async function runCheckoutBench(): Promise<ScenarioReport> {
       'created→confirmed p99 ms (max load)': Math.round(percentile(settled.latencies, 0.99)),
       'created→confirmed p50 ms (half load)': Math.round(percentile(halfSettled.latencies, 0.5)),
       'created→confirmed p99 ms (half load)': Math.round(percentile(halfSettled.latencies, 0.99)),
+      'confirmed→notified p50 ms (half load)': Math.round(percentile(notified, 0.5)),
+      'confirmed→notified p99 ms (half load)': Math.round(percentile(notified, 0.99)),
       'CPU ms/order, all (max load)': maxCpu.all ?? Number.NaN,
       'CPU ms/order, apps (max load)': maxCpu.apps ?? Number.NaN,
       'CPU ms/order, sidecars (max load)': maxCpu.sidecars ?? Number.NaN,

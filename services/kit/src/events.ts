@@ -32,25 +32,77 @@ function envelopeOf(body: unknown): { id: string; data: unknown } | undefined {
   return typeof event?.id === 'string' && event.id ? { id: event.id, data: dataOf(event.data) } : undefined;
 }
 
+/** The event's id and valid data; undefined (and a warning) when it is malformed, which no retry fixes. */
+function parseEvent<S extends z.ZodType>(
+  opts: Pick<EventRouteOptions<S>, 'path' | 'data' | 'logger'>,
+  body: unknown,
+): { id: string; data: z.output<S> } | undefined {
+  const envelope = envelopeOf(body);
+  const data = envelope && opts.data.safeParse(envelope.data);
+  if (envelope && data?.success) return { id: envelope.id, data: data.data };
+  opts.logger.warn({ route: opts.path, eventId: envelope?.id }, 'dropping a malformed event');
+  return undefined;
+}
+
+function eventsCounter(metrics: Metrics | undefined) {
+  return metrics?.counter('shopstack_events_total', 'Events handled by subscribers', ['route', 'outcome']);
+}
+
 /**
  * Mounts a pub/sub subscriber: a malformed event is dropped (retrying cannot fix it), an error
  * answers 500 so that Dapr's resiliency policy retries and finally dead-letters the event.
  */
 export function eventRoute<S extends z.ZodType>(router: Router, opts: EventRouteOptions<S>): void {
-  const handled = opts.metrics?.counter('shopstack_events_total', 'Events handled by subscribers', [
-    'route',
-    'outcome',
-  ]);
+  const handled = eventsCounter(opts.metrics);
   router.post(opts.path, async (req, res) => {
-    const envelope = envelopeOf(req.body);
-    const data = envelope && opts.data.safeParse(envelope.data);
-    let outcome: EventOutcome = 'DROP';
-    if (envelope && data?.success) {
-      outcome = (await opts.handle({ id: envelope.id, data: data.data })) ?? 'SUCCESS';
-    } else {
-      opts.logger.warn({ route: opts.path, eventId: envelope?.id }, 'dropping a malformed event');
-    }
+    const event = parseEvent(opts, req.body);
+    const outcome: EventOutcome = event ? ((await opts.handle(event)) ?? 'SUCCESS') : 'DROP';
     handled?.inc({ route: opts.path, outcome });
     res.json({ status: outcome });
+  });
+}
+
+export interface EventBatchRouteOptions<S extends z.ZodType> extends Omit<EventRouteOptions<S>, 'handle'> {
+  /**
+   * Applies every event of a batch once (dedupe by `id` in the same write as the effects); throw to
+   * have Dapr retry the whole batch, which the dedupe makes safe.
+   */
+  handleBatch(events: readonly { readonly id: string; readonly data: z.output<S> }[]): Promise<void>;
+}
+
+interface BulkEntry {
+  readonly entryId: string;
+  readonly event: unknown;
+}
+
+/** The entries of a Dapr bulk delivery; a lone CloudEvent (a subscription without batches) is a batch of one. */
+function entriesOf(body: unknown): readonly BulkEntry[] {
+  const entries = (body as { entries?: unknown } | undefined)?.entries;
+  if (!Array.isArray(entries)) return [{ entryId: '', event: body }];
+  return entries.flatMap((e: unknown) => {
+    const entry = e as { entryId?: unknown; event?: unknown } | undefined;
+    return typeof entry?.entryId === 'string' ? [{ entryId: entry.entryId, event: dataOf(entry.event) }] : [];
+  });
+}
+
+/**
+ * Mounts a subscriber for batches (the manifest's `batches`, Dapr bulk subscribe): the valid events of a
+ * batch are applied together, a malformed one is dropped on its own (Dapr moves it to the dead-letter
+ * topic), and an error answers 500 so that Dapr retries the batch. A single CloudEvent is taken too.
+ */
+export function eventBatchRoute<S extends z.ZodType>(router: Router, opts: EventBatchRouteOptions<S>): void {
+  const handled = eventsCounter(opts.metrics);
+  router.post(opts.path, async (req, res) => {
+    const statuses: { entryId: string; status: EventOutcome }[] = [];
+    const events: { id: string; data: z.output<S> }[] = [];
+    for (const { entryId, event } of entriesOf(req.body)) {
+      const parsed = parseEvent(opts, event);
+      if (parsed) events.push(parsed);
+      statuses.push({ entryId, status: parsed ? 'SUCCESS' : 'DROP' });
+    }
+    if (events.length) await opts.handleBatch(events);
+    for (const { status } of statuses) handled?.inc({ route: opts.path, outcome: status });
+    const lone = !Array.isArray((req.body as { entries?: unknown } | undefined)?.entries);
+    res.json(lone ? { status: statuses[0]?.status ?? 'DROP' } : { statuses });
   });
 }

@@ -3,7 +3,13 @@ export { ConfigError, loadConfig } from './config.ts';
 export * from './dapr.ts';
 export { type AnswerHeaders, type SidecarAnswer, sidecarCall } from './sidecar-http.ts';
 export { createPool, type Migration, migrate, migrateFrom, type Pool, pgErrorFields, readMigrations } from './db.ts';
-export { type EventOutcome, type EventRouteOptions, eventRoute } from './events.ts';
+export {
+  type EventBatchRouteOptions,
+  type EventOutcome,
+  type EventRouteOptions,
+  eventBatchRoute,
+  eventRoute,
+} from './events.ts';
 export { AppError, asAppError, type FieldError, type Problem, toProblem } from './errors.ts';
 export { type AppOptions, createApp, requireToken } from './http.ts';
 export { type Listening, listen, type Running, runMain } from './lifecycle.ts';

@@ -36,6 +36,13 @@ export interface ServiceManifest {
   readonly callers: readonly Caller[];
   /** Topics it consumes; each is delivered to `/events/<topic>`, with `<topic>-deadletter` for poison events. */
   readonly subscribes: readonly string[];
+  /**
+   * When set, its subscriptions deliver events in batches (Dapr bulk subscribe): up to `maxMessages`
+   * in one request, each batch sent `maxAwaitMs` after its first event at the latest. The route must
+   * take a batch (`eventBatchRoute`). Dapr then sends one batch at a time per subscription, so this suits
+   * a consumer whose events do not wait on one another (notifications), not a step of the saga.
+   */
+  readonly batches?: { readonly maxMessages: number; readonly maxAwaitMs: number };
   /** Cron input bindings: Dapr POSTs `/<name>` on every tick. */
   readonly schedules?: readonly { readonly name: string; readonly every: string }[];
 }

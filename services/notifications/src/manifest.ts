@@ -9,4 +9,6 @@ export const manifest = {
   storage: { kind: 'postgres' },
   callers: [{ appId: 'gateway' }],
   subscribes: ['orders'],
+  // one request and one insert per batch instead of per event; a notification waits ≤ 50 ms for its batch
+  batches: { maxMessages: 64, maxAwaitMs: 50 },
 } as const satisfies ServiceManifest;

@@ -5,17 +5,23 @@ export const CHANNEL = 'notifications';
 
 export function createNotificationRepository(pool: Pool): NotificationRepository {
   return {
-    async record(event) {
-      // the NOTIFY is sent on commit, together with the row
-      const { rowCount } = await pool.query(
+    async recordAll(events) {
+      // one statement for the batch; a NOTIFY per user is sent on commit, together with the rows
+      const { rows } = await pool.query<{ added: number }>(
         `WITH added AS (
-           INSERT INTO notifications (event_id, user_id, type, data) VALUES ($1, $2, $3, $4)
+           INSERT INTO notifications (event_id, user_id, type, data)
+           SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::jsonb[])
            ON CONFLICT (event_id) DO NOTHING RETURNING user_id
          )
-         SELECT pg_notify('${CHANNEL}', user_id) FROM added`,
-        [event.eventId, event.userId, event.type, JSON.stringify(event.data)],
+         SELECT count(*)::int AS added, pg_notify('${CHANNEL}', user_id) FROM added GROUP BY user_id`,
+        [
+          events.map((e) => e.eventId),
+          events.map((e) => e.userId),
+          events.map((e) => e.type),
+          events.map((e) => JSON.stringify(e.data)),
+        ],
       );
-      return rowCount === 1;
+      return rows.reduce((sum, r) => sum + r.added, 0);
     },
     async after(userId, afterSeq, limit) {
       const { rows } = await pool.query<Notification>(
