@@ -6,8 +6,8 @@ import { randomBytes } from 'node:crypto';
  * (OpenTelemetry is not loaded, see otel-preload.ts), so the kit carries the context itself: a request
  * takes the `traceparent` its sidecar sends (or starts a trace at the edge), its logs carry the trace
  * id, and every call it makes to its sidecar forwards the same `traceparent`, which Dapr passes on to
- * the next app and into the events it publishes. One trace id thus follows an order through every
- * service's logs. With an exporter, OpenTelemetry's span context takes precedence in logs and its
+ * the app it invokes (tests/tracing.test.ts). One trace id thus follows a request through the logs of
+ * the services it reaches. With an exporter, OpenTelemetry's span context takes precedence in logs and its
  * HTTP instrumentation overwrites the header with its own client span.
  */
 export interface TraceContext {
