@@ -9,10 +9,10 @@ import { type ServiceName, serviceNames } from './spec.ts';
  * The spec of `service`'s subscription to `topic`, in a cluster and in the local run
  * (scripts/lib/components.ts): its route, its dead-letter topic, and batches when its manifest asks.
  */
-export function subscriptionSpec(service: ServiceName, topic: string, pubsubname: string): Record<string, unknown> {
+export function subscriptionSpec(service: ServiceName, topic: string): Record<string, unknown> {
   const batches = manifests[service].batches;
   return {
-    pubsubname,
+    pubsubname: pubsubName,
     topic,
     routes: { default: `/events/${topic}` },
     deadLetterTopic: `${topic}-deadletter`,
@@ -38,7 +38,7 @@ export class DaprSubscriptions extends Construct {
           apiVersion: 'dapr.io/v2alpha1',
           kind: 'Subscription',
           metadata: meta(ctx, { name, labels: objectLabels(ctx, service, 'dapr') }),
-          spec: subscriptionSpec(service, topic, pubsubName),
+          spec: subscriptionSpec(service, topic),
           scopes: [service],
         });
       }

@@ -64,7 +64,7 @@ function subscriptions(): Record<string, unknown>[] {
       apiVersion: 'dapr.io/v2alpha1',
       kind: 'Subscription',
       metadata: { name: `${service}-${topic}` },
-      spec: subscriptionSpec(service, topic, 'pubsub'),
+      spec: subscriptionSpec(service, topic),
       scopes: [service],
     })),
   );

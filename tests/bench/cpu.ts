@@ -30,6 +30,13 @@ export function stackProcesses(stack: Stack): Record<string, number> {
   return pids;
 }
 
+/** What a process of `stackProcesses` is, by its name. */
+function kindOf(name: string): 'app' | 'sidecar' | 'store' | 'client' {
+  if (name === 'bench client') return 'client';
+  if (name.startsWith('daprd-')) return 'sidecar';
+  return ['postgres', 'redis', 'sentry'].includes(name) ? 'store' : 'app';
+}
+
 interface Stat {
   readonly ppid: number;
   /** utime + stime + cutime + cstime in clock ticks: the process and its children that have ended. */
@@ -69,7 +76,7 @@ function treeTicks(roots: Record<string, number>): Record<string, number> {
       const pid = queue.pop() as number;
       ticks += stats.get(pid)?.ticks ?? 0;
       // the bench client's children (pgbench, a bare server) are not part of the stack
-      if (name !== 'bench client') queue.push(...(children.get(pid) ?? []));
+      if (kindOf(name) !== 'client') queue.push(...(children.get(pid) ?? []));
     }
     out[name] = ticks;
   }
@@ -87,10 +94,11 @@ export function startCpuMeter(processes: Record<string, number>): CpuMeter {
       for (const name of Object.keys(processes)) {
         const ms = (((after[name] ?? 0) - (before[name] ?? 0)) * 1000) / ticksPerSecond / Math.max(ops, 1);
         result[name] = round(ms);
-        if (name === 'bench client') continue;
+        const kind = kindOf(name);
+        if (kind === 'client') continue;
         sum.all += ms;
-        if (name.startsWith('daprd-')) sum.sidecars += ms;
-        else if (!['postgres', 'redis', 'sentry'].includes(name)) sum.apps += ms;
+        if (kind === 'sidecar') sum.sidecars += ms;
+        else if (kind === 'app') sum.apps += ms;
       }
       return { ...result, apps: round(sum.apps), sidecars: round(sum.sidecars), all: round(sum.all) };
     },
@@ -104,9 +112,10 @@ export function startCpuMeter(processes: Record<string, number>): CpuMeter {
 export function peakRssMiB(processes: Record<string, number>): { apps: number; sidecars: number; largestApp: number } {
   const sum = { apps: 0, sidecars: 0, largestApp: 0 };
   for (const [name, pid] of Object.entries(processes)) {
-    if (['postgres', 'redis', 'sentry', 'bench client'].includes(name)) continue;
+    const kind = kindOf(name);
+    if (kind === 'client' || kind === 'store') continue;
     const kib = Number(/VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? Number.NaN);
-    if (name.startsWith('daprd-')) sum.sidecars += kib / 1024;
+    if (kind === 'sidecar') sum.sidecars += kib / 1024;
     else {
       sum.apps += kib / 1024;
       sum.largestApp = Math.max(sum.largestApp, kib / 1024);

@@ -75,10 +75,10 @@ interface BulkEntry {
   readonly event: unknown;
 }
 
-/** The entries of a Dapr bulk delivery; a lone CloudEvent (a subscription without batches) is a batch of one. */
-function entriesOf(body: unknown): readonly BulkEntry[] {
+/** The entries of a Dapr bulk delivery; undefined when the body is a lone CloudEvent (a subscription without batches). */
+function entriesOf(body: unknown): readonly BulkEntry[] | undefined {
   const entries = (body as { entries?: unknown } | undefined)?.entries;
-  if (!Array.isArray(entries)) return [{ entryId: '', event: body }];
+  if (!Array.isArray(entries)) return undefined;
   return entries.flatMap((e: unknown) => {
     const entry = e as { entryId?: unknown; event?: unknown } | undefined;
     return typeof entry?.entryId === 'string' ? [{ entryId: entry.entryId, event: dataOf(entry.event) }] : [];
@@ -95,14 +95,14 @@ export function eventBatchRoute<S extends z.ZodType>(router: Router, opts: Event
   router.post(opts.path, async (req, res) => {
     const statuses: { entryId: string; status: EventOutcome }[] = [];
     const events: { id: string; data: z.output<S> }[] = [];
-    for (const { entryId, event } of entriesOf(req.body)) {
+    const bulk = entriesOf(req.body);
+    for (const { entryId, event } of bulk ?? [{ entryId: '', event: req.body }]) {
       const parsed = parseEvent(opts, event);
       if (parsed) events.push(parsed);
       statuses.push({ entryId, status: parsed ? 'SUCCESS' : 'DROP' });
     }
     if (events.length) await opts.handleBatch(events);
     for (const { status } of statuses) handled?.inc({ route: opts.path, outcome: status });
-    const lone = !Array.isArray((req.body as { entries?: unknown } | undefined)?.entries);
-    res.json(lone ? { status: statuses[0]?.status ?? 'DROP' } : { statuses });
+    res.json(bulk ? { statuses } : { status: statuses[0]?.status ?? 'DROP' });
   });
 }

@@ -7,13 +7,13 @@ export function createNotificationRepository(pool: Pool): NotificationRepository
   return {
     async recordAll(events) {
       // one statement for the batch; a NOTIFY per user is sent on commit, together with the rows
-      const { rows } = await pool.query<{ added: number }>(
+      await pool.query(
         `WITH added AS (
            INSERT INTO notifications (event_id, user_id, type, data)
            SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::jsonb[])
            ON CONFLICT (event_id) DO NOTHING RETURNING user_id
          )
-         SELECT count(*)::int AS added, pg_notify('${CHANNEL}', user_id) FROM added GROUP BY user_id`,
+         SELECT pg_notify('${CHANNEL}', user_id) FROM (SELECT DISTINCT user_id FROM added) users`,
         [
           events.map((e) => e.eventId),
           events.map((e) => e.userId),
@@ -21,7 +21,6 @@ export function createNotificationRepository(pool: Pool): NotificationRepository
           events.map((e) => JSON.stringify(e.data)),
         ],
       );
-      return rows.reduce((sum, r) => sum + r.added, 0);
     },
     async after(userId, afterSeq, limit) {
       const { rows } = await pool.query<Notification>(

@@ -13,8 +13,8 @@ export interface IncomingEvent {
 }
 
 export interface NotificationRepository {
-  /** Records each event once (in order), skipping event ids recorded before; how many were new. */
-  recordAll(events: readonly IncomingEvent[]): Promise<number>;
+  /** Records each event once (in order), skipping event ids recorded before. */
+  recordAll(events: readonly IncomingEvent[]): Promise<void>;
   /** The user's notifications after `afterSeq`, oldest first. */
   after(userId: string, afterSeq: string, limit: number): Promise<Notification[]>;
   /** The newest position of the whole stream (live-only subscribers start there). */
