@@ -4,7 +4,10 @@ import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync 
 import { createServer, type Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { DatabaseSync } from 'node:sqlite';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parse, stringify } from 'yaml';
 import { defaultSidecarGoMaxProcs } from '../cdk8s/src/spec.ts';
 import { ensureDaprBinaries } from '../scripts/lib/dapr-binaries.ts';
 import { freeSidecarPorts, type Sidecar, startSidecar } from '../scripts/lib/daprd.ts';
@@ -26,6 +29,7 @@ describe('Sentry and sqlite name resolution of the local run', () => {
   let dir: string;
   let sentry: SentryServer;
   let sentryStartedAt: number;
+  let daprd: string;
   const sidecars: Sidecar[] = [];
   const servers: Server[] = [];
 
@@ -33,6 +37,7 @@ describe('Sentry and sqlite name resolution of the local run', () => {
     dir = mkdtempSync(join(tmpdir(), 'shopstack-nr-'));
     chmodSync(dir, 0o711);
     const binaries = await ensureDaprBinaries();
+    daprd = binaries.daprd;
     sentry = await startSentry({
       bin: binaries.sentry,
       dir: join(dir, 'sentry'),
@@ -60,29 +65,31 @@ describe('Sentry and sqlite name resolution of the local run', () => {
         '',
       ].join('\n'),
     );
-    const resourcesDir = join(dir, 'resources');
-    mkdirSync(resourcesDir);
     for (const appId of ['nr-a', 'nr-b']) {
       const app = await startApp(appId);
       servers.push(app.server);
-      sidecars.push(
-        await startSidecar({
-          bin: binaries.daprd,
-          appId,
-          appPort: app.port,
-          ports: await freeSidecarPorts(),
-          configFile,
-          resourcesDir,
-          sentryAddress: sentry.address,
-          trustAnchors: sentry.trustAnchors,
-          daprApiToken: DAPR_API_TOKEN,
-          appApiToken: `${appId}-app-token`,
-          cwd: dir,
-          logFile: join(dir, `daprd-${appId}.log`),
-        }),
-      );
+      sidecars.push(await sidecarFor(appId, app.port, configFile, dir));
     }
   });
+
+  const sidecarFor = async (appId: string, appPort: number, configFile: string, cwd: string): Promise<Sidecar> => {
+    const resourcesDir = join(cwd, 'resources');
+    mkdirSync(resourcesDir, { recursive: true });
+    return startSidecar({
+      bin: daprd,
+      appId,
+      appPort,
+      ports: await freeSidecarPorts(),
+      configFile,
+      resourcesDir,
+      sentryAddress: sentry.address,
+      trustAnchors: sentry.trustAnchors,
+      daprApiToken: DAPR_API_TOKEN,
+      appApiToken: `${appId}-app-token`,
+      cwd,
+      logFile: join(cwd, `daprd-${appId}.log`),
+    });
+  };
 
   afterAll(async () => {
     await Promise.all(sidecars.map((s) => s.stop()));
@@ -121,4 +128,40 @@ describe('Sentry and sqlite name resolution of the local run', () => {
     expect(log).not.toContain('reloading');
     expect(sentry.proc.child.exitCode).toBeNull();
   }, 15_000);
+
+  /**
+   * Starts `appId`'s sidecar with `nameResolution` in a dir of its own whose name-resolution database another
+   * process holds locked (as a sidecar creating it does) for `holdMs`; answers the apps registered in it.
+   */
+  const startOnLockedDatabase = async (appId: string, nameResolution: unknown, holdMs: number) => {
+    const cwd = mkdtempSync(join(dir, 'locked-'));
+    const configFile = join(cwd, 'config.yaml');
+    const config = { apiVersion: 'dapr.io/v1alpha1', kind: 'Configuration', metadata: { name: appId } };
+    writeFileSync(configFile, stringify({ ...config, spec: { mtls: { enabled: true }, nameResolution } }));
+    const db = new DatabaseSync(join(cwd, 'nameresolution.db'));
+    db.exec('PRAGMA journal_mode=WAL; BEGIN EXCLUSIVE; CREATE TABLE holder (x)');
+    const released = sleep(holdMs).then(() => db.exec('COMMIT'));
+    const app = await startApp(appId);
+    servers.push(app.server);
+    try {
+      sidecars.push(await sidecarFor(appId, app.port, configFile, cwd));
+    } finally {
+      await released;
+    }
+    const hosts = db.prepare('SELECT app_id FROM hosts').all();
+    db.close();
+    return hosts.map((row) => row.app_id);
+  };
+
+  it("with the local run's configuration, a sidecar waits out a 2 s lock on the name-resolution database", async () => {
+    const { spec } = parse(readFileSync(join(componentsDir, 'config', 'catalog.yaml'), 'utf8'));
+    expect(await startOnLockedDatabase('nr-waits', spec.nameResolution, 2_000)).toEqual(['nr-waits']);
+  }, 30_000);
+
+  it('a sidecar whose name resolution cannot start fails to start, saying why', async () => {
+    const nameResolution = { component: 'sqlite', configuration: { connectionString: 'nameresolution.db' } };
+    await expect(startOnLockedDatabase('nr-locked-out', nameResolution, 3_000)).rejects.toThrow(
+      /daprd for nr-locked-out could not initialise nr \(sqlite\/v1\): .*database is locked/,
+    );
+  }, 30_000);
 });

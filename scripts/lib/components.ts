@@ -35,8 +35,12 @@ function configuration(service: ServiceName): Record<string, unknown> {
       // W3C trace context through, so the services' spans still form one trace
       tracing: { samplingRate: '0' },
       metrics: metricsSpec,
-      // relative to the sidecar's working directory (the run's state folder)
-      nameResolution: { component: 'sqlite', configuration: { connectionString: 'nameresolution.db' } },
+      // relative to the sidecar's working directory (the run's state folder); a sidecar waits up to 5 s for
+      // another's lock on it (Dapr's default, 0.8 s, ran out while all sidecars started on a busy host)
+      nameResolution: {
+        component: 'sqlite',
+        configuration: { connectionString: 'nameresolution.db', busyTimeout: '5s' },
+      },
       secrets: { scopes: [{ storeName: 'localsecrets', defaultAccess: 'deny' }] },
       accessControl: {
         defaultAction: 'deny',

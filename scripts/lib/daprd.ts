@@ -1,3 +1,4 @@
+import { createInterface } from 'node:readline';
 import { defaultSidecarGoMaxProcs } from '../../cdk8s/src/spec.ts';
 import { freePort } from './ports.ts';
 import { type Proc, startProc, waitFor } from './proc.ts';
@@ -94,10 +95,35 @@ export async function startSidecar(opts: SidecarOptions): Promise<Sidecar> {
     },
     logFile: opts.logFile,
   });
+  const failures = componentFailures(proc);
   await waitFor(
     `daprd for ${opts.appId} to become healthy`,
     async () => ((await fetch(`http://127.0.0.1:${ports.http}/v1.0/healthz`)).status === 204 ? true : undefined),
     { proc, timeoutMs: 60_000, intervalMs: 200 },
   );
+  if (failures.length) {
+    await proc.stop(10_000);
+    throw new Error(`daprd for ${opts.appId} could not initialise ${failures.join('; ')} (log: ${opts.logFile})`);
+  }
   return { appId: opts.appId, ports, proc, stop: () => proc.stop(10_000) };
+}
+
+/**
+ * What daprd logs as INIT_COMPONENT_FAILURE while it starts. It then runs on and reports healthy without
+ * the component: without its name resolution, for instance, no other sidecar can reach its app.
+ */
+function componentFailures(proc: Proc): string[] {
+  const failures: string[] = [];
+  if (!proc.child.stdout) return failures;
+  createInterface({ input: proc.child.stdout }).on('line', (line) => {
+    if (!line.includes('INIT_COMPONENT_FAILURE')) return;
+    let msg = line;
+    try {
+      msg = (JSON.parse(line) as { msg?: string }).msg ?? line;
+    } catch {
+      // not JSON: keep the line
+    }
+    failures.push(msg.replace(/^\[INIT_COMPONENT_FAILURE\]: initialization error occurred for /, ''));
+  });
+  return failures;
 }

@@ -199,14 +199,17 @@ export async function startStack(opts: StackOptions): Promise<Stack> {
     };
     started.push({ stop: stopApps });
 
-    // apps first, all at once (a sidecar waits for its app's port); then their sidecars, the
-    // gateway's last so that every target is resolvable when it takes traffic
+    // apps first, all at once (a sidecar waits for its app's port); then their sidecars: one alone, which
+    // creates the name-resolution database (sidecars creating it at once can fail on its lock and run on
+    // unreachable), the others together, the gateway's last so that every target is resolvable for it
     await Promise.all(plans.map(async (plan) => startedApps.set(plan, await startApp(plan))));
     const withSidecar = async (plan: Plan): Promise<void> => {
       const proc = startedApps.get(plan) as Proc;
       track({ name: plan.name, appPort: plan.appPort, proc, sidecar: await startSidecarOf(plan), tokens: plan.tokens });
     };
-    await Promise.all(plans.filter((plan) => plan.name !== 'gateway').map(withSidecar));
+    const [first, ...others] = plans.filter((plan) => plan.name !== 'gateway');
+    if (first) await withSidecar(first);
+    await Promise.all(others.map(withSidecar));
     await Promise.all(plans.filter((plan) => plan.name === 'gateway').map(withSidecar));
 
     const gatewayPort = services.gateway?.appPort;
