@@ -1,9 +1,13 @@
+import { randomBytes, randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { waitFor } from '../scripts/lib/proc.ts';
+import { serviceNames } from '../services/manifests.ts';
+import { checkoutClient } from './support/checkout.ts';
 import { startTestStack, type TestStack } from './support/stack.ts';
+import { storefrontEnv } from './support/storefront.ts';
 
 interface ExportedSpan {
   service: string;
@@ -121,5 +125,39 @@ describe('trace context without an exporter', () => {
     const traceId = await traceIdOfNotFound(productId);
     expect(traceId).toMatch(/^[0-9a-f]{32}$/);
     expect(traceId).not.toBe('0af7651916cd43dd8448eb211c80319c');
+  });
+});
+
+describe("trace context through the saga's outbox", () => {
+  let stack: TestStack;
+
+  beforeAll(async () => {
+    stack = await startTestStack(serviceNames, { env: { ...storefrontEnv, payments: { LOG_LEVEL: 'debug' } } });
+  });
+
+  afterAll(async () => {
+    await stack?.stop();
+  });
+
+  it("an order's trace id reaches payments through orders' outbox and the pub/sub", async () => {
+    const api = checkoutClient(stack);
+    const user = await api.register();
+    const [product] = await api.products(1);
+    if (!product) throw new Error('no product');
+    await api.setStock(product.id, 5);
+    const traceId = randomBytes(16).toString('hex');
+    const res = await api.call('POST', '/api/v1/orders', {
+      token: user.accessToken,
+      body: { items: [{ productId: product.id, quantity: 1 }], payment: { token: 'tok_visa' } },
+      headers: { 'idempotency-key': randomUUID(), traceparent: `00-${traceId}-b7ad6b7169203331-01` },
+    });
+    expect(res.status).toBe(202);
+    expect((await api.settled(user.accessToken, res.body.id)).status).toBe('CONFIRMED');
+
+    const handled = readFileSync(stack.services.payments?.proc.logFile ?? '', 'utf8')
+      .split('\n')
+      .filter((line) => line.includes('"event handled"'))
+      .map((line) => JSON.parse(line) as { traceId?: string; outcome: string });
+    expect(handled.filter((line) => line.traceId === traceId).map((line) => line.outcome)).toContain('SUCCESS');
   });
 });

@@ -2,6 +2,7 @@ import type { Router } from 'express';
 import type { z } from 'zod';
 import type { Logger } from './logger.ts';
 import type { Metrics } from './metrics.ts';
+import { parseTraceparent, runInTraceContext } from './trace-context.ts';
 
 /** What a subscriber tells Dapr: done, or never deliverable (Dapr moves it to the dead-letter topic). */
 export type EventOutcome = 'SUCCESS' | 'DROP';
@@ -54,12 +55,25 @@ function eventsCounter(metrics: Metrics | undefined) {
  */
 export function eventRoute<S extends z.ZodType>(router: Router, opts: EventRouteOptions<S>): void {
   const handled = eventsCounter(opts.metrics);
-  router.post(opts.path, async (req, res) => {
-    const event = parseEvent(opts, req.body);
-    const outcome: EventOutcome = event ? ((await opts.handle(event)) ?? 'SUCCESS') : 'DROP';
-    handled?.inc({ route: opts.path, outcome });
-    res.json({ status: outcome });
-  });
+  router.post(opts.path, (req, res) =>
+    inTraceOf(req.body, async () => {
+      const event = parseEvent(opts, req.body);
+      const outcome: EventOutcome = event ? ((await opts.handle(event)) ?? 'SUCCESS') : 'DROP';
+      handled?.inc({ route: opts.path, outcome });
+      opts.logger.debug({ route: opts.path, eventId: event?.id, outcome }, 'event handled');
+      res.json({ status: outcome });
+    }),
+  );
+}
+
+/**
+ * Runs `fn` in the trace of the CloudEvent's `traceparent` attribute, which an outbox event carries from
+ * the request that wrote it (state.ts, outboxOperations): Dapr sends no `traceparent` header with an
+ * event when its tracing samples nothing. Without the attribute, the request's own context stays.
+ */
+function inTraceOf<T>(body: unknown, fn: () => Promise<T>): Promise<T> {
+  const trace = parseTraceparent((body as { traceparent?: unknown } | undefined)?.traceparent);
+  return trace ? runInTraceContext(trace, fn) : fn();
 }
 
 export interface EventBatchRouteOptions<S extends z.ZodType> extends Omit<EventRouteOptions<S>, 'handle'> {
@@ -103,6 +117,10 @@ export function eventBatchRoute<S extends z.ZodType>(router: Router, opts: Event
     }
     if (events.length) await opts.handleBatch(events);
     for (const { status } of statuses) handled?.inc({ route: opts.path, outcome: status });
+    opts.logger.debug(
+      { route: opts.path, events: events.length, dropped: statuses.length - events.length },
+      'batch handled',
+    );
     res.json(bulk ? { statuses } : { status: statuses[0]?.status ?? 'DROP' });
   });
 }

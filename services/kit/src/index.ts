@@ -15,7 +15,7 @@ export { type AppOptions, createApp, requireToken } from './http.ts';
 export { type Listening, listen, type Running, runMain } from './lifecycle.ts';
 export { createLogger, type Logger } from './logger.ts';
 export { createMetrics, type Metrics } from './metrics.ts';
-export { createStateStore, type StateEntry, type StateOperation, type StateStore } from './state.ts';
+export { createStateStore, outboxOperations, type StateEntry, type StateOperation, type StateStore } from './state.ts';
 export { type Service, type ServeOptions, serve } from './service.ts';
 export { shutdownTelemetry } from './telemetry.ts';
 export { validate } from './validate.ts';

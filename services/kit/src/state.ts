@@ -1,6 +1,7 @@
 import type { SidecarAddress } from './dapr.ts';
 import { AppError } from './errors.ts';
 import { sidecarCall } from './sidecar-http.ts';
+import { currentTraceContext } from './trace-context.ts';
 
 export interface StateEntry<T> {
   readonly value: T;
@@ -25,6 +26,36 @@ export interface StateStore {
   delete(key: string, etag?: string): Promise<void>;
   /** All operations or none; `metadata` reaches the component (e.g. outbox projections). */
   transact(operations: readonly StateOperation[], metadata?: Readonly<Record<string, string>>): Promise<void>;
+}
+
+/**
+ * A record and its event in one transaction of a store with an outbox: Dapr writes the record and publishes
+ * the event (the projection) only if the transaction commits. Dapr copies the record operation's metadata
+ * into the CloudEvent: the event's `type`, and the `traceparent` of the request being served, so that the
+ * subscribers handle the event in that trace (Dapr's own tracing passes none on when it samples nothing).
+ */
+export function outboxOperations(
+  key: string,
+  record: unknown,
+  event: { readonly type: string },
+  etag: string,
+): StateOperation[] {
+  const trace = currentTraceContext();
+  return [
+    {
+      operation: 'upsert',
+      key,
+      value: record,
+      etag,
+      metadata: trace ? { type: event.type, traceparent: trace.traceparent } : { type: event.type },
+    },
+    {
+      operation: 'upsert',
+      key,
+      value: event,
+      metadata: { 'outbox.projection': 'true', contentType: 'application/json' },
+    },
+  ];
 }
 
 const ok = (status: number): boolean => status >= 200 && status < 300;

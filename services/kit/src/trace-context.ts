@@ -23,11 +23,18 @@ const INVALID_TRACE = '0'.repeat(32);
 const INVALID_SPAN = '0'.repeat(16);
 const storage = new AsyncLocalStorage<TraceContext>();
 
+/** The context of a valid `traceparent` (a header, or a CloudEvent's attribute); undefined for anything else. */
+export function parseTraceparent(value: unknown): TraceContext | undefined {
+  const match = typeof value === 'string' ? W3C.exec(value) : null;
+  return match?.[1] && match[2] && match[1] !== INVALID_TRACE && match[2] !== INVALID_SPAN
+    ? { traceId: match[1], spanId: match[2], traceparent: value as string }
+    : undefined;
+}
+
 /** The context of a `traceparent` header; a new, unsampled trace when the header is absent or malformed. */
 export function traceContextOf(header: string | undefined): TraceContext {
-  const match = header === undefined ? null : W3C.exec(header);
-  if (match?.[1] && match[2] && match[1] !== INVALID_TRACE && match[2] !== INVALID_SPAN)
-    return { traceId: match[1], spanId: match[2], traceparent: header as string };
+  const parsed = parseTraceparent(header);
+  if (parsed) return parsed;
   const traceId = randomBytes(16).toString('hex');
   const spanId = randomBytes(8).toString('hex');
   return { traceId, spanId, traceparent: `00-${traceId}-${spanId}-00` };

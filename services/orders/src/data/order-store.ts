@@ -1,31 +1,8 @@
-import { AppError, type SidecarAddress, sidecarCall, type StateOperation, type StateStore } from '@shopstack/kit';
+import { AppError, outboxOperations, type SidecarAddress, sidecarCall, type StateStore } from '@shopstack/kit';
 import type { OrderEvent, OrderRecord } from '../domain/order.ts';
 import type { OrderStore, Page } from '../domain/ports.ts';
 
 const keyOf = (id: string): string => `order-${id}`;
-
-/**
- * The record and, as the outbox projection, its event in one state transaction: Dapr publishes the
- * event to the `orders` topic only if the transaction commits. The CloudEvent type is taken from
- * the record operation's metadata.
- */
-function operations(record: OrderRecord, event: OrderEvent, etag: string): StateOperation[] {
-  return [
-    {
-      operation: 'upsert',
-      key: keyOf(record.id),
-      value: record,
-      etag,
-      metadata: { type: event.type },
-    },
-    {
-      operation: 'upsert',
-      key: keyOf(record.id),
-      value: event,
-      metadata: { 'outbox.projection': 'true', contentType: 'application/json' },
-    },
-  ];
-}
 
 /** A conflicting write: an ETag mismatch, or (first write with an empty ETag) a key that exists. */
 function isConflict(err: unknown): boolean {
@@ -52,7 +29,7 @@ export function createOrderStore(state: StateStore, sidecar: SidecarAddress, sto
 
   async function write(record: OrderRecord, event: OrderEvent, etag: string): Promise<boolean> {
     try {
-      await state.transact(operations(record, event, etag));
+      await state.transact(outboxOperations(keyOf(record.id), record, event, etag));
       return true;
     } catch (err) {
       if (isConflict(err)) return false;

@@ -1,23 +1,15 @@
-import { AppError, type StateStore } from '@shopstack/kit';
+import { AppError, outboxOperations, type StateStore } from '@shopstack/kit';
 import { eventOf, type PaymentRecord } from '../domain/payment.ts';
 import type { PaymentStore } from '../domain/ports.ts';
 
 const keyOf = (orderId: string): string => `payment-${orderId}`;
 
-/** The record and its event (the outbox projection) in one state transaction. */
+/** The record and its event (the outbox projection) in one state transaction (outboxOperations). */
 export function createPaymentStore(state: StateStore): PaymentStore {
   async function write(record: PaymentRecord, etag: string): Promise<boolean> {
     const event = eventOf(record);
     try {
-      await state.transact([
-        { operation: 'upsert', key: keyOf(record.orderId), value: record, etag, metadata: { type: event.type } },
-        {
-          operation: 'upsert',
-          key: keyOf(record.orderId),
-          value: event,
-          metadata: { 'outbox.projection': 'true', contentType: 'application/json' },
-        },
-      ]);
+      await state.transact(outboxOperations(keyOf(record.orderId), record, event, etag));
       return true;
     } catch (err) {
       if (err instanceof AppError && err.status === 412) return false;
