@@ -1,5 +1,6 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { Agent, request } from 'node:http';
+import { setTimeout as sleep } from 'node:timers/promises';
 import autocannon from 'autocannon';
 
 /** The `q` quantile of `samples` (nearest rank); NaN when there are none. */
@@ -91,6 +92,50 @@ export async function measureThroughput(
     errors: result.errors + result.non2xx,
     total: result.requests.total,
   };
+}
+
+/**
+ * Latency at a constant rate without coordinated omission: request i is due at start + i / rate and its
+ * latency counts from then, so a stall anywhere (server, client or host) counts in every request it
+ * delays. Unlike autocannon's `overallRate`, which sends each connection's quota for the second back to
+ * back, the requests are spread evenly; they share `connections` kept-alive sockets and queue when all
+ * are busy.
+ */
+export async function measureAtRate(
+  url: string,
+  opts: { rate: number; seconds?: number; headers?: Record<string, string>; connections?: number },
+): Promise<Latency & { errors: number; total: number }> {
+  const agent = new Agent({ keepAlive: true, maxSockets: opts.connections ?? 10 });
+  const count = Math.round(opts.rate * (opts.seconds ?? 8));
+  const latencies: number[] = [];
+  let errors = 0;
+  const send = (due: number): Promise<void> =>
+    new Promise((resolve) => {
+      const req = request(url, { agent, headers: opts.headers }, (res) => {
+        res.resume();
+        res.on('end', () => {
+          if (res.statusCode === 200) latencies.push(performance.now() - due);
+          else errors++;
+          resolve();
+        });
+      });
+      req.on('error', () => {
+        errors++;
+        resolve();
+      });
+      req.end();
+    });
+  const sent: Promise<void>[] = [];
+  const start = performance.now();
+  const dueAt = (i: number): number => start + (i * 1000) / opts.rate;
+  while (sent.length < count) {
+    const now = performance.now();
+    while (sent.length < count && dueAt(sent.length) <= now) sent.push(send(dueAt(sent.length)));
+    await sleep(1);
+  }
+  await Promise.all(sent);
+  agent.destroy();
+  return { p50: percentile(latencies, 0.5), p99: percentile(latencies, 0.99), errors, total: latencies.length };
 }
 
 /**
