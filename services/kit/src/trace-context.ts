@@ -31,13 +31,32 @@ export function parseTraceparent(value: unknown): TraceContext | undefined {
     : undefined;
 }
 
-/** The context of a `traceparent` header; a new, unsampled trace when the header is absent or malformed. */
+/**
+ * The context of a `traceparent` header; a new, unsampled trace when the header is absent or malformed.
+ * A new trace draws its ids only when something reads them (a log line, a call to the sidecar): a read
+ * the gateway answers from its cache uses neither, and drawing them took a tenth of its CPU.
+ */
 export function traceContextOf(header: string | undefined): TraceContext {
   const parsed = parseTraceparent(header);
   if (parsed) return parsed;
-  const traceId = randomBytes(16).toString('hex');
-  const spanId = randomBytes(8).toString('hex');
-  return { traceId, spanId, traceparent: `00-${traceId}-${spanId}-00` };
+  let ids: { traceId: string; spanId: string } | undefined;
+  const draw = (): { traceId: string; spanId: string } => {
+    if (ids) return ids;
+    const hex = randomBytes(24).toString('hex');
+    ids = { traceId: hex.slice(0, 32), spanId: hex.slice(32) };
+    return ids;
+  };
+  return {
+    get traceId() {
+      return draw().traceId;
+    },
+    get spanId() {
+      return draw().spanId;
+    },
+    get traceparent() {
+      return `00-${draw().traceId}-${draw().spanId}-00`;
+    },
+  };
 }
 
 /** Runs `fn` (and everything it starts) in `context`. */

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { createReadCache } from './read-cache.ts';
 
-const answer = (body: string) => ({ status: 200, headers: [['etag', '"1"'] as const], body });
+const answer = (body: string) => ({ status: 200, headers: [['etag', '"1"'] as const], body: Buffer.from(body) });
 
 describe('read cache', () => {
   it('serves an entry until its time is up, then asks again', () => {
@@ -9,7 +9,7 @@ describe('read cache', () => {
     const cache = createReadCache(1_000, 10, () => t);
     cache.set('/p/1', answer('a'), cache.generation());
     t = 999;
-    expect(cache.get('/p/1')?.body).toBe('a');
+    expect(cache.get('/p/1')?.body.toString()).toBe('a');
     t = 1_000;
     expect(cache.get('/p/1')).toBeUndefined();
   });
@@ -25,7 +25,11 @@ describe('read cache', () => {
   it('keeps at most maxEntries, dropping the oldest', () => {
     const cache = createReadCache(1_000, 2);
     for (const key of ['a', 'b', 'c']) cache.set(key, answer(key), cache.generation());
-    expect([cache.get('a'), cache.get('b')?.body, cache.get('c')?.body]).toEqual([undefined, 'b', 'c']);
+    expect([cache.get('a'), cache.get('b')?.body.toString(), cache.get('c')?.body.toString()]).toEqual([
+      undefined,
+      'b',
+      'c',
+    ]);
   });
 
   it('with a ttl of 0 keeps nothing', () => {

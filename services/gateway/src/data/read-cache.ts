@@ -2,7 +2,8 @@
 export interface CachedAnswer {
   readonly status: number;
   readonly headers: readonly (readonly [string, string])[];
-  readonly body: string;
+  /** Encoded once: every hit sends the same bytes (encoding the list's JSON took a fifth of a hit's CPU). */
+  readonly body: Buffer;
 }
 
 export interface ReadCache {

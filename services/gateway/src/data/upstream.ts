@@ -39,7 +39,7 @@ const relayed = (answer: InvokeResponse): CachedAnswer => ({
     const value = answer.headers.get(name);
     return value ? [[name, value] as const] : [];
   }),
-  body: answer.body,
+  body: Buffer.from(answer.body),
 });
 
 /** Calls `appId` through Dapr and relays its answer. */
