@@ -1,48 +1,97 @@
 import { describe, expect, it } from 'vitest';
-import { createReadCache } from './read-cache.ts';
+import { type CachedAnswer, createReadCache } from './read-cache.ts';
 
-const answer = (body: string) => ({ status: 200, headers: [['etag', '"1"'] as const], body: Buffer.from(body) });
+const answer = (body: string, status = 200): CachedAnswer => ({
+  status,
+  headers: [['etag', '"1"']],
+  body: Buffer.from(body),
+});
+
+/** A fetch the test settles by hand (every call it started), counting how often it was started. */
+function deferredFetch() {
+  const settles: ((a: CachedAnswer) => void)[] = [];
+  const fetch = {
+    calls: 0,
+    run: (): Promise<CachedAnswer> => {
+      fetch.calls++;
+      return new Promise((resolve) => settles.push(resolve));
+    },
+  };
+  return { fetch, settle: (a: CachedAnswer) => settles.forEach((settle) => settle(a)) };
+}
+
+const bodyOf = (a: CachedAnswer | undefined): string | undefined => a?.body.toString();
 
 describe('read cache', () => {
-  it('serves an entry until its time is up, then asks again', () => {
+  it('serves an entry until its time is up, then asks again', async () => {
     let t = 0;
     const cache = createReadCache(1_000, 10, () => t);
-    cache.set('/p/1', answer('a'), cache.generation());
+    await cache.load('/p/1', async () => answer('a'));
     t = 999;
-    expect(cache.get('/p/1')?.body.toString()).toBe('a');
+    expect(bodyOf(cache.get('/p/1'))).toBe('a');
     t = 1_000;
     expect(cache.get('/p/1')).toBeUndefined();
   });
 
-  it('forgets everything on clear (a write through this gateway)', () => {
+  it('forgets everything on clear (a write through this gateway)', async () => {
     const cache = createReadCache(1_000);
-    cache.set('/p/1', answer('a'), cache.generation());
-    cache.set('/p?limit=2', answer('b'), cache.generation());
+    await cache.load('/p/1', async () => answer('a'));
+    await cache.load('/p?limit=2', async () => answer('b'));
     cache.clear();
     expect([cache.get('/p/1'), cache.get('/p?limit=2')]).toEqual([undefined, undefined]);
   });
 
-  it('keeps at most maxEntries, dropping the oldest', () => {
+  it('keeps at most maxEntries, dropping the oldest', async () => {
     const cache = createReadCache(1_000, 2);
-    for (const key of ['a', 'b', 'c']) cache.set(key, answer(key), cache.generation());
-    expect([cache.get('a'), cache.get('b')?.body.toString(), cache.get('c')?.body.toString()]).toEqual([
-      undefined,
-      'b',
-      'c',
-    ]);
+    for (const key of ['a', 'b', 'c']) await cache.load(key, async () => answer(key));
+    expect([cache.get('a'), bodyOf(cache.get('b')), bodyOf(cache.get('c'))]).toEqual([undefined, 'b', 'c']);
   });
 
-  it('with a ttl of 0 keeps nothing', () => {
+  it('with a ttl of 0 keeps nothing and shares nothing', async () => {
     const cache = createReadCache(0);
-    cache.set('a', answer('a'), cache.generation());
+    const { fetch, settle } = deferredFetch();
+    const first = cache.load('a', fetch.run);
+    const second = cache.load('a', fetch.run);
+    settle(answer('a'));
+    await Promise.all([first, second]);
+    expect(fetch.calls).toBe(2);
     expect(cache.get('a')).toBeUndefined();
   });
 
-  it('does not keep an answer read before a write that cleared the cache', () => {
+  it('keeps only a 200', async () => {
     const cache = createReadCache(1_000);
-    const before = cache.generation();
+    expect((await cache.load('/p/x', async () => answer('gone', 404))).status).toBe(404);
+    expect(cache.get('/p/x')).toBeUndefined();
+  });
+
+  it('callers that miss a key while it is fetched share the one fetch', async () => {
+    const cache = createReadCache(1_000);
+    const { fetch, settle } = deferredFetch();
+    const waiting = [cache.load('/p', fetch.run), cache.load('/p', fetch.run), cache.load('/p', fetch.run)];
+    settle(answer('list'));
+    expect((await Promise.all(waiting)).map(bodyOf)).toEqual(['list', 'list', 'list']);
+    expect(fetch.calls).toBe(1);
+    expect(bodyOf(cache.get('/p'))).toBe('list');
+  });
+
+  it('a failed fetch fails its sharers, is not kept, and the next miss fetches again', async () => {
+    const cache = createReadCache(1_000);
+    let fail: (err: Error) => void = () => undefined;
+    const failing = () => new Promise<CachedAnswer>((_, reject) => (fail = reject));
+    const waiting = [cache.load('/p', failing), cache.load('/p', failing)];
+    fail(new Error('catalog unreachable'));
+    for (const w of waiting) await expect(w).rejects.toThrow('catalog unreachable');
+    expect(bodyOf(await cache.load('/p', async () => answer('again')))).toBe('again');
+  });
+
+  it('a fetch that began before a write is neither kept nor shared with reads after it', async () => {
+    const cache = createReadCache(1_000);
+    const before = deferredFetch();
+    const old = cache.load('/p/1', before.fetch.run);
     cache.clear();
-    cache.set('/p/1', answer('old'), before);
-    expect(cache.get('/p/1')).toBeUndefined();
+    const fresh = cache.load('/p/1', async () => answer('new'));
+    before.settle(answer('old'));
+    expect([bodyOf(await old), bodyOf(await fresh)]).toEqual(['old', 'new']);
+    expect(bodyOf(cache.get('/p/1'))).toBe('new');
   });
 });

@@ -8,9 +8,12 @@ export interface CachedAnswer {
 
 export interface ReadCache {
   get(key: string): CachedAnswer | undefined;
-  /** Which clear() a read started after; pass it to set() so that a read older than a write is not kept. */
-  generation(): number;
-  set(key: string, answer: CachedAnswer, generation: number): void;
+  /**
+   * The answer of `fetch`, kept under `key` when a 200. Callers that miss `key` while it runs share it, so
+   * an expired entry costs one call upstream, not one per request until the first answers; a fetch that
+   * began before a clear() is neither kept nor shared, so a client reads its own write.
+   */
+  load(key: string, fetch: () => Promise<CachedAnswer>): Promise<CachedAnswer>;
   /** Forgets everything: called after every write through this gateway, so its own reads see it at once. */
   clear(): void;
 }
@@ -22,7 +25,13 @@ export interface ReadCache {
  */
 export function createReadCache(ttlMs: number, maxEntries = 1_000, now = Date.now): ReadCache {
   const entries = new Map<string, { answer: CachedAnswer; expiresAt: number }>();
-  let cleared = 0;
+  const loading = new Map<string, { generation: number; answer: Promise<CachedAnswer> }>();
+  let generation = 0;
+  const keep = (key: string, answer: CachedAnswer): void => {
+    entries.delete(key);
+    entries.set(key, { answer, expiresAt: now() + ttlMs });
+    if (entries.size > maxEntries) entries.delete(entries.keys().next().value as string);
+  };
   return {
     get(key) {
       const entry = entries.get(key);
@@ -31,15 +40,23 @@ export function createReadCache(ttlMs: number, maxEntries = 1_000, now = Date.no
       entries.delete(key);
       return undefined;
     },
-    generation: () => cleared,
-    set(key, answer, generation) {
-      if (ttlMs <= 0 || generation !== cleared) return;
-      entries.delete(key);
-      entries.set(key, { answer, expiresAt: now() + ttlMs });
-      if (entries.size > maxEntries) entries.delete(entries.keys().next().value as string);
+    load(key, fetch) {
+      const pending = loading.get(key);
+      if (ttlMs > 0 && pending?.generation === generation) return pending.answer;
+      const began = generation;
+      const answer = fetch().then((a) => {
+        if (ttlMs > 0 && a.status === 200 && began === generation) keep(key, a);
+        return a;
+      });
+      const done = (): void => {
+        if (loading.get(key)?.answer === answer) loading.delete(key);
+      };
+      answer.then(done, done);
+      loading.set(key, { generation: began, answer });
+      return answer;
     },
     clear() {
-      cleared++;
+      generation++;
       entries.clear();
     },
   };

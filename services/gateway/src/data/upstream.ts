@@ -56,12 +56,7 @@ export async function relayCached(
   cache: ReadCache,
   key: string,
 ): Promise<void> {
-  const hit = cache.get(key);
-  if (hit) return send(res, hit);
-  const generation = cache.generation();
-  const answer = relayed(await call(invoker, appId, req));
-  if (answer.status === 200) cache.set(key, answer, generation);
-  send(res, answer);
+  send(res, cache.get(key) ?? (await cache.load(key, async () => relayed(await call(invoker, appId, req)))));
 }
 
 /** A write: relayed once the cache has forgotten what it held (whatever the answer: a timeout may hide a commit). */
