@@ -38,9 +38,14 @@ describe('ShopStack on a kind cluster, through the ingress', () => {
   };
 
   beforeAll(async () => {
-    const up = await clusterUp({ progress: (line) => console.error(line), shop: false });
+    const up = await clusterUp({
+      progress: (line) => console.error(line),
+      shop: false,
+      onFound: (what) => {
+        found = what;
+      },
+    });
     tools = up.tools;
-    found = up.found;
     await applyShop(tools, (line) => console.error(line));
     api = checkoutClient(gateway, await adminCredentials(tools));
     alice = await eventually('the API through the ingress to register a user', () => api.register(), minutes(2));

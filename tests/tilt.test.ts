@@ -62,23 +62,29 @@ describe('the Tilt dev loop on the kind cluster', () => {
 
   beforeAll(async () => {
     // the ShopStack is Tilt's to apply, through the operator Tilt builds from this tree
-    const cluster = await clusterUp({ progress: log, shop: false });
+    const cluster = await clusterUp({
+      progress: log,
+      shop: false,
+      onFound: (what) => {
+        found = what;
+      },
+    });
     tools = cluster.tools;
-    found = cluster.found;
     await ensureAdminSecret(tools, log);
     tilt = { tilt: await ensureTilt(log), kubeconfig: tools.kubeconfig, port: 10391 };
   }, minutes(80));
 
   afterAll(async () => {
     if (up) await stopGroup(up);
-    if (!tools) return;
-    // what `npm run cluster` installed: the chart's operator and a ShopStack on the 0.1.0 images
-    await installOperator(tools, shopVersion(), log);
-    const services = Object.fromEntries(serviceNames.map((s) => [s, { image: null, writableRootFilesystem: null }]));
-    await kubectl(tools, [
-      ...['-n', shopNamespace, 'patch', 'shopstack', shopName, '--type', 'merge'],
-      ...['-p', JSON.stringify({ spec: { services } })],
-    ]);
+    if (tools) {
+      // what `npm run cluster` installed: the chart's operator and a ShopStack on the 0.1.0 images
+      await installOperator(tools, shopVersion(), log);
+      const services = Object.fromEntries(serviceNames.map((s) => [s, { image: null, writableRootFilesystem: null }]));
+      await kubectl(tools, [
+        ...['-n', shopNamespace, 'patch', 'shopstack', shopName, '--type', 'merge'],
+        ...['-p', JSON.stringify({ spec: { services } })],
+      ]).catch((err: Error) => log(`could not restore the ShopStack's images: ${err.message}`));
+    }
     await leaveClusterAsFound(found, { progress: log });
   }, minutes(10));
 

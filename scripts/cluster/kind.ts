@@ -43,6 +43,8 @@ export interface KindCluster {
   readonly found: ClusterFound;
   /** When the node container last started (ms since the epoch): every pod's containers started since. */
   readonly nodeStartedAt: number;
+  /** Docker's id of the node container: a new cluster has a new node and none of the images loaded before. */
+  readonly nodeId: string;
   /** kind, and the environment every kind command needs here (PATH may lead with our docker wrapper). */
   readonly kind: KindCommand;
 }
@@ -102,35 +104,35 @@ export const startedWithEngine = (nodeStartedAt: number, engineStartedAt: number
 async function ensureNodeRunning(
   name: string,
   progress: Progress,
-): Promise<{ node: string; wasRunning: boolean; startedAt: number }> {
+): Promise<{ node: string; wasRunning: boolean; startedAt: number; id: string }> {
   const node = nodeOf(name);
   const before = await nodeState(node);
   if (!before.running) {
     progress(`kind: starting the stopped node ${node}`);
     await execOrThrow(`docker start ${node}`, 'docker', ['start', node]);
-    return { node, wasRunning: false, startedAt: (await nodeState(node)).startedAt };
+    return { node, wasRunning: false, ...(await nodeState(node)) };
   }
   if (startedWithEngine(before.startedAt, engineStartedAt())) {
     progress(
       `kind: Docker restarted the node ${node} when this project started its engine; it counts as found stopped`,
     );
-    return { node, wasRunning: false, startedAt: before.startedAt };
+    return { node, wasRunning: false, ...before };
   }
-  return { node, wasRunning: true, startedAt: before.startedAt };
+  return { node, wasRunning: true, ...before };
 }
 
 const nodeOf = (name: string): string => `${name}-control-plane`;
 
-async function nodeState(node: string): Promise<{ running: boolean; startedAt: number }> {
-  const [running, startedAt] = (
+async function nodeState(node: string): Promise<{ running: boolean; startedAt: number; id: string }> {
+  const [running, startedAt, id] = (
     await execOrThrow(`docker inspect ${node}`, 'docker', [
       'inspect',
       '-f',
-      '{{.State.Running}} {{.State.StartedAt}}',
+      '{{.State.Running}} {{.State.StartedAt}} {{.Id}}',
       node,
     ])
   ).split(' ');
-  return { running: running === 'true', startedAt: Date.parse(startedAt ?? '') };
+  return { running: running === 'true', startedAt: Date.parse(startedAt ?? ''), id: id ?? '' };
 }
 
 /**
@@ -197,7 +199,7 @@ export async function createOrReuseCluster(opts: ClusterOptions = {}): Promise<K
   const { kind, image } = await prepare(progress);
   const cluster = { name, kubeconfigPath, context: `kind-${name}`, kind };
   if (await clusterExists(kind, name)) {
-    const { node, wasRunning, startedAt } = await ensureNodeRunning(name, progress);
+    const { node, wasRunning, startedAt, id } = await ensureNodeRunning(name, progress);
     await assertOurs(node, name);
     await execOrThrow(
       'kind export kubeconfig',
@@ -207,7 +209,7 @@ export async function createOrReuseCluster(opts: ClusterOptions = {}): Promise<K
     );
     await waitForApiServer(node);
     progress(`kind: reusing cluster ${name} (kubeconfig ${kubeconfigPath})`);
-    return { ...cluster, found: wasRunning ? 'running' : 'stopped', nodeStartedAt: startedAt };
+    return { ...cluster, found: wasRunning ? 'running' : 'stopped', nodeStartedAt: startedAt, nodeId: id };
   }
   const { host, ports } = mappedPorts(configPath);
   await assertPortsFree(host, ports);
@@ -224,7 +226,8 @@ export async function createOrReuseCluster(opts: ClusterOptions = {}): Promise<K
   progress(
     `kind: cluster ${name} created in ${((Date.now() - began) / 1000).toFixed(0)}s (kubeconfig ${kubeconfigPath})`,
   );
-  return { ...cluster, found: 'none', nodeStartedAt: (await nodeState(nodeOf(name))).startedAt };
+  const created = await nodeState(nodeOf(name));
+  return { ...cluster, found: 'none', nodeStartedAt: created.startedAt, nodeId: created.id };
 }
 
 /**

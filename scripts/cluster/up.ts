@@ -1,7 +1,7 @@
 // `npm run cluster`, as a function the end-to-end test calls too: a Docker engine, the kind cluster,
 // the images, Dapr's control plane, Traefik, the operator and a ShopStack, each step timed.
 import { randomBytes } from 'node:crypto';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { waitFor } from '../lib/proc.ts';
 import { cacheDir, ensureBinary, helmRecipe } from '../lib/runtimes.ts';
@@ -18,6 +18,7 @@ import { execOrThrow } from './exec.ts';
 import { ensureDockerEngine } from './docker-engine.ts';
 import { allImageRefs, buildImages, type ImageSet, shopVersion } from './images.ts';
 import { type ClusterFound, createOrReuseCluster, loadImages } from './kind.ts';
+import { afterLoading, imagesToLoad, readLoadedImages, writeLoadedImages } from './loaded-images.ts';
 
 export type Progress = (line: string) => void;
 
@@ -31,6 +32,8 @@ export interface ClusterUpOptions {
   readonly progress: Progress;
   /** Apply operator/examples/kind.yaml and wait until the shop is Ready (default true). */
   readonly shop?: boolean;
+  /** Told what was found as soon as the cluster is up, so a caller can leave it as found if a later step fails. */
+  readonly onFound?: (found: ClusterFound) => void;
 }
 
 export interface ClusterUp {
@@ -44,8 +47,8 @@ export interface ClusterUp {
 /** Docker's image ids as last loaded into the node, so a re-run loads (and restarts) only what changed. */
 const loadedFile = join(cacheDir, 'kind-shopstack.loaded-images.json');
 
-async function loadChangedImages(refs: readonly string[], progress: Progress): Promise<string[]> {
-  const before: Record<string, string> = existsSync(loadedFile) ? JSON.parse(readFileSync(loadedFile, 'utf8')) : {};
+async function loadChangedImages(refs: readonly string[], node: string, progress: Progress): Promise<string[]> {
+  const record = readLoadedImages(loadedFile);
   const ids = Object.fromEntries(
     await Promise.all(
       refs.map(async (ref) => [
@@ -54,12 +57,12 @@ async function loadChangedImages(refs: readonly string[], progress: Progress): P
       ]),
     ),
   );
-  const changed = refs.filter((ref) => before[ref] !== ids[ref]);
+  const changed = imagesToLoad(record, node, ids);
   if (changed.length) {
-    progress(`kind load: ${changed.length} of ${refs.length} images are new or changed`);
+    progress(`kind load: ${changed.length} of ${refs.length} images are new or changed in this node`);
     await loadImages(changed, { progress });
   }
-  writeFileSync(loadedFile, JSON.stringify({ ...before, ...ids }, null, 2));
+  writeLoadedImages(loadedFile, afterLoading(record, node, ids));
   return changed;
 }
 
@@ -325,9 +328,12 @@ export async function clusterUp(opts: ClusterUpOptions): Promise<ClusterUp> {
 
   await step('Docker engine', () => ensureDockerEngine(progress));
   const cluster = await step('kind cluster', () => createOrReuseCluster({ progress }));
+  opts.onFound?.(cluster.found);
   // the shop's own images are rebuilt every time (seconds when unchanged): a tag never hides old code
   const images = await step('images', () => buildImages({ progress, refresh: ['services', 'operator'] }));
-  const changed = await step('load images into the node', () => loadChangedImages(allImageRefs(images), progress));
+  const changed = await step('load images into the node', () =>
+    loadChangedImages(allImageRefs(images), cluster.nodeId, progress),
+  );
   const helm = await step('helm', () => ensureBinary(helmRecipe, progress));
   const tools: ClusterTools = { kubeconfig: cluster.kubeconfigPath, kubectl: kubectlBinary(), helm, images };
   // after a node (re)start, the control plane and Dapr's injector first: a shop pod created before the
