@@ -1,7 +1,7 @@
 // Which images a cluster's node already holds, as last loaded by this project: a re-run loads (and
 // restarts) only what changed. The record names the node it was made for, because a cluster created
 // again (deleted by a test, `kind delete cluster`) has a new, empty node under the same name.
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 
 export interface LoadedImages {
   /** Docker's id of the node container the images were loaded into. */
@@ -10,13 +10,17 @@ export interface LoadedImages {
   readonly images: Readonly<Record<string, string>>;
 }
 
+/** What the record says `node` holds: nothing when it was made for another node. */
+const heldBy = (record: LoadedImages | undefined, node: string): Readonly<Record<string, string>> =>
+  record?.node === node ? record.images : {};
+
 /** The references among `ids` (reference → current image id) that the node `node` does not hold yet. */
 export function imagesToLoad(
   record: LoadedImages | undefined,
   node: string,
   ids: Readonly<Record<string, string>>,
 ): string[] {
-  const held = record?.node === node ? record.images : {};
+  const held = heldBy(record, node);
   return Object.keys(ids).filter((ref) => held[ref] !== ids[ref]);
 }
 
@@ -26,12 +30,11 @@ export function afterLoading(
   node: string,
   ids: Readonly<Record<string, string>>,
 ): LoadedImages {
-  return { node, images: { ...(record?.node === node ? record.images : {}), ...ids } };
+  return { node, images: { ...heldBy(record, node), ...ids } };
 }
 
 /** The record in `file`; none when it is missing or in an older format (everything is then loaded once). */
 export function readLoadedImages(file: string): LoadedImages | undefined {
-  if (!existsSync(file)) return undefined;
   try {
     const record = JSON.parse(readFileSync(file, 'utf8')) as Partial<LoadedImages>;
     return typeof record.node === 'string' && typeof record.images === 'object' && record.images !== null
