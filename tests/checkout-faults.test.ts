@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { Redis } from 'ioredis';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -55,7 +56,8 @@ describe('checkout under concurrency, duplicate deliveries and crashes', () => {
         ...storefrontEnv,
         gateway: { ...storefrontEnv.gateway, RATE_LIMIT_PER_USER: '100000' },
         orders: { ORDER_PAYMENT_DEADLINE_MS: '60000' },
-        payments: { PROVIDER_SLOW_MS: '2000' },
+        // debug: payments logs each event it handled ("event handled", with its id)
+        payments: { PROVIDER_SLOW_MS: '2000', LOG_LEVEL: 'debug' },
       },
     });
     api = checkoutClient(stack);
@@ -164,6 +166,50 @@ describe('checkout under concurrency, duplicate deliveries and crashes', () => {
       [event.id, orderId],
     );
     expect(sent[0]?.n).toBe('1');
+  });
+
+  it('an order cancelled before payments saw it created is never charged, even when order.created comes later', async () => {
+    const orderId = randomUUID();
+    const userId = (users[3] as Session).user.id;
+    const orderEvent = (type: string, status: string) => ({
+      specversion: '1.0',
+      id: `${type}-${randomUUID()}`,
+      source: 'orders',
+      type,
+      datacontenttype: 'application/json',
+      data: {
+        type,
+        orderId,
+        userId,
+        status,
+        totalCents: 4321,
+        currency: 'EUR',
+        payment: { status: 'pending', amountCents: 4321 },
+        paymentToken: 'tok_visa',
+        at: new Date().toISOString(),
+      },
+    });
+    await publish('orders', 'orders', orderEvent('order.cancelled', 'CANCELLED'));
+    await eventually('the cancellation to leave a voided payment', async () => {
+      const records = await query<{ value: { status: string } }>(
+        'dapr_state',
+        'SELECT value FROM payments_state WHERE key = $1',
+        [`payments||payment-${orderId}`],
+      );
+      return records[0]?.value.status === 'voided' ? true : undefined;
+    });
+    const created = orderEvent('order.created', 'PENDING');
+    await publish('orders', 'orders', created);
+    await eventually(`payments to handle ${created.id}`, async () =>
+      readFileSync(service('payments').proc.logFile, 'utf8')
+        .split('\n')
+        .some((line) => line.includes('"event handled"') && line.includes(created.id))
+        ? true
+        : undefined,
+    );
+    // no money was taken and given back: the only charge for the key is the voided one the cancellation left
+    const charges = (await providerLedger(stack)).filter((c) => c.orderId === orderId);
+    expect(charges.map((c) => c.status)).toEqual(['voided']);
   });
 
   it('the same payment event delivered twice to orders changes the order once', async () => {

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { AppError, type StateStore } from '@shopstack/kit';
-import type { Charge, ChargeStatus, Provider } from '../domain/ports.ts';
+import type { Charge, ChargeRequest, ChargeStatus, Provider } from '../domain/ports.ts';
 
 /** The provider's own record of a charge, kept apart from payments' records (plain saves, no outbox). */
 export interface LedgerEntry extends Charge {
@@ -75,32 +75,40 @@ export function createSimulatedProvider(opts: SimulatedProviderOptions): Simulat
     await deliver(key);
   };
 
+  /** Records `entry` unless the key has a charge already; answers the charge that holds the key. */
+  async function insert(entry: LedgerEntry): Promise<{ charge: LedgerEntry; inserted: boolean }> {
+    try {
+      // insert-only: a retried charge finds the first one and returns it unchanged
+      await opts.ledger.save(keyOf(entry.idempotencyKey), entry, '');
+      return { charge: entry, inserted: true };
+    } catch (err) {
+      const existing = err instanceof AppError && err.status === 412 ? await read(entry.idempotencyKey) : undefined;
+      if (existing) return { charge: existing.value, inserted: false };
+      throw err;
+    }
+  }
+
+  const entryOf = (req: ChargeRequest, status: ChargeStatus): LedgerEntry => ({
+    kind: 'provider-charge',
+    id: `ch_${randomUUID()}`,
+    idempotencyKey: req.idempotencyKey,
+    orderId: req.orderId,
+    amountCents: req.amountCents,
+    status,
+    token: req.token,
+    createdAt: new Date().toISOString(),
+    webhookDue: false,
+  });
+
   return {
     async charge(req) {
       const status = outcomes[req.token];
       if (!status) throw AppError.badRequest(`unknown payment token ${req.token}`);
-      const entry: LedgerEntry = {
-        kind: 'provider-charge',
-        id: `ch_${randomUUID()}`,
-        idempotencyKey: req.idempotencyKey,
-        orderId: req.orderId,
-        amountCents: req.amountCents,
-        status,
-        token: req.token,
-        createdAt: new Date().toISOString(),
-        webhookDue: false,
-      };
-      try {
-        // insert-only: a retried charge finds the first one and returns it unchanged
-        await opts.ledger.save(keyOf(req.idempotencyKey), entry, '');
-      } catch (err) {
-        const existing = err instanceof AppError && err.status === 412 ? await read(req.idempotencyKey) : undefined;
-        if (existing) return existing.value;
-        throw err;
-      }
-      if (status === 'pending') later(opts.slowMs, settle(req.idempotencyKey));
-      return entry;
+      const { charge, inserted } = await insert(entryOf(req, status));
+      if (inserted && status === 'pending') later(opts.slowMs, settle(req.idempotencyKey));
+      return charge;
     },
+    block: async (req) => (await insert(entryOf({ ...req, token: '' }, 'voided'))).charge,
     get: async (key) => (await read(key))?.value,
     void: (key) => transition(key, ['pending'], 'voided'),
     refund: (key) => transition(key, ['succeeded'], 'refunded'),

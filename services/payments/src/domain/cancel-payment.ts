@@ -22,6 +22,14 @@ export async function cancelPayment(deps: PaymentDeps, order: OrderCancelled): P
   if (!order.hadPayment) return;
   await mutatePayment(deps.store, order.orderId, async (current): Promise<PaymentRecord | undefined> => {
     if (!current) {
+      // no charge recorded yet: the provider refuses one from now on (one made already is compensated
+      // by chargeOrder, which finds this voided record when it stores its own)
+      await deps.provider.block({
+        idempotencyKey: order.orderId,
+        orderId: order.orderId,
+        amountCents: order.totalCents,
+        currency: order.currency,
+      });
       const now = new Date().toISOString();
       return {
         orderId: order.orderId,

@@ -31,14 +31,11 @@ export async function compensate(provider: Provider, idempotencyKey: string): Pr
 
 /**
  * Step 4 of the saga: charge the order once. The order id is the provider's idempotency key, so a
- * redelivery, or a restart between the charge and its record, never charges twice.
+ * redelivery, or a restart between the charge and its record, never charges twice. A new order has no
+ * payment record, so the record is read only when creating it fails: a redelivery, or a cancellation
+ * that came first (it blocked the key at the provider, so this charge answered `voided`).
  */
 export async function chargeOrder(deps: PaymentDeps, order: OrderCreated): Promise<void> {
-  const existing = await deps.store.get(order.orderId);
-  if (existing) {
-    if (existing.record.status === 'voided') await compensate(deps.provider, order.orderId);
-    return;
-  }
   const charge = await deps.provider.charge({
     idempotencyKey: order.orderId,
     orderId: order.orderId,
@@ -59,7 +56,7 @@ export async function chargeOrder(deps: PaymentDeps, order: OrderCreated): Promi
     handledEvents: [order.eventId],
   };
   if (await deps.store.create(record)) return;
-  // the order was cancelled while it was being charged
-  const raced = await deps.store.get(order.orderId);
-  if (raced?.record.status === 'voided') await compensate(deps.provider, order.orderId);
+  // the order was cancelled before or while it was being charged
+  const existing = await deps.store.get(order.orderId);
+  if (existing?.record.status === 'voided') await compensate(deps.provider, order.orderId);
 }

@@ -38,5 +38,10 @@ export interface Provider {
   get(idempotencyKey: string): Promise<Charge | undefined>;
   /** Cancels a pending charge; a charge that already succeeded is returned unchanged. */
   void(idempotencyKey: string): Promise<Charge | undefined>;
+  /**
+   * Cancels the key before any charge is made with it: a later charge with the key answers `voided` and
+   * takes no money. A charge made already is returned unchanged (pending or succeeded: compensate it).
+   */
+  block(req: Omit<ChargeRequest, 'token'>): Promise<Charge>;
   refund(idempotencyKey: string): Promise<Charge | undefined>;
 }
