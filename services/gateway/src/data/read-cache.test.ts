@@ -94,4 +94,61 @@ describe('read cache', () => {
     expect([bodyOf(await old), bodyOf(await fresh)]).toEqual(['old', 'new']);
     expect(bodyOf(cache.get('/p/1'))).toBe('new');
   });
+
+  describe('read: an expired entry is served while its successor is fetched', () => {
+    const setup = async () => {
+      const clock = { t: 0 };
+      const cache = createReadCache(1_000, 10, () => clock.t);
+      await cache.load('/p', async () => answer('old'));
+      clock.t = 1_000;
+      return { clock, cache };
+    };
+
+    it('answers the old entry at once to every caller while one fetch runs, then the new one', async () => {
+      const { cache } = await setup();
+      const { fetch, settle } = deferredFetch();
+      const during = [cache.read('/p', fetch.run), cache.read('/p', fetch.run)];
+      expect(during.map((a) => (a instanceof Promise ? 'waits' : bodyOf(a)))).toEqual(['old', 'old']);
+      expect(fetch.calls).toBe(1);
+      settle(answer('new'));
+      await Promise.resolve();
+      await Promise.resolve();
+      expect(bodyOf(cache.get('/p'))).toBe('new');
+      expect(bodyOf(await cache.read('/p', fetch.run))).toBe('new');
+      expect(fetch.calls).toBe(1);
+    });
+
+    it('an entry expired for a whole ttl or more is not served: the caller waits for the fetch', async () => {
+      const { clock, cache } = await setup();
+      clock.t = 2_000;
+      const waiting = cache.read('/p', async () => answer('new'));
+      expect(waiting).toBeInstanceOf(Promise);
+      expect(bodyOf(await waiting)).toBe('new');
+    });
+
+    it('a failed refetch leaves the old entry served until it is too old, then the caller sees the failure', async () => {
+      const { clock, cache } = await setup();
+      const failing = async (): Promise<CachedAnswer> => {
+        throw new Error('catalog unreachable');
+      };
+      expect(bodyOf(cache.read('/p', failing) as CachedAnswer)).toBe('old');
+      await new Promise((resolve) => setImmediate(resolve));
+      clock.t = 1_999;
+      expect(bodyOf(cache.read('/p', failing) as CachedAnswer)).toBe('old');
+      await new Promise((resolve) => setImmediate(resolve));
+      clock.t = 2_000;
+      await expect(cache.read('/p', failing)).rejects.toThrow('catalog unreachable');
+    });
+
+    it('a refetch that began before a write is not kept: the next read fetches again', async () => {
+      const { cache } = await setup();
+      const before = deferredFetch();
+      expect(bodyOf(cache.read('/p', before.fetch.run) as CachedAnswer)).toBe('old');
+      cache.clear();
+      before.settle(answer('older than the write'));
+      await new Promise((resolve) => setImmediate(resolve));
+      expect(cache.get('/p')).toBeUndefined();
+      expect(bodyOf(await cache.read('/p', async () => answer('after the write')))).toBe('after the write');
+    });
+  });
 });

@@ -47,7 +47,7 @@ export async function relay(invoker: Invoker, appId: string, req: InvokeRequest,
   send(res, relayed(await call(invoker, appId, req)));
 }
 
-/** A public read: answered from `cache` under `key` when it holds one, else relayed and, if a 200, kept. */
+/** A public read: answered from `cache` under `key` when it holds one (see `ReadCache.read`), else relayed and, if a 200, kept. */
 export async function relayCached(
   invoker: Invoker,
   appId: string,
@@ -56,7 +56,8 @@ export async function relayCached(
   cache: ReadCache,
   key: string,
 ): Promise<void> {
-  send(res, cache.get(key) ?? (await cache.load(key, async () => relayed(await call(invoker, appId, req)))));
+  const answer = cache.read(key, async () => relayed(await call(invoker, appId, req)));
+  send(res, answer instanceof Promise ? await answer : answer);
 }
 
 /** A write: relayed once the cache has forgotten what it held (whatever the answer: a timeout may hide a commit). */
