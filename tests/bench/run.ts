@@ -12,6 +12,7 @@ type Scenario = () => Promise<Figures | ScenarioReport>;
 
 const scenarios: Record<string, () => Promise<Scenario>> = {
   invocation: async () => (await import('./invocation.ts')).runInvocationBench,
+  'sidecar-client': async () => (await import('./sidecar-client.ts')).runSidecarClientBench,
   storefront: async () => (await import('./storefront.ts')).runStorefrontBench,
   checkout: async () => (await import('./checkout.ts')).runCheckoutBench,
   operator: async () => (await import('./operator.ts')).runOperatorBench,
