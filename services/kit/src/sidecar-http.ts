@@ -1,4 +1,4 @@
-import { Agent, errors, request } from 'undici';
+import { Agent, type Dispatcher, errors, request } from 'undici';
 import { currentTraceContext } from './trace-context.ts';
 
 /** The answer headers a caller reads (a WHATWG `Headers` fits too, for fakes in tests). */
@@ -30,7 +30,12 @@ export async function sidecarCall(
   const headers = trace ? { traceparent: trace.traceparent, ...opts.headers } : opts.headers;
   const method = opts.method ?? 'GET';
   try {
-    const res = await request(url, { method: method as 'GET', headers, body: opts.body, dispatcher: agent });
+    const res = await request(url, {
+      method: method as Dispatcher.HttpMethod,
+      headers,
+      body: opts.body,
+      dispatcher: agent,
+    });
     const raw = res.headers;
     return {
       status: res.statusCode,
