@@ -1,3 +1,5 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { once } from 'node:events';
 import { readdirSync, readFileSync } from 'node:fs';
 import { Agent, request } from 'node:http';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -187,4 +189,16 @@ export function treeMemoryMb(rootPids: readonly number[]): number {
     queue.push(...(children.get(pid) ?? []));
   }
   return totalKb / 1024;
+}
+
+/** A plain node:http server in its own process that answers every request with `body`. */
+export async function startBareServer(body: string): Promise<{ url: string; child: ChildProcess }> {
+  const code = `const body = process.env.BODY;
+require('node:http').createServer((req, res) => {
+  res.writeHead(200, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(body) });
+  res.end(body);
+}).listen(0, '127.0.0.1', function () { process.stdout.write(String(this.address().port) + '\\n'); });`;
+  const child = spawn(process.execPath, ['-e', code], { env: { BODY: body }, stdio: ['ignore', 'pipe', 'inherit'] });
+  const [chunk] = (await once(child.stdout as NodeJS.ReadableStream, 'data')) as [Buffer];
+  return { url: `http://127.0.0.1:${Number(chunk.toString().trim())}/`, child };
 }

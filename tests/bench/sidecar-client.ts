@@ -1,28 +1,11 @@
 // Scenario: the CPU a service spends on its side of one call to its sidecar, with the kit's client
 // (`sidecarCall`, undici) against node:http with a kept-alive agent and fetch(), in the same run. The
 // "sidecar" is a node:http server in another process, so only the caller's CPU is counted here.
-import { type ChildProcess, spawn } from 'node:child_process';
-import { once } from 'node:events';
 import { Agent, request } from 'node:http';
 import { sidecarCall } from '../../services/kit/src/sidecar-http.ts';
+import { startBareServer } from './measure.ts';
 
 type Call = () => Promise<string>;
-
-// answers like a state transaction: a small JSON body
-const server = `
-const http = require('node:http');
-const answer = JSON.stringify({ ok: true, data: 'x'.repeat(200) });
-const s = http.createServer((req, res) => {
-  req.resume();
-  req.on('end', () => res.writeHead(200, { 'content-type': 'application/json' }).end(answer));
-});
-s.listen(0, '127.0.0.1', () => console.log(s.address().port));`;
-
-async function startServer(): Promise<{ child: ChildProcess; port: number }> {
-  const child = spawn(process.execPath, ['-e', server], { stdio: ['ignore', 'pipe', 'inherit'] });
-  const [chunk] = (await once(child.stdout as NodeJS.ReadableStream, 'data')) as [Buffer];
-  return { child, port: Number(chunk.toString().trim()) };
-}
 
 /** Client CPU µs per call over `calls` calls, 8 in flight. */
 async function cpuPerCall(call: Call, calls: number): Promise<number> {
@@ -39,8 +22,9 @@ async function cpuPerCall(call: Call, calls: number): Promise<number> {
 }
 
 export async function runSidecarClientBench(): Promise<Record<string, number>> {
-  const { child, port } = await startServer();
-  const url = `http://127.0.0.1:${port}/v1.0/state/orderstore/transaction`;
+  // the "sidecar" answers like a state transaction: a small JSON body
+  const { url: base, child } = await startBareServer(JSON.stringify({ ok: true, data: 'x'.repeat(200) }));
+  const url = `${base}v1.0/state/orderstore/transaction`;
   const headers = { 'dapr-api-token': 'bench', 'content-type': 'application/json' };
   const body = JSON.stringify({ operations: [{ operation: 'upsert', request: { key: 'order-1', value: { a: 1 } } }] });
   const agent = new Agent({ keepAlive: true, maxSockets: 256, maxFreeSockets: 64 });
@@ -67,13 +51,13 @@ export async function runSidecarClientBench(): Promise<Record<string, number>> {
     for (let round = 0; round < 3; round++) {
       for (const [name, call] of Object.entries(clients)) (rounds[name] ??= []).push(await cpuPerCall(call, 6_000));
     }
-    const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[1] as number;
+    const median = (xs: readonly number[]): number => [...xs].sort((a, b) => a - b)[1] as number;
+    const [kit, http, fetched] = Object.values(rounds).map(median) as [number, number, number];
     const figures: Record<string, number> = {};
     for (const [name, xs] of Object.entries(rounds))
       figures[`${name}: client CPU µs per call`] = Math.round(median(xs));
-    const kit = median(rounds['kit sidecarCall (undici)'] as number[]);
-    figures['kit ÷ node:http'] = Number((kit / median(rounds['node:http, kept-alive agent'] as number[])).toFixed(2));
-    figures['kit ÷ fetch()'] = Number((kit / median(rounds['fetch()'] as number[])).toFixed(2));
+    figures['kit ÷ node:http'] = Number((kit / http).toFixed(2));
+    figures['kit ÷ fetch()'] = Number((kit / fetched).toFixed(2));
     return figures;
   } finally {
     agent.destroy();

@@ -4,11 +4,10 @@
 // latency Dapr adds is visible. Targets: gateway ≥ 35% of the bare server's req/s, p99 < 20 ms.
 // Headline (issue 11): the product list and a product read through the gateway, each with the CPU
 // per request of every process (≤ 1.5 ms in all, ≤ 0.5 ms in the apps) and p99 at half the maximum load.
-import { type ChildProcess, spawn } from 'node:child_process';
-import { once } from 'node:events';
+import type { ChildProcess } from 'node:child_process';
 import { startTestStack } from '../support/stack.ts';
 import { type CpuPerOp, profilingEnv, stackProcesses, startCpuMeter } from './cpu.ts';
-import { measureAtRate, measureLatency, measureThroughput, type Throughput } from './measure.ts';
+import { measureAtRate, measureLatency, measureThroughput, startBareServer, type Throughput } from './measure.ts';
 import type { ScenarioReport } from './report.ts';
 
 export type BenchResult = Record<string, number | string>;
@@ -29,18 +28,6 @@ async function headline(
   const even = await measureAtRate(url, { rate: load.rps / 2, headers });
   const half = await measureThroughput(url, { rate: load.rps / 2, headers });
   return { load, half, even, cpu };
-}
-
-/** A plain node:http server in its own process that answers every request with `body`. */
-async function startBareServer(body: string): Promise<{ url: string; child: ChildProcess }> {
-  const code = `const body = process.env.BODY;
-require('node:http').createServer((req, res) => {
-  res.writeHead(200, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(body) });
-  res.end(body);
-}).listen(0, '127.0.0.1', function () { process.stdout.write(String(this.address().port) + '\\n'); });`;
-  const child = spawn(process.execPath, ['-e', code], { env: { BODY: body }, stdio: ['ignore', 'pipe', 'inherit'] });
-  const [chunk] = (await once(child.stdout as NodeJS.ReadableStream, 'data')) as [Buffer];
-  return { url: `http://127.0.0.1:${Number(chunk.toString().trim())}/`, child };
 }
 
 export async function runStorefrontBench(): Promise<ScenarioReport> {
