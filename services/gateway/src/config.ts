@@ -52,6 +52,12 @@ export const configSchema = z.object({
   /** Window of the rate limits. */
   RATE_LIMIT_WINDOW_SECONDS: z.coerce.number().int().min(1).default(60),
   /**
+   * How often a replica adds its request counts to Redis and learns the other replicas'. Requests are
+   * decided in memory; with several replicas a client can get what the others admitted within this
+   * interval on top of its budget.
+   */
+  RATE_LIMIT_SYNC_MS: z.coerce.number().int().min(10).max(10_000).default(100),
+  /**
    * How long the gateway answers a product read (one product, or a page of the list without `q`) from its
    * own memory. A write through a gateway clears its cache at once; another replica serves the previous
    * answer for at most this long. 0 turns the cache off.

@@ -31,11 +31,16 @@ export async function start(env: NodeJS.ProcessEnv = process.env): Promise<Servi
   const invoker = createInvoker(sidecar);
   const redis = new Redis(config.REDIS_URL, { lazyConnect: true, enableOfflineQueue: false, maxRetriesPerRequest: 1 });
   await redis.connect();
-  const limits = createRateLimits(redis, {
-    perAddress: config.RATE_LIMIT_PER_ADDRESS,
-    perUser: config.RATE_LIMIT_PER_USER,
-    windowSeconds: config.RATE_LIMIT_WINDOW_SECONDS,
-  });
+  const limits = createRateLimits(
+    redis,
+    {
+      perAddress: config.RATE_LIMIT_PER_ADDRESS,
+      perUser: config.RATE_LIMIT_PER_USER,
+      windowSeconds: config.RATE_LIMIT_WINDOW_SECONDS,
+      syncMs: config.RATE_LIMIT_SYNC_MS,
+    },
+    logger,
+  );
   const verifier = createTokenVerifier({
     sidecar,
     identityAppId: config.IDENTITY_APP_ID,

@@ -35,6 +35,7 @@ export function cors(origins: readonly string[]): RequestHandler {
 /** Per-address budget for every API request (the address comes from the trusted proxy chain). */
 export function limitByAddress(limits: RateLimits): RequestHandler {
   return (req, _res, next) => {
-    limits.consumeAddress(req.ip ?? 'unknown').then(() => next(), next);
+    limits.consumeAddress(req.ip ?? 'unknown');
+    next();
   };
 }

@@ -146,7 +146,7 @@ export function route<P extends Schema = undefined, Q extends Schema = undefined
     if (spec.access !== 'public') {
       caller = await ctx.verifier.verify(bearer(req));
       if (spec.access === 'admin') requireRole(caller, 'admin');
-      await ctx.limits.consumeUser(caller.id);
+      ctx.limits.consumeUser(caller.id);
       res.set('cache-control', 'no-store');
     }
     if (spec.body && !req.is('application/json')) {
