@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { generateKeyPair, importJWK, type JWK, SignJWT } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestStack, type TestStack } from './support/stack.ts';
@@ -230,17 +231,23 @@ describe('auth through the gateway (identity behind its own sidecar)', () => {
     expect(elsewhere.status).toBe(200);
   });
 
-  it('a user over the per-user request budget gets 429 with Retry-After', async () => {
+  it('a user gets exactly the per-user budget in a window, then 429 with Retry-After until it ends', async () => {
+    // windows are aligned to the clock (RATE_LIMIT_WINDOW_SECONDS, 60 s by default): stay inside one
+    const intoWindow = Date.now() % 60_000;
+    if (intoWindow > 45_000) await sleep(60_000 - intoWindow + 100);
     const user = await api.register();
-    let last = 0;
+    const budget = Number(storefrontEnv.gateway.RATE_LIMIT_PER_USER);
+    const statuses: number[] = [];
     let retryAfter: string | null = null;
-    for (let i = 0; i < 70 && last !== 429; i++) {
+    for (let i = 0; i <= budget; i++) {
       const res = await api.call('GET', '/api/v1/me', { token: user.accessToken });
-      last = res.status;
+      statuses.push(res.status);
       retryAfter = res.headers.get('retry-after');
     }
-    expect(last).toBe(429);
+    expect(statuses.filter((s) => s === 200)).toHaveLength(budget);
+    expect(statuses.at(-1)).toBe(429);
     expect(Number(retryAfter)).toBeGreaterThan(0);
+    expect(Number(retryAfter)).toBeLessThanOrEqual(60);
   });
 
   it('bad JSON, unknown fields, wrong types and oversized bodies are 400/413/415 problems, never 5xx', async () => {
