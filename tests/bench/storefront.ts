@@ -3,10 +3,11 @@
 // Also: the same read direct to catalog (with its app token) and through the sidecars only, so the
 // latency Dapr adds is visible. Targets: gateway ≥ 35% of the bare server's req/s, p99 < 20 ms.
 // Headline (issue 11): the product list and a product read through the gateway, each with the CPU
-// per request of every process (≤ 1.5 ms in all, ≤ 0.5 ms in the apps) and p99 at half the maximum load.
+// per request of every process (≤ 1.5 ms in all, ≤ 0.5 ms in the apps) and p99 at half the maximum load,
+// next to the same client's p99 against the bare server at the same rate and the host's steal time.
 import type { ChildProcess } from 'node:child_process';
 import { startTestStack } from '../support/stack.ts';
-import { type CpuPerOp, profilingEnv, stackProcesses, startCpuMeter } from './cpu.ts';
+import { type CpuPerOp, profilingEnv, stackProcesses, startCpuMeter, startStealMeter } from './cpu.ts';
 import { measureAtRate, measureLatency, measureThroughput, startBareServer, type Throughput } from './measure.ts';
 import type { ScenarioReport } from './report.ts';
 
@@ -21,13 +22,21 @@ async function headline(
   url: string,
   processes: Record<string, number>,
   headers?: Record<string, string>,
-): Promise<{ load: Throughput; half: Throughput; even: Awaited<ReturnType<typeof measureAtRate>>; cpu: CpuPerOp }> {
+): Promise<{
+  load: Throughput;
+  half: Throughput;
+  even: Awaited<ReturnType<typeof measureAtRate>>;
+  evenSteal: number;
+  cpu: CpuPerOp;
+}> {
   const meter = startCpuMeter(processes);
   const load = await measureThroughput(url, { headers });
   const cpu = meter.perOp(load.total);
+  const steal = startStealMeter();
   const even = await measureAtRate(url, { rate: load.rps / 2, headers });
+  const evenSteal = steal.percent();
   const half = await measureThroughput(url, { rate: load.rps / 2, headers });
-  return { load, half, even, cpu };
+  return { load, half, even, evenSteal, cpu };
 }
 
 export async function runStorefrontBench(): Promise<ScenarioReport> {
@@ -65,6 +74,13 @@ export async function runStorefrontBench(): Promise<ScenarioReport> {
       'product via sidecars': await headline(viaDapr.url, processes, viaDapr.headers),
     };
     bare = await startBareServer(productBody);
+    // the floor of p99 at each half-load rate on this machine: the same client, a bare server, same run
+    const bareAtRate: Record<string, { p99: number; steal: number }> = {};
+    for (const [name, h] of Object.entries(headlines)) {
+      const steal = startStealMeter();
+      const even = await measureAtRate(bare.url, { rate: h.load.rps / 2 });
+      bareAtRate[name] = { p99: even.p99, steal: steal.percent() };
+    }
 
     const sequential = {
       bare: await measureLatency(bare.url),
@@ -103,6 +119,9 @@ export async function runStorefrontBench(): Promise<ScenarioReport> {
       summary[`${name}: p99 ms (max)`] = h.load.p99;
       summary[`${name}: p50 ms (half load)`] = Number(h.even.p50.toFixed(2));
       summary[`${name}: p99 ms (half load)`] = Number(h.even.p99.toFixed(2));
+      summary[`${name}: host steal % (half load)`] = h.evenSteal;
+      summary[`${name}: p99 ms, bare node:http at that rate`] = Number(bareAtRate[name]?.p99.toFixed(2));
+      summary[`${name}: host steal % (bare at that rate)`] = bareAtRate[name]?.steal ?? Number.NaN;
       summary[`${name}: p99 ms (half load, autocannon bursts)`] = h.half.p99;
       summary[`${name}: p99 ms (half load, autocannon bursts, uncorrected)`] = h.half.p99Measured ?? Number.NaN;
       summary[`${name}: CPU ms/req, all`] = h.cpu.all ?? Number.NaN;
