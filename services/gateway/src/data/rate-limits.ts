@@ -39,9 +39,10 @@ export function createRateLimits(redis: Redis, opts: RateLimitOptions, logger: L
 
   const sync = async (): Promise<void> => {
     timer = undefined;
-    syncing = true;
     const now = Date.now();
     const sent = limits.flatMap(({ prefix, counts }) => counts.drain(now).map((inc) => ({ prefix, counts, inc })));
+    if (sent.length === 0) return;
+    syncing = true;
     const pipeline = redis.pipeline();
     for (const { prefix, inc } of sent) {
       const key = `${prefix}:${inc.window}:${inc.key}`;
