@@ -50,4 +50,15 @@ describe('WindowCounts', () => {
     expect(counts.drain(t0 + 2 * windowMs)).toEqual([]);
     expect(counts.size).toBe(0);
   });
+
+  it('remembers at most maxKeys keys, forgetting the oldest first', () => {
+    const counts = new WindowCounts(1, windowMs, 2);
+    counts.take('a', t0);
+    counts.take('b', t0);
+    counts.take('c', t0); // 'a' is forgotten
+    expect(counts.size).toBe(2);
+    expect(counts.take('b', t0)).toBeGreaterThan(0);
+    expect(counts.take('a', t0)).toBe(0); // counted afresh ('b' goes)
+    expect(counts.drain(t0).map((inc) => inc.key)).toEqual(['c', 'a']);
+  });
 });

@@ -26,10 +26,16 @@ export class WindowCounts {
   private readonly counts = new Map<string, Count>();
   private readonly points: number;
   private readonly windowMs: number;
+  private readonly maxKeys: number;
 
-  constructor(points: number, windowMs: number) {
+  /**
+   * `maxKeys` bounds the memory whatever the clients send (many addresses, IPv6 above all): a new key
+   * beyond it makes the oldest one forgotten, with any requests of it not yet sent.
+   */
+  constructor(points: number, windowMs: number, maxKeys = 100_000) {
     this.points = points;
     this.windowMs = windowMs;
+    this.maxKeys = maxKeys;
   }
 
   /** Counts one request for `key` at `now`: 0 when admitted, else the milliseconds until its window ends. */
@@ -37,6 +43,7 @@ export class WindowCounts {
     const window = Math.floor(now / this.windowMs);
     let count = this.counts.get(key);
     if (count?.window !== window) {
+      if (!count && this.counts.size >= this.maxKeys) this.counts.delete(this.counts.keys().next().value as string);
       count = { window, synced: 0, sending: 0, pending: 0 };
       this.counts.set(key, count);
     }
