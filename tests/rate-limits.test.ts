@@ -9,6 +9,7 @@ import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freePort } from '../scripts/lib/ports.ts';
 import { type RedisServer, startRedis } from '../scripts/lib/redis.ts';
+import { withinOneWindow } from './support/clock.ts';
 import { createRateLimits, type RateLimits } from '../services/gateway/src/data/rate-limits.ts';
 
 const windowSeconds = 3600;
@@ -54,8 +55,7 @@ describe('gateway rate limits shared through Redis', () => {
 
   beforeAll(async () => {
     // the windows are aligned to the clock: keep the test inside one of them
-    const left = windowSeconds * 1000 - (Date.now() % (windowSeconds * 1000));
-    if (left < 60_000) await sleep(left + 100);
+    await withinOneWindow(windowSeconds * 1000, 60_000);
     dir = mkdtempSync(join(tmpdir(), 'shopstack-ratelimit-'));
     port = await freePort();
     await start();

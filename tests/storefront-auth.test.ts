@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { generateKeyPair, importJWK, type JWK, SignJWT } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { withinOneWindow } from './support/clock.ts';
 import { startTestStack, type TestStack } from './support/stack.ts';
 import { ADMIN, apiClient, serviceDb, storefrontEnv } from './support/storefront.ts';
 
@@ -233,8 +233,7 @@ describe('auth through the gateway (identity behind its own sidecar)', () => {
 
   it('a user gets exactly the per-user budget in a window, then 429 with Retry-After until it ends', async () => {
     // windows are aligned to the clock (RATE_LIMIT_WINDOW_SECONDS, 60 s by default): stay inside one
-    const intoWindow = Date.now() % 60_000;
-    if (intoWindow > 45_000) await sleep(60_000 - intoWindow + 100);
+    await withinOneWindow(60_000, 15_000);
     const user = await api.register();
     const budget = Number(storefrontEnv.gateway.RATE_LIMIT_PER_USER);
     const statuses: number[] = [];

@@ -28,11 +28,12 @@ export interface RateLimitOptions {
  */
 export function createRateLimits(redis: Redis, opts: RateLimitOptions, logger: Logger): RateLimits {
   const windowMs = opts.windowSeconds * 1000;
+  const byAddress = new WindowCounts(opts.perAddress, windowMs);
+  const byUser = new WindowCounts(opts.perUser, windowMs);
   const limits = [
-    { prefix: 'rl_addr', counts: new WindowCounts(opts.perAddress, windowMs) },
-    { prefix: 'rl_user', counts: new WindowCounts(opts.perUser, windowMs) },
+    { prefix: 'rl_addr', counts: byAddress },
+    { prefix: 'rl_user', counts: byUser },
   ];
-  const [byAddress, byUser] = limits.map((l) => l.counts) as [WindowCounts, WindowCounts];
   let timer: NodeJS.Timeout | undefined;
   let syncing = false;
   let failing = false;

@@ -40,7 +40,7 @@ export class WindowCounts {
 
   /** Counts one request for `key` at `now`: 0 when admitted, else the milliseconds until its window ends. */
   take(key: string, now: number): number {
-    const window = Math.floor(now / this.windowMs);
+    const window = this.windowAt(now);
     let count = this.counts.get(key);
     if (count?.window !== window) {
       if (!count && this.counts.size >= this.maxKeys) this.counts.delete(this.counts.keys().next().value as string);
@@ -54,7 +54,7 @@ export class WindowCounts {
 
   /** Moves every key's pending requests into a sync, and forgets the keys of windows that have ended. */
   drain(now: number): Increment[] {
-    const window = Math.floor(now / this.windowMs);
+    const window = this.windowAt(now);
     const increments: Increment[] = [];
     for (const [key, count] of this.counts) {
       if (count.window < window) {
@@ -93,6 +93,10 @@ export class WindowCounts {
   /** Keys remembered (those of current windows). */
   get size(): number {
     return this.counts.size;
+  }
+
+  private windowAt(now: number): number {
+    return Math.floor(now / this.windowMs);
   }
 
   private current(sent: Increment): Count | undefined {
