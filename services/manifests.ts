@@ -21,5 +21,13 @@ export function configKeys(service: ServiceName): string[] {
   return Object.keys((manifests[service].config as unknown as { shape: object }).shape);
 }
 
+/**
+ * The Node flags a service runs with, wherever it runs: on the local runner's command line and in its
+ * pods' NODE_OPTIONS (the image's command sets none).
+ */
+export function nodeOptions(service: ServiceName): string[] {
+  return [`--max-semi-space-size=${manifests[service].semiSpaceMiB ?? 2}`];
+}
+
 /** Every service of the shop, in start-up order. */
 export const serviceNames = Object.keys(manifests) as ServiceName[];

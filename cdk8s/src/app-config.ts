@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { V1EnvVar } from '@kubernetes/client-node';
 import { objectName, type ShopContext } from './context.ts';
-import { configKeys, manifests } from '../../services/manifests.ts';
+import { configKeys, manifests, nodeOptions } from '../../services/manifests.ts';
 import { appPort } from './profiles.ts';
 import { secretNames } from './secrets.ts';
 import type { ServiceName } from './spec.ts';
@@ -26,6 +26,7 @@ export function serviceSettings(ctx: ShopContext, service: ServiceName): Record<
   const { tracing } = ctx.spec.dapr;
   const settings: Record<string, string> = {
     NODE_ENV: 'production',
+    NODE_OPTIONS: nodeOptions(service).join(' '),
     // pods are reached by the kubelet's probes and by their sidecar on the pod's address
     [listen.hostEnv]: '0.0.0.0',
     [listen.portEnv]: String(appPort),

@@ -74,6 +74,7 @@ describe('AppService', () => {
           HOST: '0.0.0.0',
           LOG_LEVEL: 'info',
           NODE_ENV: 'production',
+          NODE_OPTIONS: '--max-semi-space-size=2',
           OTEL_SERVICE_NAME: 'cart',
           STATE_STORE: 'statestore',
         },

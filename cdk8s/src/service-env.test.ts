@@ -42,7 +42,7 @@ function render(spec: Partial<ShopStackSpecInput> = {}): Manifest[] {
 }
 
 // read by the runtime around the service (Node, the logger, OpenTelemetry), not by its config schema
-const platformEnv = /^(NODE_ENV|LOG_LEVEL|OTEL_[A-Z_]+|DAPR_HTTP_PORT|DAPR_GRPC_PORT|REDIS_PASSWORD)$/;
+const platformEnv = /^(NODE_ENV|NODE_OPTIONS|LOG_LEVEL|OTEL_[A-Z_]+|DAPR_HTTP_PORT|DAPR_GRPC_PORT|REDIS_PASSWORD)$/;
 
 describe('each service starts with the environment the ShopStack renders for it', () => {
   const specs: Record<string, Partial<ShopStackSpecInput>> = {
@@ -83,6 +83,14 @@ describe('each service starts with the environment the ShopStack renders for it'
       expect('SEED_DEMO' in env).toBe(service === 'catalog');
     }
     expect(containerEnv(objects, 'catalog').SEED_DEMO).toBe('true');
+  });
+
+  it("runs each service with the Node flags of its manifest: the gateway's larger young generation, 2 MiB elsewhere", () => {
+    const objects = render();
+    for (const service of serviceNames) {
+      const semiSpace = service === 'gateway' ? 16 : 2;
+      expect(containerEnv(objects, service).NODE_OPTIONS, service).toBe(`--max-semi-space-size=${semiSpace}`);
+    }
   });
 
   it('points each state-backed service at the store its sidecar is given', () => {

@@ -8,7 +8,7 @@ import { type Proc, startProc, waitFor } from './proc.ts';
 import { type RedisServer, startRedis } from './redis.ts';
 import { loadOrCreateSecrets, type StackSecrets } from './secrets.ts';
 import { type SentryServer, startSentry } from './sentry.ts';
-import { manifests, type ServiceName } from '../../services/manifests.ts';
+import { manifests, nodeOptions, type ServiceName } from '../../services/manifests.ts';
 
 const root = resolve(import.meta.dirname, '../..');
 const otelPreload = join(root, 'services', 'kit', 'src', 'otel-preload.ts');
@@ -151,9 +151,7 @@ export async function startStack(opts: StackOptions): Promise<Stack> {
       const proc = startProc({
         name: plan.name,
         command: process.execPath,
-        // a small young generation keeps each service's RSS down: 16 MiB semi-spaces cost ~100 MiB more
-        // across the apps for ≤ 4 % less app CPU per order (docs/checkout.md, "Seventh round")
-        args: ['--max-semi-space-size=2', '--import', otelPreload, join(root, 'services', plan.name, 'src', 'main.ts')],
+        args: [...nodeOptions(plan.name), '--import', otelPreload, join(root, 'services', plan.name, 'src', 'main.ts')],
         cwd: root,
         env,
         logFile,

@@ -45,4 +45,10 @@ export interface ServiceManifest {
   readonly batches?: { readonly maxMessages: number; readonly maxAwaitMs: number };
   /** Cron input bindings: Dapr POSTs `/<name>` on every tick. */
   readonly schedules?: readonly { readonly name: string; readonly every: string }[];
+  /**
+   * V8's young generation, in MiB per semi-space (`node --max-semi-space-size`; 2 when unset, which keeps
+   * each app's memory down). A service that answers many small requests at a high rate spends less CPU
+   * with more: it scavenges less often and promotes less (the gateway; docs/checkout.md, "Twelfth round").
+   */
+  readonly semiSpaceMiB?: number;
 }
