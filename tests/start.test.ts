@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, describe, expect, it } from 'vitest';
+import { nodeOptions, serviceNames } from '../services/manifests.ts';
 
 const root = resolve(import.meta.dirname, '..');
 const dirs: string[] = [];
@@ -77,6 +78,22 @@ function descendants(pid: number): number[] {
   return found;
 }
 
+/** The flags each service's node was started with, from /proc/<pid>/cmdline, by service name. */
+function serviceFlags(pids: readonly number[]): Record<string, string[]> {
+  const flags: Record<string, string[]> = {};
+  for (const pid of pids) {
+    let argv: string[];
+    try {
+      argv = readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0');
+    } catch {
+      continue; // ended meanwhile
+    }
+    const service = argv.map((arg) => /services\/(\w+)\/src\/main\.ts$/.exec(arg)?.[1]).find(Boolean);
+    if (service) flags[service] = argv.filter((arg) => arg.startsWith('--max-semi-space-size'));
+  }
+  return flags;
+}
+
 function alive(pids: readonly number[]): number[] {
   return pids.filter((pid) => {
     try {
@@ -111,6 +128,7 @@ describe('npm start', () => {
     expect(await productIds(run.gatewayUrl)).toHaveLength(20);
     const started = descendants(run.pid);
     expect(started.length).toBeGreaterThanOrEqual(16); // runner, postgres, redis, sentry, 8 services, 8 sidecars
+    expect(serviceFlags(started)).toEqual(Object.fromEntries(serviceNames.map((s) => [s, nodeOptions(s)])));
 
     run.pressCtrlC();
 
