@@ -4,7 +4,8 @@
 // latency Dapr adds is visible. Targets: gateway ≥ 35% of the bare server's req/s, p99 < 20 ms.
 // Headline (issue 11): the product list and a product read through the gateway, each with the CPU
 // per request of every process (≤ 1.5 ms in all, ≤ 0.5 ms in the apps) and p99 at half the maximum load,
-// next to the same client's p99 against the bare server at the same rate and the host's steal time.
+// next to the same client's p99 against the bare server at the same rate, the host's steal time and the
+// cores the gateway, the client and the whole stack kept busy meanwhile.
 import type { ChildProcess } from 'node:child_process';
 import { startTestStack } from '../support/stack.ts';
 import { type CpuPerOp, profilingEnv, stackProcesses, startCpuMeter, startStealMeter } from './cpu.ts';
@@ -27,16 +28,21 @@ async function headline(
   half: Throughput;
   even: Awaited<ReturnType<typeof measureAtRate>>;
   evenSteal: number;
+  /** Cores each process kept busy during the even half load (CPU ms per wall ms). */
+  evenCores: CpuPerOp;
   cpu: CpuPerOp;
 }> {
   const meter = startCpuMeter(processes);
   const load = await measureThroughput(url, { headers });
   const cpu = meter.perOp(load.total);
   const steal = startStealMeter();
+  const busy = startCpuMeter(processes);
+  const began = performance.now();
   const even = await measureAtRate(url, { rate: load.rps / 2, headers });
+  const evenCores = busy.perOp(performance.now() - began);
   const evenSteal = steal.percent();
   const half = await measureThroughput(url, { rate: load.rps / 2, headers });
-  return { load, half, even, evenSteal, cpu };
+  return { load, half, even, evenSteal, evenCores, cpu };
 }
 
 export async function runStorefrontBench(): Promise<ScenarioReport> {
@@ -120,6 +126,10 @@ export async function runStorefrontBench(): Promise<ScenarioReport> {
       summary[`${name}: p50 ms (half load)`] = Number(h.even.p50.toFixed(2));
       summary[`${name}: p99 ms (half load)`] = Number(h.even.p99.toFixed(2));
       summary[`${name}: host steal % (half load)`] = h.evenSteal;
+      // two vCPUs: what the client and the stack leave of them sets how fast a queue drains after a stall
+      summary[`${name}: cores busy (half load), gateway`] = h.evenCores.gateway ?? Number.NaN;
+      summary[`${name}: cores busy (half load), bench client`] = h.evenCores['bench client'] ?? Number.NaN;
+      summary[`${name}: cores busy (half load), stack`] = h.evenCores.all ?? Number.NaN;
       summary[`${name}: p99 ms, bare node:http at that rate`] = Number(bareAtRate[name]?.p99.toFixed(2));
       summary[`${name}: host steal % (bare at that rate)`] = bareAtRate[name]?.steal ?? Number.NaN;
       summary[`${name}: p99 ms (half load, autocannon bursts)`] = h.half.p99;
