@@ -78,7 +78,7 @@ function descendants(pid: number): number[] {
   return found;
 }
 
-/** The flags each service's node was started with, from /proc/<pid>/cmdline, by service name. */
+/** The Node flags each service was started with, from /proc/<pid>/cmdline, by service name. */
 function serviceFlags(pids: readonly number[]): Record<string, string[]> {
   const flags: Record<string, string[]> = {};
   for (const pid of pids) {
@@ -89,7 +89,8 @@ function serviceFlags(pids: readonly number[]): Record<string, string[]> {
       continue; // ended meanwhile
     }
     const service = argv.map((arg) => /services\/(\w+)\/src\/main\.ts$/.exec(arg)?.[1]).find(Boolean);
-    if (service) flags[service] = argv.filter((arg) => arg.startsWith('--max-semi-space-size'));
+    // node <flags> --import <telemetry preload> <main>
+    if (service) flags[service] = argv.slice(1, argv.indexOf('--import'));
   }
   return flags;
 }

@@ -48,7 +48,7 @@ export interface ServiceManifest {
   /**
    * V8's young generation, in MiB per semi-space (`node --max-semi-space-size`; 2 when unset, which keeps
    * each app's memory down). A service that answers many small requests at a high rate spends less CPU
-   * with more: it scavenges less often and promotes less (the gateway; docs/checkout.md, "Twelfth round").
+   * with more, since it scavenges less often (the gateway; docs/checkout.md, "Twelfth round").
    */
   readonly semiSpaceMiB?: number;
 }
