@@ -4,10 +4,10 @@
 // latency Dapr adds is visible. Targets: gateway ≥ 35% of the bare server's req/s, p99 < 20 ms.
 // Headline (issue 11): the product list and a product read through the gateway, each with the CPU
 // per request of every process (≤ 1.5 ms in all, ≤ 0.5 ms in the apps) and p99 at half the maximum load,
-// next to the same client's p99 against the bare server at the same rate, the host's steal time and the
-// cores the gateway, the client and the whole stack kept busy meanwhile.
+// next to the same client's p99 against the bare server at the same rate, the host's steal time, the
+// cores the gateway, the client and the whole stack kept busy meanwhile, and the gateway's GC pauses.
 import type { ChildProcess } from 'node:child_process';
-import { startTestStack } from '../support/stack.ts';
+import { metricValue, startTestStack } from '../support/stack.ts';
 import { type CpuPerOp, profilingEnv, stackProcesses, startCpuMeter, startStealMeter } from './cpu.ts';
 import { measureAtRate, measureLatency, measureThroughput, startBareServer, type Throughput } from './measure.ts';
 import type { ScenarioReport } from './report.ts';
@@ -22,7 +22,7 @@ export type BenchResult = Record<string, number | string>;
 async function headline(
   url: string,
   processes: Record<string, number>,
-  headers?: Record<string, string>,
+  opts: { headers?: Record<string, string>; gatewayMetrics?: string } = {},
 ): Promise<{
   load: Throughput;
   half: Throughput;
@@ -30,19 +30,46 @@ async function headline(
   evenSteal: number;
   /** Cores each process kept busy during the even half load (CPU ms per wall ms). */
   evenCores: CpuPerOp;
+  /** The gateway's GC pauses during the even half load, when it serves the read. */
+  evenGc?: GcPauses;
   cpu: CpuPerOp;
 }> {
+  const { headers, gatewayMetrics } = opts;
   const meter = startCpuMeter(processes);
   const load = await measureThroughput(url, { headers });
   const cpu = meter.perOp(load.total);
+  await measureAtRate(url, { rate: load.rps / 2, headers, seconds: 2, warmupSeconds: 0 }); // warm-up, unrecorded
   const steal = startStealMeter();
   const busy = startCpuMeter(processes);
+  const gcBefore = gatewayMetrics ? await gcPauses(gatewayMetrics) : undefined;
   const began = performance.now();
-  const even = await measureAtRate(url, { rate: load.rps / 2, headers });
+  const even = await measureAtRate(url, { rate: load.rps / 2, headers, warmupSeconds: 0 });
   const evenCores = busy.perOp(performance.now() - began);
   const evenSteal = steal.percent();
+  const evenGc = gatewayMetrics && gcBefore ? gcSince(gcBefore, await gcPauses(gatewayMetrics)) : undefined;
   const half = await measureThroughput(url, { rate: load.rps / 2, headers });
-  return { load, half, even, evenSteal, evenCores, cpu };
+  return { load, half, even, evenSteal, evenCores, evenGc, cpu };
+}
+
+/** GC pauses by kind (major, minor, incremental marking steps), counted and timed by the process itself. */
+type GcPauses = Record<'major' | 'minor' | 'incremental', { count: number; ms: number }>;
+
+/** A service's GC pauses so far, from prom-client's `nodejs_gc_duration_seconds` on its `/metrics`. */
+async function gcPauses(metricsUrl: string): Promise<GcPauses> {
+  const text = await (await fetch(metricsUrl)).text();
+  const of = (kind: string) => ({
+    count: metricValue(text, 'nodejs_gc_duration_seconds_count', { kind }),
+    ms: 1000 * metricValue(text, 'nodejs_gc_duration_seconds_sum', { kind }),
+  });
+  return { major: of('major'), minor: of('minor'), incremental: of('incremental') };
+}
+
+function gcSince(before: GcPauses, after: GcPauses): GcPauses {
+  const diff = (kind: keyof GcPauses) => ({
+    count: after[kind].count - before[kind].count,
+    ms: Number((after[kind].ms - before[kind].ms).toFixed(1)),
+  });
+  return { major: diff('major'), minor: diff('minor'), incremental: diff('incremental') };
 }
 
 export async function runStorefrontBench(): Promise<ScenarioReport> {
@@ -73,11 +100,12 @@ export async function runStorefrontBench(): Promise<ScenarioReport> {
       url: `http://127.0.0.1:${gateway.sidecar.ports.http}/v1.0/invoke/catalog/method/products/${id}`,
       headers: { 'dapr-api-token': gateway.tokens.daprApiToken },
     };
+    const gatewayMetrics = `${stack.gatewayUrl}/metrics`;
     const headlines = {
-      'product list': await headline(listUrl, processes),
-      product: await headline(gatewayUrl, processes),
+      'product list': await headline(listUrl, processes, { gatewayMetrics }),
+      product: await headline(gatewayUrl, processes, { gatewayMetrics }),
       // one service invocation, not cached: what each sidecar spends per invoke (Dapr's figure: 0.48 ms)
-      'product via sidecars': await headline(viaDapr.url, processes, viaDapr.headers),
+      'product via sidecars': await headline(viaDapr.url, processes, { headers: viaDapr.headers }),
     };
     bare = await startBareServer(productBody);
     // the floor of p99 at each half-load rate on this machine: the same client, a bare server, same run
@@ -130,6 +158,14 @@ export async function runStorefrontBench(): Promise<ScenarioReport> {
       summary[`${name}: cores busy (half load), gateway`] = h.evenCores.gateway ?? Number.NaN;
       summary[`${name}: cores busy (half load), bench client`] = h.evenCores['bench client'] ?? Number.NaN;
       summary[`${name}: cores busy (half load), stack`] = h.evenCores.all ?? Number.NaN;
+      // a full collection in the window stalls the gateway once and often sets the run's p99 (thirteenth round)
+      if (h.evenGc) {
+        summary[`${name}: gateway major GCs (half load)`] = h.evenGc.major.count;
+        summary[`${name}: gateway GC pause ms (half load), major + incremental`] = Number(
+          (h.evenGc.major.ms + h.evenGc.incremental.ms).toFixed(1),
+        );
+        summary[`${name}: gateway GC pause ms (half load), minor`] = h.evenGc.minor.ms;
+      }
       summary[`${name}: p99 ms, bare node:http at that rate`] = Number(bareAtRate[name]?.p99.toFixed(2));
       summary[`${name}: host steal % (bare at that rate)`] = bareAtRate[name]?.steal ?? Number.NaN;
       summary[`${name}: p99 ms (half load, autocannon bursts)`] = h.half.p99;
