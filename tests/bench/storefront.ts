@@ -41,35 +41,36 @@ async function headline(
   await measureAtRate(url, { rate: load.rps / 2, headers, seconds: 2, warmupSeconds: 0 }); // warm-up, unrecorded
   const steal = startStealMeter();
   const busy = startCpuMeter(processes);
-  const gcBefore = gatewayMetrics ? await gcPauses(gatewayMetrics) : undefined;
+  const gcBefore = gatewayMetrics ? await gcSoFar(gatewayMetrics) : undefined;
   const began = performance.now();
   const even = await measureAtRate(url, { rate: load.rps / 2, headers, warmupSeconds: 0 });
   const evenCores = busy.perOp(performance.now() - began);
   const evenSteal = steal.percent();
-  const evenGc = gatewayMetrics && gcBefore ? gcSince(gcBefore, await gcPauses(gatewayMetrics)) : undefined;
+  const evenGc = gatewayMetrics && gcBefore ? gcSince(gcBefore, await gcSoFar(gatewayMetrics)) : undefined;
   const half = await measureThroughput(url, { rate: load.rps / 2, headers });
   return { load, half, even, evenSteal, evenCores, evenGc, cpu };
 }
 
-/** GC pauses by kind (major, minor, incremental marking steps), counted and timed by the process itself. */
-type GcPauses = Record<'major' | 'minor' | 'incremental', { count: number; ms: number }>;
+/** Full collections counted; pause ms of full collections with their incremental steps, and of scavenges. */
+type GcPauses = { majorCount: number; majorMs: number; minorMs: number };
 
 /** A service's GC pauses so far, from prom-client's `nodejs_gc_duration_seconds` on its `/metrics`. */
-async function gcPauses(metricsUrl: string): Promise<GcPauses> {
+async function gcSoFar(metricsUrl: string): Promise<GcPauses> {
   const text = await (await fetch(metricsUrl)).text();
-  const of = (kind: string) => ({
-    count: metricValue(text, 'nodejs_gc_duration_seconds_count', { kind }),
-    ms: 1000 * metricValue(text, 'nodejs_gc_duration_seconds_sum', { kind }),
-  });
-  return { major: of('major'), minor: of('minor'), incremental: of('incremental') };
+  const ms = (kind: string): number => 1000 * metricValue(text, 'nodejs_gc_duration_seconds_sum', { kind });
+  return {
+    majorCount: metricValue(text, 'nodejs_gc_duration_seconds_count', { kind: 'major' }),
+    majorMs: ms('major') + ms('incremental'),
+    minorMs: ms('minor'),
+  };
 }
 
 function gcSince(before: GcPauses, after: GcPauses): GcPauses {
-  const diff = (kind: keyof GcPauses) => ({
-    count: after[kind].count - before[kind].count,
-    ms: Number((after[kind].ms - before[kind].ms).toFixed(1)),
-  });
-  return { major: diff('major'), minor: diff('minor'), incremental: diff('incremental') };
+  return {
+    majorCount: after.majorCount - before.majorCount,
+    majorMs: Number((after.majorMs - before.majorMs).toFixed(1)),
+    minorMs: Number((after.minorMs - before.minorMs).toFixed(1)),
+  };
 }
 
 export async function runStorefrontBench(): Promise<ScenarioReport> {
@@ -160,11 +161,9 @@ export async function runStorefrontBench(): Promise<ScenarioReport> {
       summary[`${name}: cores busy (half load), stack`] = h.evenCores.all ?? Number.NaN;
       // a full collection in the window stalls the gateway once and often sets the run's p99 (thirteenth round)
       if (h.evenGc) {
-        summary[`${name}: gateway major GCs (half load)`] = h.evenGc.major.count;
-        summary[`${name}: gateway GC pause ms (half load), major + incremental`] = Number(
-          (h.evenGc.major.ms + h.evenGc.incremental.ms).toFixed(1),
-        );
-        summary[`${name}: gateway GC pause ms (half load), minor`] = h.evenGc.minor.ms;
+        summary[`${name}: gateway major GCs (half load)`] = h.evenGc.majorCount;
+        summary[`${name}: gateway GC pause ms (half load), major + incremental`] = h.evenGc.majorMs;
+        summary[`${name}: gateway GC pause ms (half load), minor`] = h.evenGc.minorMs;
       }
       summary[`${name}: p99 ms, bare node:http at that rate`] = Number(bareAtRate[name]?.p99.toFixed(2));
       summary[`${name}: host steal % (bare at that rate)`] = bareAtRate[name]?.steal ?? Number.NaN;
