@@ -1,8 +1,8 @@
 // Scenario: the CPU a service spends on its side of one call to its sidecar, with the kit's client
-// (`sidecarCall`, undici) against node:http with a kept-alive agent and fetch(), in the same run. The
+// (`SidecarClient`, undici) against node:http with a kept-alive agent and fetch(), in the same run. The
 // "sidecar" is a node:http server in another process, so only the caller's CPU is counted here.
 import { Agent, request } from 'node:http';
-import { sidecarCall } from '../../services/kit/src/sidecar-http.ts';
+import { SidecarClient } from '@shopstack/kit';
 import { startBareServer } from './measure.ts';
 
 type Call = () => Promise<string>;
@@ -24,12 +24,14 @@ async function cpuPerCall(call: Call, calls: number): Promise<number> {
 export async function runSidecarClientBench(): Promise<Record<string, number>> {
   // the "sidecar" answers like a state transaction: a small JSON body
   const { url: base, child } = await startBareServer(JSON.stringify({ ok: true, data: 'x'.repeat(200) }));
+  const sidecar = new SidecarClient({ host: '127.0.0.1', httpPort: Number(new URL(base).port), apiToken: 'bench' });
+  const transaction = { operations: [{ operation: 'upsert', request: { key: 'order-1', value: { a: 1 } } }] } as const;
+  // the same call by hand for the other clients, which serialize the body per call as the kit's does
   const url = `${base}v1.0/state/orderstore/transaction`;
   const headers = { 'dapr-api-token': 'bench', 'content-type': 'application/json' };
-  const body = JSON.stringify({ operations: [{ operation: 'upsert', request: { key: 'order-1', value: { a: 1 } } }] });
   const agent = new Agent({ keepAlive: true, maxSockets: 256, maxFreeSockets: 64 });
   const clients: Record<string, Call> = {
-    'kit sidecarCall (undici)': async () => (await sidecarCall(url, { method: 'POST', headers, body })).body,
+    'kit SidecarClient (undici)': async () => (await sidecar.transactState('orderstore', transaction)).body,
     'node:http, kept-alive agent': () =>
       // the kit's client before undici, answer read the same way
       new Promise((resolve, reject) => {
@@ -41,9 +43,9 @@ export async function runSidecarClientBench(): Promise<Record<string, number>> {
         });
         req.setTimeout(30_000, () => req.destroy(new Error('silent')));
         req.on('error', reject);
-        req.end(body);
+        req.end(JSON.stringify(transaction));
       }),
-    'fetch()': async () => (await fetch(url, { method: 'POST', headers, body })).text(),
+    'fetch()': async () => (await fetch(url, { method: 'POST', headers, body: JSON.stringify(transaction) })).text(),
   };
   try {
     // three alternating rounds; the median of each client's rounds

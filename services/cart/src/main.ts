@@ -1,35 +1,19 @@
-import {
-  createInvoker,
-  createLogger,
-  createStateStore,
-  loadConfig,
-  runMain,
-  type Service,
-  serve,
-  sidecarOf,
-} from '@shopstack/kit';
-import { configSchema } from './config.ts';
+import { createStateStore, runMain, serviceStart, sidecarOf } from '@shopstack/kit';
 import { createCartStore } from './data/cart-store.ts';
 import { createCatalogPrices } from './data/catalog-prices.ts';
 import { cartRoutes } from './http/routes.ts';
+import { manifest } from './manifest.ts';
 
-export async function start(env: NodeJS.ProcessEnv = process.env): Promise<Service> {
-  const config = loadConfig(configSchema, env);
-  const logger = createLogger('cart');
+export const start = serviceStart(manifest, ({ config }) => {
   const sidecar = sidecarOf(config);
-  return serve({
-    name: 'cart',
-    port: config.APP_PORT,
-    host: config.HOST,
-    logger,
-    appApiToken: config.APP_API_TOKEN,
+  return {
     routes: cartRoutes({
       store: createCartStore(createStateStore(sidecar, config.STATE_STORE)),
-      prices: createCatalogPrices(createInvoker(sidecar), config.CATALOG_APP_ID),
+      prices: createCatalogPrices(sidecar, config.CATALOG_APP_ID),
       defaultCurrency: config.DEFAULT_CURRENCY,
       maxLines: config.MAX_LINES,
     }),
-  });
-}
+  };
+});
 
-if (import.meta.main) runMain('cart', start);
+if (import.meta.main) runMain(manifest.name, start);

@@ -1,15 +1,13 @@
 import { join } from 'node:path';
-import { createLogger, createPool, loadConfig, migrateFrom, runMain, type Service, serve } from '@shopstack/kit';
+import { createPool, migrateFrom, runMain, serviceStart } from '@shopstack/kit';
 import { Redis } from 'ioredis';
-import { configSchema } from './config.ts';
 import { withProductCache } from './data/product-cache.ts';
 import { createProductRepository } from './data/products-repo.ts';
 import { seedDemoCatalog } from './data/seed.ts';
 import { productRoutes } from './http/routes.ts';
+import { manifest } from './manifest.ts';
 
-export async function start(env: NodeJS.ProcessEnv = process.env): Promise<Service> {
-  const config = loadConfig(configSchema, env);
-  const logger = createLogger('catalog');
+export const start = serviceStart(manifest, async ({ config, logger }) => {
   const pool = createPool(config.DATABASE_URL, logger);
   await migrateFrom(pool, join(import.meta.dirname, '../migrations'), logger);
   if (config.SEED_DEMO) {
@@ -24,12 +22,7 @@ export async function start(env: NodeJS.ProcessEnv = process.env): Promise<Servi
   const repo = redis
     ? withProductCache(products, redis, { ttlSeconds: config.PRODUCT_CACHE_TTL_SECONDS, logger })
     : products;
-  return serve({
-    name: 'catalog',
-    port: config.APP_PORT,
-    host: config.HOST,
-    logger,
-    appApiToken: config.APP_API_TOKEN,
+  return {
     readiness: {
       postgres: () => pool.query('SELECT 1'),
       ...(redis ? { redis: () => redis.ping() } : {}),
@@ -39,7 +32,7 @@ export async function start(env: NodeJS.ProcessEnv = process.env): Promise<Servi
       await pool.end();
       redis?.disconnect();
     },
-  });
-}
+  };
+});
 
-if (import.meta.main) runMain('catalog', start);
+if (import.meta.main) runMain(manifest.name, start);

@@ -1,17 +1,8 @@
+import { commaList, sidecarConfig } from '@shopstack/kit/config';
 import { z } from 'zod';
 
-const list = z
-  .string()
-  .default('')
-  .transform((s) =>
-    s
-      .split(',')
-      .map((v) => v.trim())
-      .filter(Boolean),
-  );
-
-/** Gateway configuration, read from the environment. */
-export const configSchema = z.object({
+/** Gateway configuration, read from the environment: the public edge, which calls its own sidecar. */
+export const configSchema = sidecarConfig.extend({
   /** Public port of the REST API. */
   PORT: z.coerce.number().int().min(0).max(65535).default(8080),
   /** Address the public API binds to. */
@@ -21,10 +12,6 @@ export const configSchema = z.object({
    * rate limits and login throttles count that client. Behind a cluster's ingress: its pod network.
    */
   TRUST_PROXY: z.string().min(1).default('loopback'),
-  /** HTTP port of the gateway's own Dapr sidecar. */
-  DAPR_HTTP_PORT: z.coerce.number().int().min(1).max(65535).default(3500),
-  /** Token the gateway presents to its sidecar (`dapr-api-token`). */
-  DAPR_API_TOKEN: z.string().min(16),
   /** Redis for rate limits, e.g. redis://127.0.0.1:6379. */
   REDIS_URL: z.url({ protocol: /^rediss?$/ }),
   /** Dapr app id of the catalog service. */
@@ -64,7 +51,7 @@ export const configSchema = z.object({
    */
   PRODUCT_CACHE_MS: z.coerce.number().int().min(0).max(60_000).default(1_000),
   /** Browser origins allowed by CORS, comma-separated (empty: none). */
-  CORS_ORIGINS: list,
+  CORS_ORIGINS: commaList.default([]),
   /** Largest request body accepted; larger → 413. */
   BODY_LIMIT: z
     .string()

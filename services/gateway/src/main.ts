@@ -1,16 +1,6 @@
-import {
-  createInvoker,
-  createLogger,
-  loadConfig,
-  runMain,
-  type Service,
-  serve,
-  sidecarOf,
-  sidecarReady,
-} from '@shopstack/kit';
+import { runMain, serviceStart, sidecarOf } from '@shopstack/kit';
 import { Redis } from 'ioredis';
 import { createTokenVerifier } from './auth/verifier.ts';
-import { configSchema } from './config.ts';
 import { createRateLimits } from './data/rate-limits.ts';
 import { createReadCache } from './data/read-cache.ts';
 import { authRoutes } from './http/auth.ts';
@@ -22,13 +12,11 @@ import { notificationRoutes } from './http/notifications.ts';
 import { orderRoutes } from './http/orders.ts';
 import { productRoutes } from './http/products.ts';
 import { methodNotAllowed, type RouteContext } from './http/route.ts';
+import { manifest } from './manifest.ts';
 import { createApiDocument } from './openapi/registry.ts';
 
-export async function start(env: NodeJS.ProcessEnv = process.env): Promise<Service> {
-  const config = loadConfig(configSchema, env);
-  const logger = createLogger('gateway');
+export const start = serviceStart(manifest, async ({ config, logger }) => {
   const sidecar = sidecarOf(config);
-  const invoker = createInvoker(sidecar);
   const redis = new Redis(config.REDIS_URL, { lazyConnect: true, enableOfflineQueue: false, maxRetriesPerRequest: 1 });
   await redis.connect();
   const limits = createRateLimits(
@@ -42,7 +30,7 @@ export async function start(env: NodeJS.ProcessEnv = process.env): Promise<Servi
     logger,
   );
   const verifier = createTokenVerifier({
-    sidecar,
+    invoker: sidecar,
     identityAppId: config.IDENTITY_APP_ID,
     issuer: config.JWT_ISSUER,
     audience: config.JWT_AUDIENCE,
@@ -50,31 +38,27 @@ export async function start(env: NodeJS.ProcessEnv = process.env): Promise<Servi
   });
   const doc = createApiDocument();
   const ctx: RouteContext = { doc, verifier, limits };
-  return serve({
-    name: 'gateway',
-    port: config.PORT,
-    host: config.HOST,
-    logger,
+  return {
     bodyLimit: config.BODY_LIMIT,
     trustProxy: config.TRUST_PROXY,
     readiness: {
-      sidecar: sidecarReady(sidecar),
+      sidecar: () => sidecar.healthz(),
       redis: () => redis.ping(),
     },
     routes: (router) => {
       router.use(stripInternalHeaders(), cors(config.CORS_ORIGINS));
       docsRoutes(doc)(router);
       router.use(limitByAddress(limits));
-      authRoutes(ctx, invoker, config.IDENTITY_APP_ID)(router);
-      productRoutes(ctx, invoker, config.CATALOG_APP_ID, createReadCache(config.PRODUCT_CACHE_MS))(router);
-      cartRoutes(ctx, invoker, config.CART_APP_ID)(router);
-      inventoryRoutes(ctx, invoker, config.INVENTORY_APP_ID)(router);
-      orderRoutes(ctx, invoker, config.ORDERS_APP_ID)(router);
+      authRoutes(ctx, sidecar, config.IDENTITY_APP_ID)(router);
+      productRoutes(ctx, sidecar, config.CATALOG_APP_ID, createReadCache(config.PRODUCT_CACHE_MS))(router);
+      cartRoutes(ctx, sidecar, config.CART_APP_ID)(router);
+      inventoryRoutes(ctx, sidecar, config.INVENTORY_APP_ID)(router);
+      orderRoutes(ctx, sidecar, config.ORDERS_APP_ID)(router);
       notificationRoutes(ctx, sidecar, config.NOTIFICATIONS_APP_ID)(router);
       methodNotAllowed(doc)(router);
     },
     close: async () => redis.disconnect(),
-  });
-}
+  };
+});
 
-if (import.meta.main) runMain('gateway', start);
+if (import.meta.main) runMain(manifest.name, start);

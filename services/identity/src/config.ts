@@ -1,18 +1,13 @@
+import { appConfig } from '@shopstack/kit/config';
 import { z } from 'zod';
 
 /** Identity configuration, read from the environment. */
-export const configSchema = z
-  .object({
-    /** Port the app listens on (its sidecar calls it there). */
-    APP_PORT: z.coerce.number().int().min(0).max(65535).default(3002),
-    /** Address the app binds: loopback when its sidecar runs beside it, 0.0.0.0 in a pod (probes, sidecar). */
-    HOST: z.string().min(1).default('127.0.0.1'),
+export const configSchema = appConfig
+  .extend({
     /** Postgres connection string of the identity database. */
     DATABASE_URL: z.url({ protocol: /^postgres(ql)?$/ }),
     /** Redis for login throttling, e.g. redis://127.0.0.1:6379. */
     REDIS_URL: z.url({ protocol: /^rediss?$/ }),
-    /** Token the sidecar presents in `dapr-api-token` on every call to the app. */
-    APP_API_TOKEN: z.string().min(16),
     /** `iss` of access tokens; the gateway pins the same value. */
     JWT_ISSUER: z.string().min(1).default('shopstack-identity'),
     /** `aud` of access tokens; the gateway pins the same value. */

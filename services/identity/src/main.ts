@@ -1,7 +1,6 @@
 import { join } from 'node:path';
-import { createLogger, createPool, loadConfig, migrateFrom, runMain, type Service, serve } from '@shopstack/kit';
+import { createPool, migrateFrom, runMain, serviceStart } from '@shopstack/kit';
 import { Redis } from 'ioredis';
-import { configSchema } from './config.ts';
 import { createAccessTokenIssuer } from './data/access-tokens.ts';
 import { createArgon2Hasher } from './data/argon2-hasher.ts';
 import { createLoginThrottle } from './data/login-throttle.ts';
@@ -10,10 +9,9 @@ import { createSigningKeys } from './data/signing-keys.ts';
 import { createUserRepository } from './data/users-repo.ts';
 import { ensureAdmin, type IdentityDeps } from './domain/accounts.ts';
 import { identityRoutes } from './http/routes.ts';
+import { manifest } from './manifest.ts';
 
-export async function start(env: NodeJS.ProcessEnv = process.env): Promise<Service> {
-  const config = loadConfig(configSchema, env);
-  const logger = createLogger('identity');
+export const start = serviceStart(manifest, async ({ config, logger }) => {
   const pool = createPool(config.DATABASE_URL, logger);
   const redis = new Redis(config.REDIS_URL, { lazyConnect: true, enableOfflineQueue: false, maxRetriesPerRequest: 1 });
   await redis.connect();
@@ -40,19 +38,14 @@ export async function start(env: NodeJS.ProcessEnv = process.env): Promise<Servi
   if (config.SHOPSTACK_ADMIN_EMAIL && config.SHOPSTACK_ADMIN_PASSWORD) {
     await ensureAdmin(deps, config.SHOPSTACK_ADMIN_EMAIL, config.SHOPSTACK_ADMIN_PASSWORD);
   }
-  return serve({
-    name: 'identity',
-    port: config.APP_PORT,
-    host: config.HOST,
-    logger,
-    appApiToken: config.APP_API_TOKEN,
+  return {
     readiness: { postgres: () => pool.query('SELECT 1'), redis: () => redis.ping() },
     routes: identityRoutes(deps, keys),
     close: async () => {
       await pool.end();
       redis.disconnect();
     },
-  });
-}
+  };
+});
 
-if (import.meta.main) runMain('identity', start);
+if (import.meta.main) runMain(manifest.name, start);

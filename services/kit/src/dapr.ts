@@ -1,4 +1,7 @@
-import { type AnswerHeaders, sidecarCall } from './sidecar-http.ts';
+import type { AnswerHeaders, SidecarStream } from './sidecar-http.ts';
+
+// One small interface per capability of the sidecar, so that a service's domain and data layers take
+// what they use and tests can hand them a fake; the SidecarClient (sidecar-client.ts) implements them.
 
 /** Where an app finds its sidecar and how it authenticates to it (DAPR_API_TOKEN). */
 export interface SidecarAddress {
@@ -11,7 +14,10 @@ export interface InvokeRequest {
   readonly method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
   readonly path: string;
   readonly headers?: Readonly<Record<string, string>>;
+  /** Sent as JSON. */
   readonly body?: unknown;
+  /** How long the whole call may take (default: the client's invocation timeout). */
+  readonly timeoutMs?: number;
 }
 
 export interface InvokeResponse {
@@ -20,46 +26,30 @@ export interface InvokeResponse {
   readonly body: string;
 }
 
-/** Service invocation through the sidecar. */
+/**
+ * Service invocation through the sidecar. Every answer of the target comes back, non-2xx included, with
+ * its headers (ETag, Location), which a gateway has to pass through; only a call that got no answer throws.
+ */
 export interface Invoker {
   invoke(appId: string, req: InvokeRequest): Promise<InvokeResponse>;
 }
 
-/**
- * Invocation over the sidecar's HTTP API. The SDK's invoker turns every non-2xx answer into an
- * opaque error and drops response headers (ETag, Location), which a gateway has to pass through.
- */
-export function createInvoker(sidecar: SidecarAddress): Invoker {
-  const base = `http://${sidecar.host}:${sidecar.httpPort}/v1.0/invoke`;
-  return {
-    async invoke(appId, req) {
-      const headers: Record<string, string> = { 'dapr-api-token': sidecar.apiToken, ...req.headers };
-      let body: string | undefined;
-      if (req.body !== undefined) {
-        body = JSON.stringify(req.body);
-        headers['content-type'] = 'application/json';
-      }
-      return sidecarCall(`${base}/${appId}/method/${req.path.replace(/^\//, '')}`, {
-        method: req.method,
-        headers,
-        body,
-      });
-    },
-  };
+export type InvokeStream = SidecarStream;
+
+/** Service invocation whose answer streams (Server-Sent Events): only the wait for its headers is bounded. */
+export interface StreamInvoker {
+  /** `signal` ends the call and its stream (the reader went away). */
+  invokeStream(appId: string, req: InvokeRequest, signal: AbortSignal): Promise<InvokeStream>;
 }
 
-/** The sidecar of an app from its config: always on loopback, at DAPR_HTTP_PORT, with DAPR_API_TOKEN. */
-export function sidecarOf(config: {
-  readonly DAPR_HTTP_PORT: number;
-  readonly DAPR_API_TOKEN: string;
-}): SidecarAddress {
-  return { host: '127.0.0.1', httpPort: config.DAPR_HTTP_PORT, apiToken: config.DAPR_API_TOKEN };
+export interface PublishOptions {
+  /** The body's type: `application/cloudevents+json` publishes a whole CloudEvent (default application/json). */
+  readonly contentType?: string;
+  /** Publish metadata for the component, e.g. `ttlInSeconds`. */
+  readonly metadata?: Readonly<Record<string, string>>;
 }
 
-/** A /readyz check that the app's sidecar is up. */
-export function sidecarReady(sidecar: SidecarAddress): () => Promise<void> {
-  return async () => {
-    const res = await sidecarCall(`http://${sidecar.host}:${sidecar.httpPort}/v1.0/healthz`);
-    if (res.status >= 300) throw new Error(`sidecar answered ${res.status}`);
-  };
+/** Pub/sub through the sidecar; resolves once the broker has the event. */
+export interface Publisher {
+  publish(pubsub: string, topic: string, data: unknown, opts?: PublishOptions): Promise<void>;
 }

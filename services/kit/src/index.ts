@@ -1,7 +1,16 @@
 export { type Caller, callerFrom, callerHeaders, requireRole } from './caller.ts';
 export { ConfigError, loadConfig } from './config.ts';
 export * from './dapr.ts';
-export { type AnswerHeaders, type SidecarAnswer, sidecarCall } from './sidecar-http.ts';
+export {
+  type DaprStateItem,
+  type DaprStateTransaction,
+  SidecarClient,
+  type SidecarMetadata,
+  type SidecarTimeouts,
+  type StateQuery,
+  sidecarOf,
+} from './sidecar-client.ts';
+export { type AnswerHeaders, type SidecarAnswer, SidecarError, type SidecarStream } from './sidecar-http.ts';
 export { createPool, type Migration, migrate, migrateFrom, type Pool, pgErrorFields, readMigrations } from './db.ts';
 export {
   type EventBatchRouteOptions,
@@ -15,7 +24,15 @@ export { type AppOptions, createApp, requireToken } from './http.ts';
 export { type Listening, listen, type Running, runMain } from './lifecycle.ts';
 export { createLogger, type Logger } from './logger.ts';
 export { createMetrics, type Metrics } from './metrics.ts';
-export { createStateStore, outboxOperations, type StateEntry, type StateOperation, type StateStore } from './state.ts';
+export {
+  createStateStore,
+  outboxOperations,
+  type StateEntry,
+  type StateOperation,
+  type StateQueryResult,
+  type StateStore,
+} from './state.ts';
 export { type Service, type ServeOptions, serve } from './service.ts';
+export { type ServiceParts, type StartContext, serviceStart } from './start.ts';
 export { shutdownTelemetry } from './telemetry.ts';
 export { validate } from './validate.ts';

@@ -1,3 +1,4 @@
+import type { Readable } from 'node:stream';
 import { Agent, type Dispatcher, errors, request } from 'undici';
 import { currentTraceContext } from './trace-context.ts';
 
@@ -12,45 +13,92 @@ export interface SidecarAnswer {
   readonly body: string;
 }
 
-// Dapr's own timeouts (resiliency: 5 s per invocation, 10 s per delivery) end every call well before
-// this; a call silent for longer hangs on a sidecar that is gone, and must not hold its caller for ever.
-const SILENCE_MS = 30_000;
+/** An answer whose body is read as it arrives (Server-Sent Events). */
+export interface SidecarStream {
+  readonly status: number;
+  readonly headers: AnswerHeaders;
+  /** Read it to the end or destroy it: either frees the connection. */
+  readonly body: Readable;
+}
+
+/** One call to the sidecar: its API path, and how long the sidecar may stay silent. */
+export interface SidecarRequest {
+  readonly method: Dispatcher.HttpMethod;
+  /** The path of Dapr's HTTP API, e.g. `/v1.0/healthz`: what an error names (never a header, so never the token). */
+  readonly path: string;
+  readonly headers: Readonly<Record<string, string>>;
+  readonly body?: string;
+  /** How long to wait for the answer's headers, and for each part of its body. */
+  readonly timeoutMs: number;
+}
+
+/** A call to the sidecar that got no answer: it timed out, or the sidecar could not be reached. */
+export class SidecarError extends Error {
+  /** Method and path of the call, e.g. `POST /v1.0/state/orderstore/transaction`. */
+  readonly call: string;
+  readonly timedOut: boolean;
+
+  constructor(call: string, timeoutMs: number, cause: unknown) {
+    const timedOut = cause instanceof errors.HeadersTimeoutError || cause instanceof errors.BodyTimeoutError;
+    super(
+      timedOut
+        ? `the sidecar did not answer ${call} within ${timeoutMs / 1000} s`
+        : `the sidecar call ${call} failed: ${(cause as Error).message}`,
+      { cause },
+    );
+    this.name = 'SidecarError';
+    this.call = call;
+    this.timedOut = timedOut;
+  }
+}
 
 // Every call goes to the app's own sidecar on loopback: one pool of kept-alive connections serves them
 // all. undici's request() costs the caller 0.8-0.9 of node:http's CPU per call and 0.3 of fetch()'s
-// (`npm run bench -- sidecar-client`).
-const agent = new Agent({ connections: 256, headersTimeout: SILENCE_MS, bodyTimeout: SILENCE_MS });
+// (`npm run bench -- sidecar-client`). Its timeouts run on undici's own coarse timers, which cost a call
+// next to nothing (an AbortSignal.timeout() per call would add a timer and a signal to each).
+const agent = new Agent({ connections: 256 });
 
-/** One HTTP call to the sidecar, its body read as text, in the trace of the request being served. */
-export async function sidecarCall(
-  url: string,
-  opts: { readonly method?: string; readonly headers?: Readonly<Record<string, string>>; readonly body?: string } = {},
-): Promise<SidecarAnswer> {
+const headersOf = (raw: Record<string, string | string[] | undefined>): AnswerHeaders => ({
+  get(name) {
+    const value = raw[name.toLowerCase()];
+    return value === undefined ? null : Array.isArray(value) ? value.join(', ') : value;
+  },
+});
+
+async function send(
+  origin: string,
+  req: SidecarRequest,
+  timeouts: { readonly headersTimeout: number; readonly bodyTimeout: number; readonly signal?: AbortSignal },
+): Promise<Dispatcher.ResponseData> {
   const trace = currentTraceContext();
-  const headers = trace ? { traceparent: trace.traceparent, ...opts.headers } : opts.headers;
-  const method = opts.method ?? 'GET';
   try {
-    const res = await request(url, {
-      method: method as Dispatcher.HttpMethod,
-      headers,
-      body: opts.body,
+    return await request(origin + req.path, {
+      method: req.method,
+      headers: trace ? { traceparent: trace.traceparent, ...req.headers } : req.headers,
+      body: req.body,
       dispatcher: agent,
+      ...timeouts,
     });
-    const raw = res.headers;
-    return {
-      status: res.statusCode,
-      headers: {
-        get(name) {
-          const value = raw[name.toLowerCase()];
-          return value === undefined ? null : Array.isArray(value) ? value.join(', ') : value;
-        },
-      },
-      body: await res.body.text(),
-    };
   } catch (err) {
-    if (err instanceof errors.HeadersTimeoutError || err instanceof errors.BodyTimeoutError) {
-      throw new Error(`the sidecar sent nothing for ${SILENCE_MS / 1000} s (${method} ${url})`, { cause: err });
-    }
-    throw err;
+    throw new SidecarError(`${req.method} ${req.path}`, req.timeoutMs, err);
   }
+}
+
+/** One HTTP call to the sidecar at `origin`, its body read as text, in the trace of the request being served. */
+export async function sidecarCall(origin: string, req: SidecarRequest): Promise<SidecarAnswer> {
+  const res = await send(origin, req, { headersTimeout: req.timeoutMs, bodyTimeout: req.timeoutMs });
+  try {
+    return { status: res.statusCode, headers: headersOf(res.headers), body: await res.body.text() };
+  } catch (err) {
+    throw new SidecarError(`${req.method} ${req.path}`, req.timeoutMs, err);
+  }
+}
+
+/**
+ * A call whose answer streams for as long as its producer likes: only the wait for its headers is bounded,
+ * and `signal` ends it (the stream's reader went away).
+ */
+export async function sidecarStream(origin: string, req: SidecarRequest, signal: AbortSignal): Promise<SidecarStream> {
+  const res = await send(origin, req, { headersTimeout: req.timeoutMs, bodyTimeout: 0, signal });
+  return { status: res.statusCode, headers: headersOf(res.headers), body: res.body };
 }

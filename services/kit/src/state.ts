@@ -1,6 +1,6 @@
-import type { SidecarAddress } from './dapr.ts';
 import { AppError } from './errors.ts';
-import { sidecarCall } from './sidecar-http.ts';
+import type { DaprStateItem, SidecarClient, StateQuery } from './sidecar-client.ts';
+import type { SidecarAnswer } from './sidecar-http.ts';
 import { currentTraceContext } from './trace-context.ts';
 
 export interface StateEntry<T> {
@@ -26,6 +26,14 @@ export interface StateStore {
   delete(key: string, etag?: string): Promise<void>;
   /** All operations or none; `metadata` reaches the component (e.g. outbox projections). */
   transact(operations: readonly StateOperation[], metadata?: Readonly<Record<string, string>>): Promise<void>;
+  /** The items whose values match (Dapr's state query API); `token` asks for the next page. */
+  query<T>(query: StateQuery): Promise<StateQueryResult<T>>;
+}
+
+export interface StateQueryResult<T> {
+  readonly results: readonly { readonly key: string; readonly data: T; readonly etag?: string }[];
+  /** Where the next page starts, when the store says there may be one. */
+  readonly token?: string;
 }
 
 /**
@@ -60,65 +68,65 @@ export function outboxOperations(
 
 const ok = (status: number): boolean => status >= 200 && status < 300;
 
-/**
- * State over the sidecar's HTTP API. The SDK's `state.get` drops the ETag and its errors hide the
- * status, and ETag concurrency is the point of this interface.
- */
-export function createStateStore(sidecar: SidecarAddress, storeName: string): StateStore {
-  const base = `http://${sidecar.host}:${sidecar.httpPort}/v1.0/state/${storeName}`;
-  const headers = { 'dapr-api-token': sidecar.apiToken, 'content-type': 'application/json' };
-  const concurrency = (etag: string | undefined) =>
-    etag === undefined ? {} : { etag, options: { concurrency: 'first-write' } };
+const concurrency = (etag: string | undefined): Pick<DaprStateItem, 'etag' | 'options'> =>
+  etag === undefined ? {} : { etag, options: { concurrency: 'first-write' } };
 
-  async function send(url: string, body: unknown, what: string): Promise<void> {
-    const res = await sidecarCall(url, { method: 'POST', headers, body: JSON.stringify(body) });
-    if (ok(res.status)) return;
-    const text = res.body;
-    // an ETag mismatch, or a first write (empty ETag) of a key that exists
-    if (res.status === 409 || /etag|no item was updated/i.test(text)) {
-      throw new AppError(412, 'the resource was changed by another request', {
-        detail: 'reload it and try again',
-        cause: text,
-      });
-    }
-    throw new AppError(503, `state store ${what} failed`, {
-      detail: 'the state store is unavailable',
-      cause: `${res.status} ${text}`,
+/** A write's failure: a 412 AppError for an ETag mismatch (or a first write of a key that exists), else 503. */
+function writeFailure(res: SidecarAnswer, what: string): AppError {
+  if (res.status === 409 || /etag|no item was updated/i.test(res.body)) {
+    return new AppError(412, 'the resource was changed by another request', {
+      detail: 'reload it and try again',
+      cause: res.body,
     });
   }
+  return new AppError(503, `state store ${what} failed`, {
+    detail: 'the state store is unavailable',
+    cause: `${res.status} ${res.body}`,
+  });
+}
 
+/**
+ * A state store of the sidecar. The SDK's `state.get` drops the ETag and its errors hide the status, and
+ * ETag concurrency is the point of this interface.
+ */
+export function createStateStore(sidecar: SidecarClient, storeName: string): StateStore {
   return {
     async get<T>(key: string) {
-      const res = await sidecarCall(`${base}/${encodeURIComponent(key)}`, { headers });
+      const res = await sidecar.getState(storeName, key);
       if (res.status === 204 || res.status === 404) return undefined;
       if (!ok(res.status)) throw new AppError(503, 'state store read failed', { cause: `${res.status} ${res.body}` });
       return { value: JSON.parse(res.body) as T, etag: res.headers.get('etag') ?? '' };
     },
-    save: (key, value, etag) => send(base, [{ key, value, ...concurrency(etag) }], 'save'),
+    async save(key, value, etag) {
+      const res = await sidecar.saveState(storeName, [{ key, value, ...concurrency(etag) }]);
+      if (!ok(res.status)) throw writeFailure(res, 'save');
+    },
     async delete(key, etag) {
-      const res = await sidecarCall(`${base}/${encodeURIComponent(key)}`, {
-        method: 'DELETE',
-        headers: etag === undefined ? headers : { ...headers, 'if-match': etag },
-      });
+      const res = await sidecar.deleteState(storeName, key, etag);
       if (ok(res.status)) return;
       if (res.status === 409) throw new AppError(412, 'the resource was changed by another request');
       throw new AppError(503, 'state store delete failed', { cause: `${res.status} ${res.body}` });
     },
-    transact: (operations, metadata) =>
-      send(
-        `${base}/transaction`,
-        {
-          operations: operations.map((op) =>
-            op.operation === 'upsert'
-              ? {
-                  operation: 'upsert',
-                  request: { key: op.key, value: op.value, metadata: op.metadata, ...concurrency(op.etag) },
-                }
-              : { operation: 'delete', request: { key: op.key, ...concurrency(op.etag) } },
-          ),
-          metadata,
-        },
-        'transaction',
-      ),
+    async transact(operations, metadata) {
+      const res = await sidecar.transactState(storeName, {
+        operations: operations.map((op) =>
+          op.operation === 'upsert'
+            ? {
+                operation: 'upsert',
+                request: { key: op.key, value: op.value, metadata: op.metadata, ...concurrency(op.etag) },
+              }
+            : { operation: 'delete', request: { key: op.key, ...concurrency(op.etag) } },
+        ),
+        metadata,
+      });
+      if (!ok(res.status)) throw writeFailure(res, 'transaction');
+    },
+    async query<T>(query: StateQuery) {
+      const res = await sidecar.queryState(storeName, query);
+      if (!ok(res.status)) throw new AppError(503, 'state store query failed', { cause: `${res.status} ${res.body}` });
+      if (res.status === 204 || res.body === '') return { results: [] };
+      const answer = JSON.parse(res.body) as { results?: StateQueryResult<T>['results']; token?: string };
+      return { results: answer.results ?? [], ...(answer.token ? { token: answer.token } : {}) };
+    },
   };
 }

@@ -1,24 +1,17 @@
 import { join } from 'node:path';
-import { createLogger, createPool, loadConfig, migrateFrom, runMain, type Service, serve } from '@shopstack/kit';
-import { configSchema } from './config.ts';
+import { createPool, migrateFrom, runMain, serviceStart } from '@shopstack/kit';
 import { createNotificationRepository } from './data/notifications-repo.ts';
 import { listenForWakeups } from './data/wakeups.ts';
 import { orderEventRoutes } from './http/events.ts';
 import { streamRoutes } from './http/stream.ts';
+import { manifest } from './manifest.ts';
 
-export async function start(env: NodeJS.ProcessEnv = process.env): Promise<Service> {
-  const config = loadConfig(configSchema, env);
-  const logger = createLogger('notifications');
+export const start = serviceStart(manifest, async ({ config, logger }) => {
   const pool = createPool(config.DATABASE_URL, logger);
   await migrateFrom(pool, join(import.meta.dirname, '../migrations'), logger);
   const repo = createNotificationRepository(pool);
   const wakeups = await listenForWakeups(pool, logger);
-  const service = await serve({
-    name: 'notifications',
-    port: config.APP_PORT,
-    host: config.HOST,
-    logger,
-    appApiToken: config.APP_API_TOKEN,
+  return {
     readiness: { postgres: () => pool.query('SELECT 1') },
     routes: (router, metrics) => {
       orderEventRoutes(repo, logger)(router, metrics);
@@ -30,8 +23,7 @@ export async function start(env: NodeJS.ProcessEnv = process.env): Promise<Servi
       await wakeups.close();
       await pool.end();
     },
-  });
-  return service;
-}
+  };
+});
 
-if (import.meta.main) runMain('notifications', start);
+if (import.meta.main) runMain(manifest.name, start);

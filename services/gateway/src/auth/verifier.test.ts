@@ -1,17 +1,22 @@
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { AppError } from '@shopstack/kit';
+import { AppError, type Invoker } from '@shopstack/kit';
 import { exportJWK, generateKeyPair, SignJWT } from 'jose';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { createTokenVerifier, type TokenVerifier } from './verifier.ts';
 
-// identity's key set, served where the gateway's sidecar would relay it
-let server: Server;
+// identity's key set, as the gateway's sidecar would relay it
+let jwks = '';
 let sign: (claims: { sub: string; expiresInSeconds: number }) => Promise<string>;
 
-const verifierAt = (port: number): TokenVerifier =>
+const identity: Invoker = {
+  async invoke(appId, req) {
+    const found = appId === 'identity' && req.method === 'GET' && req.path === '.well-known/jwks.json';
+    return { status: found ? 200 : 404, headers: new Headers(), body: found ? jwks : '' };
+  },
+};
+
+const newVerifier = (): TokenVerifier =>
   createTokenVerifier({
-    sidecar: { host: '127.0.0.1', httpPort: port, apiToken: 'test' },
+    invoker: identity,
     identityAppId: 'identity',
     issuer: 'shopstack-identity',
     audience: 'shopstack',
@@ -20,7 +25,7 @@ const verifierAt = (port: number): TokenVerifier =>
 
 beforeAll(async () => {
   const { publicKey, privateKey } = await generateKeyPair('EdDSA', { crv: 'Ed25519' });
-  const jwks = JSON.stringify({ keys: [{ ...(await exportJWK(publicKey)), kid: 'k1', alg: 'EdDSA' }] });
+  jwks = JSON.stringify({ keys: [{ ...(await exportJWK(publicKey)), kid: 'k1', alg: 'EdDSA' }] });
   sign = ({ sub, expiresInSeconds }) =>
     new SignJWT({ roles: ['customer'] })
       .setProtectedHeader({ alg: 'EdDSA', kid: 'k1', typ: 'at+jwt' })
@@ -30,20 +35,11 @@ beforeAll(async () => {
       .setIssuedAt()
       .setExpirationTime(Math.floor(Date.now() / 1000) + expiresInSeconds)
       .sign(privateKey);
-  server = createServer((req, res) => {
-    if (req.url !== '/v1.0/invoke/identity/method/.well-known/jwks.json') res.writeHead(404).end();
-    else res.writeHead(200, { 'content-type': 'application/json' }).end(jwks);
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
 });
-
-afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
-
-const port = (): number => (server.address() as AddressInfo).port;
 
 describe('the access token verifier', () => {
   it('answers a token it verified before without checking it again, and a changed token is still refused', async () => {
-    const verifier = verifierAt(port());
+    const verifier = newVerifier();
     const token = await sign({ sub: 'user-1', expiresInSeconds: 60 });
     const first = await verifier.verify(token);
     expect(first).toEqual({ id: 'user-1', roles: ['customer'] });
@@ -56,7 +52,7 @@ describe('the access token verifier', () => {
   });
 
   it('forgets a token when it expires: it is refused once past its exp and the allowed clock skew', async () => {
-    const verifier = verifierAt(port());
+    const verifier = newVerifier();
     const token = await sign({ sub: 'user-2', expiresInSeconds: 1 });
     expect(await verifier.verify(token)).toEqual({ id: 'user-2', roles: ['customer'] });
     await new Promise((resolve) => setTimeout(resolve, 6_500));
@@ -64,4 +60,21 @@ describe('the access token verifier', () => {
     expect(err).toBeInstanceOf(AppError);
     expect(err).toMatchObject({ status: 401, message: 'the access token is not valid' });
   }, 15_000);
+});
+
+describe('the access token verifier without the key set', () => {
+  it('answers 503, not 401, when the call to identity gets no answer', async () => {
+    const unreachable: Invoker = {
+      invoke: () => Promise.reject(new Error('the sidecar did not answer GET /v1.0/invoke/identity/... within 3 s')),
+    };
+    const verifier = createTokenVerifier({
+      invoker: unreachable,
+      identityAppId: 'identity',
+      issuer: 'shopstack-identity',
+      audience: 'shopstack',
+      cooldownSeconds: 30,
+    });
+    const token = await sign({ sub: 'user-3', expiresInSeconds: 60 });
+    await expect(verifier.verify(token)).rejects.toMatchObject({ status: 503 });
+  });
 });

@@ -1,5 +1,5 @@
-import { AppError, type Caller, type SidecarAddress } from '@shopstack/kit';
-import { createRemoteJWKSet, errors, jwtVerify } from 'jose';
+import { AppError, type Caller, type Invoker } from '@shopstack/kit';
+import { createRemoteJWKSet, customFetch, errors, type FetchImplementation, jwtVerify } from 'jose';
 import { LRUCache } from 'lru-cache';
 import { z } from 'zod';
 
@@ -9,7 +9,8 @@ export interface TokenVerifier {
 }
 
 export interface VerifierOptions {
-  readonly sidecar: SidecarAddress;
+  /** Reaches identity, which serves the JWKS. */
+  readonly invoker: Invoker;
   readonly identityAppId: string;
   readonly issuer: string;
   readonly audience: string;
@@ -25,6 +26,21 @@ const claims = z.object({
 /** Tokens verified already, each until it expires: a signature check costs ~0.3 ms of CPU, a lookup ~nothing. */
 const VERIFIED_TOKENS = 10_000;
 
+const JWKS_PATH = '.well-known/jwks.json';
+
+/** jose's download of the key set, as a Dapr invocation of identity with the invoker's time limit of 3 s. */
+function fetchThrough(invoker: Invoker, identityAppId: string): FetchImplementation {
+  return async () => {
+    const answer = await invoker.invoke(identityAppId, {
+      method: 'GET',
+      path: JWKS_PATH,
+      headers: { accept: 'application/json, application/jwk-set+json' },
+      timeoutMs: 3000,
+    });
+    return new Response(answer.body, { status: answer.status });
+  };
+}
+
 const invalid = (cause: unknown): AppError =>
   new AppError(401, 'the access token is not valid', {
     headers: { 'www-authenticate': 'Bearer error="invalid_token"' },
@@ -39,16 +55,12 @@ const invalid = (cause: unknown): AppError =>
  * still honoured for the tokens it signed until they expire.
  */
 export function createTokenVerifier(opts: VerifierOptions): TokenVerifier {
-  const { host, httpPort, apiToken } = opts.sidecar;
-  const jwks = createRemoteJWKSet(
-    new URL(`http://${host}:${httpPort}/v1.0/invoke/${opts.identityAppId}/method/.well-known/jwks.json`),
-    {
-      headers: { 'dapr-api-token': apiToken },
-      cooldownDuration: opts.cooldownSeconds * 1000,
-      cacheMaxAge: 10 * 60_000,
-      timeoutDuration: 3000,
-    },
-  );
+  // jose keeps the key set (its cache and cooldown); the download goes through Dapr invocation, so the URL only names it
+  const jwks = createRemoteJWKSet(new URL(`dapr://${opts.identityAppId}/${JWKS_PATH}`), {
+    cooldownDuration: opts.cooldownSeconds * 1000,
+    cacheMaxAge: 10 * 60_000,
+    [customFetch]: fetchThrough(opts.invoker, opts.identityAppId),
+  });
   const verified = new LRUCache<string, Caller>({ max: VERIFIED_TOKENS });
   return {
     async verify(token) {

@@ -1,5 +1,5 @@
-import { Readable } from 'node:stream';
-import { AppError, type SidecarAddress, validate } from '@shopstack/kit';
+import { text } from 'node:stream/consumers';
+import { AppError, type StreamInvoker, validate } from '@shopstack/kit';
 import type { Router } from 'express';
 import { z } from 'zod';
 import { asCaller, type RouteContext, route } from './route.ts';
@@ -11,11 +11,11 @@ const lastEventId = z.object({
 
 /**
  * Server-Sent Events of the caller's notifications, streamed from the notifications service through
- * Dapr invocation (the invoker buffers whole answers, so this route reads the sidecar's response as a stream).
+ * Dapr invocation (a streamed one: an ordinary invocation buffers the whole answer and bounds its time).
  */
 export function notificationRoutes(
   ctx: RouteContext,
-  sidecar: SidecarAddress,
+  invoker: StreamInvoker,
   notifications: string,
 ): (router: Router) => void {
   return (router) => {
@@ -32,22 +32,25 @@ export function notificationRoutes(
         const abort = new AbortController();
         req.on('close', () => abort.abort());
         const resume = validate(eventId.optional(), req.get('last-event-id'), 'Last-Event-ID header');
-        const upstream = await fetch(
-          `http://${sidecar.host}:${sidecar.httpPort}/v1.0/invoke/${notifications}/method/notifications/stream`,
-          {
-            headers: {
-              'dapr-api-token': sidecar.apiToken,
-              accept: 'text/event-stream',
-              ...asCaller(caller),
-              ...(resume ? { 'last-event-id': resume } : {}),
+        const upstream = await invoker
+          .invokeStream(
+            notifications,
+            {
+              method: 'GET',
+              path: 'notifications/stream',
+              headers: {
+                accept: 'text/event-stream',
+                ...asCaller(caller),
+                ...(resume ? { 'last-event-id': resume } : {}),
+              },
             },
-            signal: abort.signal,
-          },
-        ).catch((err: unknown) => {
-          throw new AppError(503, `${notifications} is unavailable`, { cause: err });
-        });
-        if (upstream.status !== 200 || !upstream.body) {
-          const body = await upstream.text();
+            abort.signal,
+          )
+          .catch((err: unknown) => {
+            throw new AppError(503, `${notifications} is unavailable`, { cause: err });
+          });
+        if (upstream.status !== 200) {
+          const body = await text(upstream.body);
           if (upstream.status === 400) throw new AppError(400, 'invalid Last-Event-ID header', { cause: body });
           throw new AppError(502, `${notifications} call failed`, { cause: `${upstream.status} ${body}` });
         }
@@ -57,9 +60,8 @@ export function notificationRoutes(
           'x-accel-buffering': 'no',
         });
         res.flushHeaders();
-        const stream = Readable.fromWeb(upstream.body as import('node:stream/web').ReadableStream);
-        stream.on('error', () => res.end());
-        stream.pipe(res);
+        upstream.body.on('error', () => res.end());
+        upstream.body.pipe(res);
       },
     });
   };

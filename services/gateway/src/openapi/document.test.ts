@@ -1,4 +1,4 @@
-import { createApp, createLogger, createMetrics, type Invoker, listen } from '@shopstack/kit';
+import { createApp, createLogger, createMetrics, type Invoker, listen, type StreamInvoker } from '@shopstack/kit';
 import type { Router } from 'express';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TokenVerifier } from '../auth/verifier.ts';
@@ -19,7 +19,7 @@ type Loose = any;
 const unused = (): never => {
   throw new Error('not called by these tests');
 };
-const invoker = { invoke: unused } as unknown as Invoker;
+const invoker = { invoke: unused, invokeStream: unused } as unknown as Invoker & StreamInvoker;
 const ctx: RouteContext = {
   doc: createApiDocument(),
   verifier: { verify: unused } as unknown as TokenVerifier,
@@ -33,7 +33,7 @@ function mountAll(router: Router): void {
   cartRoutes(ctx, invoker, 'cart')(router);
   inventoryRoutes(ctx, invoker, 'inventory')(router);
   orderRoutes(ctx, invoker, 'orders')(router);
-  notificationRoutes(ctx, { host: '127.0.0.1', httpPort: 1, apiToken: 'x' } as never, 'notifications')(router);
+  notificationRoutes(ctx, invoker, 'notifications')(router);
   methodNotAllowed(ctx.doc)(router);
 }
 
