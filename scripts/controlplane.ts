@@ -1,6 +1,6 @@
 // `npm run controlplane`: a local etcd + kube-apiserver in the foreground until Ctrl-C.
 import { resolve } from 'node:path';
-import { startControlPlane } from './lib/controlplane.ts';
+import { startControlPlane } from './controlplane/controlplane.ts';
 
 const dir = resolve(import.meta.dirname, '..', '.shopstack', 'controlplane');
 const controlPlane = await startControlPlane({ dir, installDaprCrds: true });

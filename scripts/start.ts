@@ -1,11 +1,11 @@
 // `npm start`: runs the whole shop on this machine (no Docker) and stops everything on Ctrl-C.
 import { resolve } from 'node:path';
-import { assertPortFree } from './lib/ports.ts';
-import { allExited, killAllNow, stopAll } from './lib/proc.ts';
+import { assertPortFree } from './common/ports.ts';
+import { allExited, killAllNow, stopAll } from './common/proc.ts';
 import { serviceNames } from '../services/manifests.ts';
-import { startLocalDashboard } from './lib/dashboard.ts';
-import { type Stack, startStack } from './lib/stack.ts';
-import { ensureSystemPackages, shopNeeds } from './lib/system-packages.ts';
+import { startLocalDashboard } from './local/dashboard.ts';
+import { type Stack, startStack } from './local/stack.ts';
+import { ensureSystemPackages, shopNeeds } from './local/system-packages.ts';
 
 const dir = resolve(import.meta.dirname, '..', process.env.SHOPSTACK_DIR ?? '.shopstack');
 // `random` picks free ports (tests, or a second shop beside a running one); the default is fixed ports

@@ -6,7 +6,7 @@ import { resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { serviceNames } from '../services/manifests.ts';
-import { ensureTilt } from './lib/tilt.ts';
+import { ensureTilt } from './runtimes/tilt.ts';
 
 const root = resolve(import.meta.dirname, '..');
 

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CoreV1Api, KubernetesObjectApi } from '@kubernetes/client-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type ControlPlane, readAuditEvents, startControlPlane } from '../scripts/lib/controlplane.ts';
+import { type ControlPlane, readAuditEvents, startControlPlane } from '../scripts/controlplane/controlplane.ts';
 
 function isRunning(pid: number): boolean {
   try {

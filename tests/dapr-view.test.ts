@@ -4,7 +4,7 @@ import { join, resolve } from 'node:path';
 import { type BrowserContext, chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Dashboard } from '@shopstack/dashboard';
-import { startLocalDashboard } from '../scripts/lib/dashboard.ts';
+import { startLocalDashboard } from '../scripts/local/dashboard.ts';
 import { manifests, serviceNames } from '../services/manifests.ts';
 import { startTestStack, type TestStack } from './support/stack.ts';
 

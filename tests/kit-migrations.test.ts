@@ -1,6 +1,6 @@
 import { createLogger, createPool, type Migration, migrate, type Pool } from '@shopstack/kit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { PostgresServer } from '../scripts/lib/postgres.ts';
+import type { PostgresServer } from '../scripts/local/postgres.ts';
 import { startScratchPostgres, terminateClientConnections } from './support/postgres.ts';
 
 const migrations: Migration[] = [

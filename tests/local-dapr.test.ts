@@ -1,4 +1,4 @@
-// The local run's Dapr plumbing against real processes: Sentry (scripts/lib/sentry.ts) and the sqlite name
+// The local run's Dapr plumbing against real processes: Sentry (scripts/local/sentry.ts) and the sqlite name
 // resolution of sidecars with mTLS (daprd's resolver, wrapped in scripts/runtimes/daprd/resolver.go).
 import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
@@ -9,11 +9,11 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse, stringify } from 'yaml';
 import { defaultSidecarGoMaxProcs } from '../cdk8s/src/spec.ts';
-import { ensureDaprBinaries } from '../scripts/lib/dapr-binaries.ts';
-import { freeSidecarPorts, type Sidecar, startSidecar } from '../scripts/lib/daprd.ts';
-import { freePort } from '../scripts/lib/ports.ts';
-import { type SentryServer, startSentry } from '../scripts/lib/sentry.ts';
-import { componentsDir } from '../scripts/lib/stack.ts';
+import { ensureDaprBinaries } from '../scripts/runtimes/dapr.ts';
+import { freeSidecarPorts, type Sidecar, startSidecar } from '../scripts/local/daprd.ts';
+import { freePort } from '../scripts/common/ports.ts';
+import { type SentryServer, startSentry } from '../scripts/local/sentry.ts';
+import { componentsDir } from '../scripts/local/stack.ts';
 
 const DAPR_API_TOKEN = 'nr-test-dapr-token';
 

@@ -2,7 +2,7 @@ import { createLogger, createPool, type Pool } from '@shopstack/kit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CHANNEL } from '../services/notifications/src/data/notifications-repo.ts';
 import { type ListeningWakeups, listenForWakeups } from '../services/notifications/src/data/wakeups.ts';
-import type { PostgresServer } from '../scripts/lib/postgres.ts';
+import type { PostgresServer } from '../scripts/local/postgres.ts';
 import { eventually } from './support/checkout.ts';
 import { startScratchPostgres, terminateClientConnections } from './support/postgres.ts';
 

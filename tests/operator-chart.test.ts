@@ -8,8 +8,8 @@ import { parse, parseAllDocuments, stringify } from 'yaml';
 import { KubeClient } from '../operator/src/kube/client.ts';
 import { loadCredentials } from '../operator/src/kube/credentials.ts';
 import type { KubeObject } from '../operator/src/kube/object.ts';
-import { type ControlPlane, startControlPlane } from '../scripts/lib/controlplane.ts';
-import { cacheDir, findBinary, pathDirs, runBuildScript, versions } from '../scripts/lib/runtimes.ts';
+import { type ControlPlane, startControlPlane } from '../scripts/controlplane/controlplane.ts';
+import { cacheDir, findBinary, pathDirs, runBuildScript, versions } from '../scripts/runtimes/binaries.ts';
 import {
   condition,
   createNamespace,

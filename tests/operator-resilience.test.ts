@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { KubeClient } from '../operator/src/kube/client.ts';
-import { type ControlPlane, startControlPlane } from '../scripts/lib/controlplane.ts';
+import { type ControlPlane, startControlPlane } from '../scripts/controlplane/controlplane.ts';
 import {
   createNamespace,
   eventually,

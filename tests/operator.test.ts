@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { KubeClient } from '../operator/src/kube/client.ts';
 import { KubeError } from '../operator/src/kube/errors.ts';
 import type { KubeObject } from '../operator/src/kube/object.ts';
-import { type ControlPlane, readAuditEvents, startControlPlane } from '../scripts/lib/controlplane.ts';
+import { type ControlPlane, readAuditEvents, startControlPlane } from '../scripts/controlplane/controlplane.ts';
 import {
   condition,
   createNamespace,

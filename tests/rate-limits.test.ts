@@ -7,8 +7,8 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { AppError, createLogger } from '@shopstack/kit';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { freePort } from '../scripts/lib/ports.ts';
-import { type RedisServer, startRedis } from '../scripts/lib/redis.ts';
+import { freePort } from '../scripts/common/ports.ts';
+import { type RedisServer, startRedis } from '../scripts/local/redis.ts';
 import { withinOneWindow } from './support/clock.ts';
 import { createRateLimits, type RateLimits } from '../services/gateway/src/data/rate-limits.ts';
 

@@ -15,8 +15,8 @@ import { type ClusterTools, installOperator, kubectl } from '../scripts/cluster/
 import { shopVersion } from '../scripts/cluster/images.ts';
 import { type ClusterFound, leaveClusterAsFound } from '../scripts/cluster/kind.ts';
 import { clusterUp, ensureAdminSecret, ingressUrl, shopName, shopNamespace } from '../scripts/cluster/up.ts';
-import { waitFor } from '../scripts/lib/proc.ts';
-import { ensureTilt } from '../scripts/lib/tilt.ts';
+import { waitFor } from '../scripts/common/proc.ts';
+import { ensureTilt } from '../scripts/runtimes/tilt.ts';
 import { serviceNames } from '../services/manifests.ts';
 import {
   builtImages,

@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { waitFor } from '../scripts/lib/proc.ts';
+import { waitFor } from '../scripts/common/proc.ts';
 import { serviceNames } from '../services/manifests.ts';
 import { checkoutClient } from './support/checkout.ts';
 import { startTestStack, type TestStack } from './support/stack.ts';

@@ -7,7 +7,7 @@ import { type ServiceName, serviceNames } from './spec.ts';
 
 /**
  * The spec of `service`'s subscription to `topic`, in a cluster and in the local run
- * (scripts/lib/components.ts): its route, its dead-letter topic, and batches when its manifest asks.
+ * (scripts/local/components.ts): its route, its dead-letter topic, and batches when its manifest asks.
  */
 export function subscriptionSpec(service: ServiceName, topic: string): Record<string, unknown> {
   const batches = manifests[service].batches;

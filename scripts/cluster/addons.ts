@@ -2,8 +2,8 @@
 // Dapr module), Traefik as the ingress controller, the ShopStack operator (charts/shopstack-operator).
 import { cpSync, existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { waitFor } from '../lib/proc.ts';
-import { cacheDir, findBinary, pathDirs, versions } from '../lib/runtimes.ts';
+import { waitFor } from '../common/proc.ts';
+import { cacheDir, findBinary, pathDirs, versions } from '../runtimes/binaries.ts';
 import { exec, execOrThrow } from './exec.ts';
 import type { ImageSet } from './images.ts';
 

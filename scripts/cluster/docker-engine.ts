@@ -3,8 +3,8 @@
 import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, openSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { waitFor } from '../lib/proc.ts';
-import { cacheDir, findBinary, pathDirs } from '../lib/runtimes.ts';
+import { waitFor } from '../common/proc.ts';
+import { cacheDir, findBinary, pathDirs } from '../runtimes/binaries.ts';
 import { exec, execOrThrow, lastLines } from './exec.ts';
 
 export type Progress = (line: string) => void;

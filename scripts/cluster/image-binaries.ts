@@ -1,7 +1,7 @@
 // The Traefik binary the ingress image wraps (scripts/runtimes/build-traefik.sh), built from its Go module
 // into ~/.cache/shopstack when missing. The Dapr binaries come from lib/dapr-binaries.ts.
 
-import { ensureBinary, versions } from '../lib/runtimes.ts';
+import { ensureBinary, versions } from '../runtimes/binaries.ts';
 
 /** The Traefik binary, built by build-traefik.sh when missing (ours only: the image wraps a static build). */
 export function ensureTraefikBinary(progress: (line: string) => void): Promise<string> {

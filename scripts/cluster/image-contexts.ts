@@ -3,7 +3,7 @@
 
 import { copyFileSync, existsSync, linkSync, mkdirSync, readdirSync, renameSync, rmSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
-import { cacheDir } from '../lib/runtimes.ts';
+import { cacheDir } from '../runtimes/binaries.ts';
 import { execOrThrow } from './exec.ts';
 
 const contextsDir = join(cacheDir, 'images');

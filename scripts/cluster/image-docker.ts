@@ -3,7 +3,7 @@
 import { spawn } from 'node:child_process';
 import { closeSync, mkdirSync, openSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { cacheDir } from '../lib/runtimes.ts';
+import { cacheDir } from '../runtimes/binaries.ts';
 import { exec, lastLines } from './exec.ts';
 
 const logDir = join(cacheDir, 'images', 'logs');

@@ -5,11 +5,11 @@
 import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { type ServiceName, serviceNames } from '../../services/manifests.ts';
-import { versions } from '../lib/runtimes.ts';
+import { versions } from '../runtimes/binaries.ts';
 import { type BaseChoice, chooseBase } from './image-base.ts';
 import { nodeContext, staticContext } from './image-contexts.ts';
 import { dockerBuild, ensureDebianBase, imageExists, imageLabel, imageSize, requireDocker } from './image-docker.ts';
-import { buildMissingDaprBinaries, daprBinDir, daprdWrapperHash } from '../lib/dapr-binaries.ts';
+import { buildMissingDaprBinaries, daprBinDir, daprdWrapperHash } from '../runtimes/dapr.ts';
 import { ensureTraefikBinary } from './image-binaries.ts';
 
 export type Progress = (line: string) => void;

@@ -2,8 +2,8 @@
 
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { delimiter, dirname, join, resolve } from 'node:path';
-import { waitFor } from '../lib/proc.ts';
-import { cacheDir, ensureBinary, versions } from '../lib/runtimes.ts';
+import { waitFor } from '../common/proc.ts';
+import { cacheDir, ensureBinary, versions } from '../runtimes/binaries.ts';
 import {
   type Progress,
   engineStartedAt,

@@ -3,7 +3,7 @@
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { cacheDir, runBuildScript, versions } from '../lib/runtimes.ts';
+import { cacheDir, runBuildScript, versions } from '../runtimes/binaries.ts';
 import type { Progress } from './docker-engine.ts';
 import { exec, execStreaming } from './exec.ts';
 

@@ -3,8 +3,8 @@
 import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { waitFor } from '../lib/proc.ts';
-import { cacheDir, ensureBinary, helmRecipe } from '../lib/runtimes.ts';
+import { waitFor } from '../common/proc.ts';
+import { cacheDir, ensureBinary, helmRecipe } from '../runtimes/binaries.ts';
 import {
   type ClusterTools,
   installDapr,

@@ -1,9 +1,9 @@
 // `npm run runtimes`: locates or builds every runtime binary the tests need, with progress output.
 
-import { ensureControlPlaneBinaries } from '../lib/controlplane.ts';
-import { ensureDaprBinaries } from '../lib/dapr-binaries.ts';
-import { cacheDir, ensureBinary, helmRecipe } from '../lib/runtimes.ts';
-import { ensureTilt } from '../lib/tilt.ts';
+import { ensureControlPlaneBinaries } from './kube.ts';
+import { ensureDaprBinaries } from './dapr.ts';
+import { cacheDir, ensureBinary, helmRecipe } from './binaries.ts';
+import { ensureTilt } from './tilt.ts';
 
 const began = Date.now();
 try {

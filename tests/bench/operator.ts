@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { renderShopStack } from '@shopstack/cdk8s';
 import { settleLimited } from '../../operator/src/limit.ts';
-import { startControlPlane } from '../../scripts/lib/controlplane.ts';
+import { startControlPlane } from '../../scripts/controlplane/controlplane.ts';
 import { createNamespace, eventually, startOperatorProcess, testClient } from '../support/operator.ts';
 
 const shops = 50;

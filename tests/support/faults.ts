@@ -1,9 +1,9 @@
 // Faults for a running test stack: SIGKILL a service's app or sidecar, restart Postgres or Redis in place.
 import { join } from 'node:path';
 import { Redis } from 'ioredis';
-import { type PostgresServer, startPostgres } from '../../scripts/lib/postgres.ts';
-import type { Proc } from '../../scripts/lib/proc.ts';
-import { type RedisServer, startRedis } from '../../scripts/lib/redis.ts';
+import { type PostgresServer, startPostgres } from '../../scripts/local/postgres.ts';
+import type { Proc } from '../../scripts/common/proc.ts';
+import { type RedisServer, startRedis } from '../../scripts/local/redis.ts';
 import type { ServiceName } from '../../services/manifests.ts';
 import type { TestStack } from './stack.ts';
 

@@ -1,5 +1,5 @@
 // vitest globalSetup of the integration project: a fresh machine gets what the tests need before any test runs.
-import { ensureSystemPackages, shopNeeds } from '../../scripts/lib/system-packages.ts';
+import { ensureSystemPackages, shopNeeds } from '../../scripts/local/system-packages.ts';
 import { ensureSchemathesis } from './schemathesis.ts';
 
 export default function setup(): void {

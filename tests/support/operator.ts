@@ -4,9 +4,9 @@ import { parse } from 'yaml';
 import { KubeClient } from '../../operator/src/kube/client.ts';
 import { loadCredentials } from '../../operator/src/kube/credentials.ts';
 import type { KubeObject } from '../../operator/src/kube/object.ts';
-import type { ControlPlane } from '../../scripts/lib/controlplane.ts';
-import { freePort } from '../../scripts/lib/ports.ts';
-import { type Proc, startProc, waitFor } from '../../scripts/lib/proc.ts';
+import type { ControlPlane } from '../../scripts/controlplane/controlplane.ts';
+import { freePort } from '../../scripts/common/ports.ts';
+import { type Proc, startProc, waitFor } from '../../scripts/common/proc.ts';
 
 const root = resolve(import.meta.dirname, '../..');
 

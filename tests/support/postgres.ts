@@ -2,8 +2,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
-import { freePort } from '../../scripts/lib/ports.ts';
-import { type PostgresServer, startPostgres } from '../../scripts/lib/postgres.ts';
+import { freePort } from '../../scripts/common/ports.ts';
+import { type PostgresServer, startPostgres } from '../../scripts/local/postgres.ts';
 
 /** A Postgres of the test's own in a fresh temp dir; `stop()` also removes the dir. */
 export async function startScratchPostgres(): Promise<PostgresServer> {

@@ -2,7 +2,7 @@ import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { ServiceName } from '../../services/manifests.ts';
-import { type Stack, type StackOptions, startStack } from '../../scripts/lib/stack.ts';
+import { type Stack, type StackOptions, startStack } from '../../scripts/local/stack.ts';
 import { anyTestFailed, printLogTails } from './post-mortem.ts';
 
 export interface TestStack extends Stack {

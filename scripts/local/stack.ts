@@ -1,10 +1,10 @@
 import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { type DaprBinaries, ensureDaprBinaries } from './dapr-binaries.ts';
+import { type DaprBinaries, ensureDaprBinaries } from '../runtimes/dapr.ts';
 import { freeSidecarPorts, type Sidecar, type SidecarPorts, startSidecar } from './daprd.ts';
-import { freePort } from './ports.ts';
+import { freePort } from '../common/ports.ts';
 import { type PostgresServer, startPostgres } from './postgres.ts';
-import { type Proc, startProc, waitFor } from './proc.ts';
+import { type Proc, startProc, waitFor } from '../common/proc.ts';
 import { type RedisServer, startRedis } from './redis.ts';
 import { loadOrCreateSecrets, type StackSecrets } from './secrets.ts';
 import { type SentryServer, startSentry } from './sentry.ts';

@@ -1,9 +1,9 @@
 import { spawn } from 'node:child_process';
 import { accessSync, constants, readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
-import { delimiter, join, resolve } from 'node:path';
+import { delimiter, join } from 'node:path';
 
-export const runtimesDir = resolve(import.meta.dirname, '../runtimes');
+export const runtimesDir = import.meta.dirname;
 
 /** Versions pinned in scripts/runtimes/versions.env. */
 export const versions: Readonly<Record<string, string>> = Object.fromEntries(

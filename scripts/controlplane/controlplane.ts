@@ -1,18 +1,18 @@
 import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { KubeConfig } from '@kubernetes/client-node';
-import { type ApiServerConfig, startApiServer } from './controlplane/apiserver.ts';
-import { writeAuditPolicy } from './controlplane/audit.ts';
-import { ensureControlPlaneBinaries } from './controlplane/binaries.ts';
-import { installDaprCrds } from './controlplane/dapr-crds.ts';
-import { startEtcd } from './controlplane/etcd.ts';
-import { writeAdminKubeconfig } from './controlplane/kubeconfig.ts';
-import { createPki } from './controlplane/pki.ts';
-import { freePort } from './ports.ts';
-import type { Proc } from './proc.ts';
+import { type ApiServerConfig, startApiServer } from './apiserver.ts';
+import { writeAuditPolicy } from './audit.ts';
+import { ensureControlPlaneBinaries } from '../runtimes/kube.ts';
+import { installDaprCrds } from './dapr-crds.ts';
+import { startEtcd } from './etcd.ts';
+import { writeAdminKubeconfig } from './kubeconfig.ts';
+import { createPki } from './pki.ts';
+import { freePort } from '../common/ports.ts';
+import type { Proc } from '../common/proc.ts';
 
-export { type AuditEvent, readAuditEvents } from './controlplane/audit.ts';
-export { type ControlPlaneBinaries, ensureControlPlaneBinaries } from './controlplane/binaries.ts';
+export { type AuditEvent, readAuditEvents } from './audit.ts';
+export { type ControlPlaneBinaries, ensureControlPlaneBinaries } from '../runtimes/kube.ts';
 
 export interface ControlPlaneOptions {
   /** Holds certificates, etcd data, logs and the kubeconfig; created if missing, etcd data is reused. */

@@ -1,6 +1,6 @@
 import { request } from 'node:https';
 import { join } from 'node:path';
-import { type Proc, startProc, waitFor } from '../proc.ts';
+import { type Proc, startProc, waitFor } from '../common/proc.ts';
 import { startFailure } from './failure.ts';
 import type { Pki } from './pki.ts';
 

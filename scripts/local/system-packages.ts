@@ -2,7 +2,7 @@
 import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { postgresBinDir } from './postgres.ts';
-import { findBinary, pathDirs } from './runtimes.ts';
+import { findBinary, pathDirs } from '../runtimes/binaries.ts';
 
 /** One thing the shop needs from the system, the Debian package that provides it, and why. */
 export interface SystemNeed {

@@ -1,7 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import { createConnection } from 'node:net';
-import { type Proc, startProc, waitFor } from './proc.ts';
-import { findBinary, pathDirs } from './runtimes.ts';
+import { type Proc, startProc, waitFor } from '../common/proc.ts';
+import { findBinary, pathDirs } from '../runtimes/binaries.ts';
 
 export interface RedisServer {
   readonly port: number;

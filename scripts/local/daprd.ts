@@ -1,7 +1,7 @@
 import { createInterface } from 'node:readline';
 import { defaultSidecarGoMaxProcs } from '../../cdk8s/src/spec.ts';
-import { freePort } from './ports.ts';
-import { type Proc, startProc, waitFor } from './proc.ts';
+import { freePort } from '../common/ports.ts';
+import { type Proc, startProc, waitFor } from '../common/proc.ts';
 
 export interface SidecarPorts {
   readonly http: number;

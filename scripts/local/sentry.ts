@@ -1,6 +1,6 @@
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { type Proc, startProc, waitFor } from './proc.ts';
+import { type Proc, startProc, waitFor } from '../common/proc.ts';
 
 export interface SentryServer {
   readonly address: string;

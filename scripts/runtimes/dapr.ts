@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
-import { cacheDir, findBinary, pathDirs, runBuildScript, runtimesDir, versions } from './runtimes.ts';
+import { cacheDir, findBinary, pathDirs, runBuildScript, runtimesDir, versions } from './binaries.ts';
 
 export interface DaprBinaries {
   readonly daprd: string;

@@ -1,7 +1,7 @@
 import { join } from 'node:path';
-import { freePort } from '../ports.ts';
-import { type Proc, startProc, waitFor } from '../proc.ts';
-import type { ControlPlaneBinaries } from './binaries.ts';
+import { freePort } from '../common/ports.ts';
+import { type Proc, startProc, waitFor } from '../common/proc.ts';
+import type { ControlPlaneBinaries } from '../runtimes/kube.ts';
 import { startFailure } from './failure.ts';
 
 export interface Etcd {

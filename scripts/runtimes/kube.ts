@@ -1,7 +1,7 @@
 import { execFile } from 'node:child_process';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { cacheDir, findBinary, pathDirs, runBuildScript, versions } from '../runtimes.ts';
+import { cacheDir, findBinary, pathDirs, runBuildScript, versions } from './binaries.ts';
 
 export interface ControlPlaneBinaries {
   readonly kubeApiServer: string;

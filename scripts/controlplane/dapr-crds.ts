@@ -11,8 +11,8 @@ import {
   PatchStrategy,
   type V1CustomResourceDefinition,
 } from '@kubernetes/client-node';
-import { waitFor } from '../proc.ts';
-import { cacheDir, versions } from '../runtimes.ts';
+import { waitFor } from '../common/proc.ts';
+import { cacheDir, versions } from '../runtimes/binaries.ts';
 
 const crdFiles = ['components.yaml', 'configuration.yaml', 'resiliency.yaml', 'subscription.yaml'];
 

@@ -2,8 +2,8 @@ import { execFileSync } from 'node:child_process';
 import { chownSync, existsSync, mkdirSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import pg from 'pg';
-import { type Proc, startProc, waitFor } from './proc.ts';
-import { findBinary, pathDirs } from './runtimes.ts';
+import { type Proc, startProc, waitFor } from '../common/proc.ts';
+import { findBinary, pathDirs } from '../runtimes/binaries.ts';
 
 export interface PostgresServer {
   readonly port: number;
