@@ -12,6 +12,7 @@ import {
   providerLedger,
 } from './support/checkout.ts';
 import { serviceNames } from '../services/manifests.ts';
+import { sidecarClientOf } from './support/sidecar.ts';
 import { startTestStack, type TestStack } from './support/stack.ts';
 import { type Session, storefrontEnv } from './support/storefront.ts';
 
@@ -32,13 +33,9 @@ describe('checkout under concurrency, duplicate deliveries and crashes', () => {
   };
   /** Publishes a complete CloudEvent through a real sidecar; Dapr keeps its id, as a redelivery would. */
   const publish = async (from: 'orders' | 'payments', topic: string, event: object): Promise<void> => {
-    const s = service(from);
-    const res = await fetch(`http://127.0.0.1:${s.sidecar.ports.http}/v1.0/publish/pubsub/${topic}`, {
-      method: 'POST',
-      headers: { 'dapr-api-token': s.tokens.daprApiToken, 'content-type': 'application/cloudevents+json' },
-      body: JSON.stringify(event),
+    await sidecarClientOf(service(from)).publish('pubsub', topic, event, {
+      contentType: 'application/cloudevents+json',
     });
-    expect(res.status).toBe(204);
   };
   const query = async <T extends pg.QueryResultRow>(db: string, sql: string, params: unknown[]): Promise<T[]> => {
     const client = new pg.Client({ connectionString: stack.postgres.url(db) });

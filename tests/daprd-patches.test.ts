@@ -3,6 +3,7 @@ import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startCpuMeter } from './bench/cpu.ts';
 import { eventually } from './support/checkout.ts';
+import { sidecarClientOf } from './support/sidecar.ts';
 import { startTestStack, type TestStack } from './support/stack.ts';
 
 // The fixes daprd is built with (scripts/runtimes/daprd/*.sed), each against orders' real sidecar.
@@ -24,14 +25,10 @@ describe("orders' sidecar, built with the fixes of scripts/runtimes/daprd", () =
   it('discards the orphaned outbox message of a failed transaction and goes back to idle', async () => {
     const orders = stack.services.orders;
     if (!orders) throw new Error('orders is not running');
-    const failed = await fetch(`http://127.0.0.1:${orders.sidecar.ports.http}/v1.0/state/orderstore/transaction`, {
-      method: 'POST',
-      headers: { 'dapr-api-token': orders.tokens.daprApiToken, 'content-type': 'application/json' },
-      body: JSON.stringify({
-        operations: [{ operation: 'upsert', request: { key: 'outbox-probe', value: { probe: true }, etag: '1' } }],
-      }),
+    const failed = await sidecarClientOf(orders).transactState('orderstore', {
+      operations: [{ operation: 'upsert', request: { key: 'outbox-probe', value: { probe: true }, etag: '1' } }],
     });
-    expect(failed.ok, await failed.text()).toBe(false); // no such record: the ETag cannot match
+    expect(failed.status, failed.body).toBeGreaterThanOrEqual(400); // no such record: the ETag cannot match
 
     const log = orders.sidecar.proc.logFile;
     await eventually(
@@ -73,8 +70,8 @@ describe("orders' sidecar, built with the fixes of scripts/runtimes/daprd", () =
       );
       expect(Number(rows[0]?.attempts)).toBe(2); // answered 42P07 once, then created (or found) the table
       const orders = stack.services.orders;
-      const health = await fetch(`http://127.0.0.1:${orders?.sidecar.ports.http}/v1.0/healthz`);
-      expect(health.status).toBe(204);
+      if (!orders) throw new Error('orders is not running');
+      await expect(sidecarClientOf(orders).healthz()).resolves.toBeUndefined();
     } finally {
       await db.query('DROP EVENT TRIGGER IF EXISTS metadata_race');
       await db.end();

@@ -1,7 +1,9 @@
 import { connect as http2Connect } from 'node:http2';
 import { join } from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
+import type { InvokeResponse } from '@shopstack/kit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { sidecarClientOf } from './support/sidecar.ts';
 import { metricValue, startTestStack, type TestStack } from './support/stack.ts';
 
 describe('gateway → Dapr (mTLS) → catalog', () => {
@@ -116,13 +118,11 @@ describe('gateway → Dapr (mTLS) → catalog', () => {
   });
 
   it('access control: catalog may not invoke the gateway, gateway may invoke catalog', async () => {
-    const invoke = (from: 'gateway' | 'catalog', to: string, path: string): Promise<Response> =>
-      fetch(`http://127.0.0.1:${sidecar(from).sidecar.ports.http}/v1.0/invoke/${to}/method/${path}`, {
-        headers: { 'dapr-api-token': sidecar(from).tokens.daprApiToken },
-      });
+    const invoke = (from: 'gateway' | 'catalog', to: string, path: string): Promise<InvokeResponse> =>
+      sidecarClientOf(sidecar(from)).invoke(to, { method: 'GET', path });
     const denied = await invoke('catalog', 'gateway', 'healthz');
     expect(denied.status).toBe(403);
-    expect(await denied.text()).toMatch(/access control policy/i);
+    expect(denied.body).toMatch(/access control policy/i);
     const allowed = await invoke('gateway', 'catalog', 'products?limit=1');
     expect(allowed.status).toBe(200);
   });
@@ -136,21 +136,20 @@ describe('gateway → Dapr (mTLS) → catalog', () => {
     });
     expect(withToken.status).toBe(200);
 
-    const gatewaySidecar = sidecar('gateway').sidecar.ports.http;
-    const noToken = await fetch(`http://127.0.0.1:${gatewaySidecar}/v1.0/invoke/catalog/method/products`);
+    const listProducts = { method: 'GET', path: 'products' } as const;
+    const noToken = await sidecarClientOf(sidecar('gateway'), '').invoke('catalog', listProducts);
     expect(noToken.status).toBe(401);
-    const wrongToken = await fetch(`http://127.0.0.1:${gatewaySidecar}/v1.0/invoke/catalog/method/products`, {
-      headers: { 'dapr-api-token': catalog.tokens.daprApiToken },
-    });
+    const wrongToken = await sidecarClientOf(sidecar('gateway'), catalog.tokens.daprApiToken).invoke(
+      'catalog',
+      listProducts,
+    );
     expect(wrongToken.status).toBe(401);
   });
 
   it("the caller's sidecar caches where catalog is: a second call makes no lookup that would now find no host", async () => {
     const gateway = sidecar('gateway');
-    const invokeCatalog = (): Promise<Response> =>
-      fetch(`http://127.0.0.1:${gateway.sidecar.ports.http}/v1.0/invoke/catalog/method/products?limit=1`, {
-        headers: { 'dapr-api-token': gateway.tokens.daprApiToken },
-      });
+    const invokeCatalog = (): Promise<InvokeResponse> =>
+      sidecarClientOf(gateway).invoke('catalog', { method: 'GET', path: 'products?limit=1' });
     expect((await invokeCatalog()).status).toBe(200); // resolved, and cached
     // the name resolution table, as the sidecars share it: catalog's row made stale, so a lookup finds no host
     const db = new DatabaseSync(join(stack.dir, 'nameresolution.db'), { timeout: 5000 });

@@ -1,5 +1,6 @@
 // Scenario: the same product read directly from catalog, through Dapr only (gateway's sidecar →
 // catalog's sidecar → catalog), and through the whole public path (gateway → Dapr → catalog).
+import { sidecarClientOf } from '../support/sidecar.ts';
 import { startTestStack } from '../support/stack.ts';
 import { measureLatency, measureThroughput, treeMemoryMb } from './measure.ts';
 
@@ -28,7 +29,7 @@ export async function runInvocationBench(): Promise<BenchResult> {
         headers: { 'dapr-api-token': catalog.tokens.appApiToken },
       },
       dapr: {
-        url: `http://127.0.0.1:${gateway.sidecar.ports.http}/v1.0/invoke/catalog/method/products/${id}`,
+        url: sidecarClientOf(gateway).invokeUrl('catalog', `products/${id}`),
         headers: { 'dapr-api-token': gateway.tokens.daprApiToken },
       },
       gateway: { url: `${stack.gatewayUrl}/api/v1/products/${id}`, headers: {} },

@@ -7,6 +7,7 @@
 // next to the same client's p99 against the bare server at the same rate, the host's steal time, the
 // cores the gateway, the client and the whole stack kept busy meanwhile, and the gateway's GC pauses.
 import type { ChildProcess } from 'node:child_process';
+import { sidecarClientOf } from '../support/sidecar.ts';
 import { metricValue, startTestStack } from '../support/stack.ts';
 import { type CpuPerOp, profilingEnv, stackProcesses, startCpuMeter, startStealMeter } from './cpu.ts';
 import { measureAtRate, measureLatency, measureThroughput, startBareServer, type Throughput } from './measure.ts';
@@ -98,7 +99,7 @@ export async function runStorefrontBench(): Promise<ScenarioReport> {
       headers: { 'dapr-api-token': catalog.tokens.appApiToken },
     };
     const viaDapr = {
-      url: `http://127.0.0.1:${gateway.sidecar.ports.http}/v1.0/invoke/catalog/method/products/${id}`,
+      url: sidecarClientOf(gateway).invokeUrl('catalog', `products/${id}`),
       headers: { 'dapr-api-token': gateway.tokens.daprApiToken },
     };
     const gatewayMetrics = `${stack.gatewayUrl}/metrics`;
