@@ -1,16 +1,15 @@
 // The shop on a real kind cluster: Dapr's control plane, Traefik, the operator in the cluster, and one
-// ShopStack, reached only through the ingress on 127.0.0.1. The cluster is created when missing (cold:
-// images and the node image are built here) and reused when present. It is left as it was found: a
-// cluster this test created is deleted at the end, a node it started is stopped again.
+// ShopStack, reached only through the ingress on 127.0.0.1. The run's one cluster (tests/support/cluster.ts)
+// is created when missing (cold: images and the node image are built here) and reused when present.
 import { randomUUID } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { defaultSidecarGoMaxProcs } from '../cdk8s/src/spec.ts';
-import { type ClusterTools, kubectl } from '../scripts/cluster/addons.ts';
-import { type ClusterFound, leaveClusterAsFound } from '../scripts/cluster/kind.ts';
-import { adminCredentials, applyShop, clusterUp, ingressUrl, shopName, shopNamespace } from '../scripts/cluster/up.ts';
-import { serviceNames } from '../services/manifests.ts';
-import { type CheckoutClient, checkoutClient, eventually, type Order, readEvents } from './support/checkout.ts';
-import type { Session } from './support/storefront.ts';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { defaultSidecarGoMaxProcs } from '../../cdk8s/src/spec.ts';
+import { type ClusterTools, kubectl } from '../../scripts/cluster/addons.ts';
+import { adminCredentials, applyShop, ingressUrl, shopName, shopNamespace } from '../../scripts/cluster/up.ts';
+import { serviceNames } from '../../services/manifests.ts';
+import { type CheckoutClient, checkoutClient, eventually, type Order, readEvents } from '../support/checkout.ts';
+import { sharedCluster } from '../support/cluster.ts';
+import type { Session } from '../support/storefront.ts';
 
 const gateway = { gatewayUrl: ingressUrl };
 const minutes = (n: number): number => n * 60_000;
@@ -23,7 +22,6 @@ interface Pod {
 
 describe('ShopStack on a kind cluster, through the ingress', () => {
   let tools: ClusterTools;
-  let found: ClusterFound = 'running';
   let api: CheckoutClient;
   let alice: Session;
 
@@ -38,22 +36,11 @@ describe('ShopStack on a kind cluster, through the ingress', () => {
   };
 
   beforeAll(async () => {
-    const up = await clusterUp({
-      progress: (line) => console.error(line),
-      shop: false,
-      onFound: (what) => {
-        found = what;
-      },
-    });
-    tools = up.tools;
+    tools = (await sharedCluster((line) => console.error(line))).tools;
     await applyShop(tools, (line) => console.error(line));
     api = checkoutClient(gateway, await adminCredentials(tools));
     alice = await eventually('the API through the ingress to register a user', () => api.register(), minutes(2));
   }, minutes(80));
-
-  afterAll(async () => {
-    await leaveClusterAsFound(found, { progress: (line) => console.error(line) });
-  }, minutes(5));
 
   it('reports the ShopStack Ready with every service pod Running 2/2 (app + daprd)', async () => {
     const shop = JSON.parse(await kubectl(tools, ['-n', shopNamespace, 'get', 'shop', shopName, '-o', 'json']));

@@ -1,8 +1,8 @@
 // The dev loop on the kind cluster: `tilt ci` brings everything up healthy, and under `tilt up` an edit to a
 // catalog source file is served through the ingress within seconds by live_update, without an image build.
-// The cluster is created by clusterUp() when missing (cold: ~30 min of image and Go builds) and reused
-// otherwise. Afterwards the operator and the ShopStack are put back as `npm run cluster` left them, and
-// the cluster is left as it was found (deleted if this test created it, stopped if it started it).
+// It runs on the run's one cluster (tests/support/cluster.ts), created when missing (cold: ~30 min of image
+// and Go builds) and reused otherwise. Afterwards the operator and the ShopStack are put back as
+// `npm run cluster` left them.
 import { execFile } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
@@ -11,13 +11,12 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type ClusterTools, installOperator, kubectl } from '../scripts/cluster/addons.ts';
-import { shopVersion } from '../scripts/cluster/images.ts';
-import { type ClusterFound, leaveClusterAsFound } from '../scripts/cluster/kind.ts';
-import { clusterUp, ensureAdminSecret, ingressUrl, shopName, shopNamespace } from '../scripts/cluster/up.ts';
-import { waitFor } from '../scripts/common/proc.ts';
-import { ensureTilt } from '../scripts/runtimes/tilt.ts';
-import { serviceNames } from '../services/manifests.ts';
+import { type ClusterTools, installOperator, kubectl } from '../../scripts/cluster/addons.ts';
+import { shopVersion } from '../../scripts/cluster/images.ts';
+import { ensureAdminSecret, ingressUrl, shopName, shopNamespace } from '../../scripts/cluster/up.ts';
+import { waitFor } from '../../scripts/common/proc.ts';
+import { ensureTilt } from '../../scripts/runtimes/tilt.ts';
+import { serviceNames } from '../../services/manifests.ts';
 import {
   builtImages,
   stopGroup,
@@ -27,12 +26,13 @@ import {
   tiltUp,
   type UiResource,
   unhealthy,
-} from './support/tilt.ts';
+} from '../support/tilt.ts';
+import { sharedCluster } from '../support/cluster.ts';
 
 const minutes = (n: number): number => n * 60_000;
 const log = (line: string): void => console.error(line);
 const logs = mkdtempSync(join(tmpdir(), 'shopstack-tilt-'));
-const routesFile = resolve(import.meta.dirname, '../services/catalog/src/http/routes.ts');
+const routesFile = resolve(import.meta.dirname, '../../services/catalog/src/http/routes.ts');
 const listing = '      res.json(await listProducts(repo, query));';
 
 /** The catalog's product listing with `marker` added to the response body. */
@@ -58,18 +58,10 @@ describe('the Tilt dev loop on the kind cluster', () => {
   let tools: ClusterTools;
   let tilt: TiltOptions;
   let up: ChildProcess | undefined;
-  let found: ClusterFound = 'running';
 
   beforeAll(async () => {
     // the ShopStack is Tilt's to apply, through the operator Tilt builds from this tree
-    const cluster = await clusterUp({
-      progress: log,
-      shop: false,
-      onFound: (what) => {
-        found = what;
-      },
-    });
-    tools = cluster.tools;
+    tools = (await sharedCluster(log)).tools;
     await ensureAdminSecret(tools, log);
     tilt = { tilt: await ensureTilt(log), kubeconfig: tools.kubeconfig, port: 10391 };
   }, minutes(80));
@@ -85,7 +77,6 @@ describe('the Tilt dev loop on the kind cluster', () => {
         ...['-p', JSON.stringify({ spec: { services } })],
       ]).catch((err: Error) => log(`could not restore the ShopStack's images: ${err.message}`));
     }
-    await leaveClusterAsFound(found, { progress: log });
   }, minutes(10));
 
   it(

@@ -1,0 +1,17 @@
+// The one kind cluster of a test run (tests/cluster/global-setup.ts): every kind test file calls
+// sharedCluster(), which brings the cluster up when missing and reuses it otherwise (seconds when warm).
+import { existsSync, writeFileSync } from 'node:fs';
+import { inject } from 'vitest';
+import { type ClusterUp, clusterUp } from '../../scripts/cluster/up.ts';
+
+/** Dapr, Traefik and the operator on the shared cluster, without a ShopStack (applyShop() adds the demo shop). */
+export async function sharedCluster(progress: (line: string) => void): Promise<ClusterUp> {
+  const foundFile = inject('clusterFoundFile');
+  return clusterUp({
+    progress,
+    shop: false,
+    onFound: (found) => {
+      if (!existsSync(foundFile)) writeFileSync(foundFile, found);
+    },
+  });
+}
