@@ -15,6 +15,27 @@ export const metricsSpec = { enabled: true, http: { increasedCardinality: false 
 /** Trust domain of the sidecars' SPIFFE ids; Dapr's default, so access policies match out of the box. */
 export const trustDomain = 'public';
 
+/**
+ * Who may invoke `service`, enforced by its own sidecar: each caller its manifest lists, from
+ * `namespace` (the shop's in a cluster, `default` for self-hosted sidecars), limited to its operations
+ * when the manifest names some; everyone else is denied.
+ */
+export function accessControlSpec(service: ServiceName, namespace: string): Record<string, unknown> {
+  return {
+    defaultAction: 'deny',
+    trustDomain,
+    policies: manifests[service].callers.map((caller) => ({
+      appId: caller.appId,
+      defaultAction: caller.operations ? 'deny' : 'allow',
+      trustDomain,
+      namespace,
+      ...(caller.operations && {
+        operations: caller.operations.map((op) => ({ name: op.path, httpVerb: [...op.verbs], action: 'allow' })),
+      }),
+    })),
+  };
+}
+
 export interface DaprConfigurationProps {
   readonly ctx: ShopContext;
   readonly service: ServiceName;
@@ -54,19 +75,7 @@ export class DaprConfiguration extends Construct {
         },
         tracing: { samplingRate: dapr.tracing.samplingRate, ...otel },
         metrics: metricsSpec,
-        accessControl: {
-          defaultAction: 'deny',
-          trustDomain,
-          policies: manifests[service].callers.map((caller) => ({
-            appId: caller.appId,
-            defaultAction: caller.operations ? 'deny' : 'allow',
-            trustDomain,
-            namespace: ctx.namespace,
-            ...(caller.operations && {
-              operations: caller.operations.map((op) => ({ name: op.path, httpVerb: [...op.verbs], action: 'allow' })),
-            }),
-          })),
-        },
+        accessControl: accessControlSpec(service, ctx.namespace),
       },
     });
   }

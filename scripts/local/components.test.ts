@@ -1,15 +1,109 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { Testing } from 'cdk8s';
 import { describe, expect, it } from 'vitest';
 import { parse, parseAllDocuments } from 'yaml';
+import { ShopStack } from '../../cdk8s/src/shopstack.ts';
+import { countingRandom } from '../../cdk8s/src/testing/fixtures.ts';
 import { componentsDir, renderLocalComponents } from './components.ts';
 import { manifests, serviceNames } from '../../services/manifests.ts';
 
+interface ComponentDoc {
+  readonly kind: string;
+  readonly metadata: { readonly name: string };
+  readonly spec: { readonly type: string; readonly version: string; readonly metadata: { readonly name: string }[] };
+  readonly scopes: string[];
+}
+
+const docsOf = (text: string): unknown[] => parseAllDocuments(text).map((doc) => doc.toJS());
+
+/** Every field where `actual` differs from `expected`, as `path: expected → actual`. */
+function fieldDifferences(expected: unknown, actual: unknown, path = ''): string[] {
+  const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null;
+  if (isObject(expected) && isObject(actual) && Array.isArray(expected) === Array.isArray(actual)) {
+    const keys = [...new Set([...Object.keys(expected), ...Object.keys(actual)])];
+    return keys.flatMap((key) => fieldDifferences(expected[key], actual[key], `${path}/${key}`));
+  }
+  return expected === actual ? [] : [`${path || '/'}: ${JSON.stringify(expected)} → ${JSON.stringify(actual)}`];
+}
+
+/** How a file of components/ differs from what `npm run components` writes: its fields, then its text. */
+function drift(generated: string, onDisk: string): string[] {
+  const fields = fieldDifferences(docsOf(generated), docsOf(onDisk));
+  if (fields.length) return fields;
+  return generated === onDisk ? [] : ['the same fields, but other comments or layout'];
+}
+
+/** Every file under components/, relative to it. */
+function filesOnDisk(): string[] {
+  return readdirSync(componentsDir, { recursive: true, withFileTypes: true })
+    .filter((entry) => entry.isFile())
+    .map((entry) => join(entry.parentPath, entry.name).slice(componentsDir.length + 1))
+    .sort();
+}
+
 describe('components/ generated from the service manifests', () => {
-  it('matches the checked-in files (run `npm run components` after changing a manifest)', async () => {
+  it('holds exactly the generated files (run `npm run components` after changing a manifest)', async () => {
+    const files = await renderLocalComponents();
+    expect(filesOnDisk()).toEqual([...files.keys()].sort());
+  });
+
+  it('matches what `npm run components` writes, field by field and line by line', async () => {
     for (const [path, content] of await renderLocalComponents()) {
-      expect(readFileSync(join(componentsDir, path), 'utf8'), `components/${path} drifted`).toBe(content);
+      const onDisk = readFileSync(join(componentsDir, path), 'utf8');
+      expect(drift(content, onDisk), `components/${path} was edited by hand or not regenerated`).toEqual([]);
     }
+  });
+
+  it('says in its first line that each file is generated, and from what', () => {
+    for (const path of filesOnDisk()) {
+      const [first] = readFileSync(join(componentsDir, path), 'utf8').split('\n');
+      expect(first, path).toMatch(/^# Generated from \S+ by `npm run components`; do not edit\.$/);
+    }
+  });
+
+  it.each([
+    ['the cron interval', 'resources/order-expiry.yaml', "'@every 1s'", "'@every 2s'"],
+    ['a scope', 'resources/outbox.yaml', '  - payments\n', '  - cart\n'],
+    ['an outbox topic', 'resources/orderstore.yaml', 'value: orders\n', 'value: payments\n'],
+    ['a pub/sub setting', 'resources/pubsub.yaml', "value: '64'", "value: '10'"],
+    ['a table', 'resources/statestore.yaml', 'value: cart_state\n', 'value: state\n'],
+    [
+      'an access policy',
+      'config/cart.yaml',
+      'defaultAction: deny\n        trustDomain',
+      'defaultAction: allow\n        trustDomain',
+    ],
+    ['a comment', 'resources/pubsub.yaml', '# The event bus', '# An event bus'],
+  ])('notices a hand edit of %s', async (_what, path, from, to) => {
+    const generated = (await renderLocalComponents()).get(path) ?? '';
+    expect(generated).toContain(from);
+    expect(drift(generated, generated.replace(from, to))).not.toEqual([]);
+  });
+
+  it('loads the same components as a cluster, apart from how they reach Postgres, Redis and secrets', async () => {
+    // GIVEN the Components of a cluster and of the local run, without the secret stores and connections
+    const chart = Testing.chart();
+    new ShopStack(chart, 'demo', { spec: { version: '1.2.3' }, namespace: 'shop', random: countingRandom() });
+    const connection = new Set(['connectionString', 'tableName', 'metadataTableName', 'redisHost', 'redisPassword']);
+    const comparable = (docs: unknown[]) =>
+      (docs as ComponentDoc[])
+        .filter((doc) => doc.kind === 'Component' && !doc.spec.type.startsWith('secretstores.'))
+        .map(({ metadata, spec, scopes }) => ({
+          name: metadata.name,
+          type: spec.type,
+          version: spec.version,
+          settings: spec.metadata.filter((item) => !connection.has(item.name)),
+          scopes,
+        }))
+        .sort((a, b) => a.name.localeCompare(b.name));
+
+    // WHEN
+    const local = [...(await renderLocalComponents()).values()].flatMap(docsOf);
+    const cluster = Testing.synth(chart);
+
+    // THEN
+    expect(comparable(local)).toEqual(comparable(cluster));
   });
 
   it('admits exactly the callers a manifest lists', async () => {

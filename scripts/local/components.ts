@@ -1,28 +1,25 @@
-// Renders the local run's Dapr Configurations and Subscriptions from the service manifests.
-// `npm run components` writes them into components/; a unit test fails when the files drift.
+// Renders every file of components/ (the local run's Dapr Configurations, Components, Subscriptions and
+// Resiliency, and Sentry's settings) through the same spec functions as the cluster rendering.
+// `npm run components` writes them; a unit test fails when the files drift.
 import { join, resolve } from 'node:path';
 import { format, resolveConfig } from 'prettier';
 import { stringify } from 'yaml';
+import { componentSpecs } from '../../cdk8s/src/dapr-components.ts';
+import { accessControlSpec, metricsSpec } from '../../cdk8s/src/dapr-configuration.ts';
 import { resiliencySpec } from '../../cdk8s/src/dapr-resiliency.ts';
-import { metricsSpec } from '../../cdk8s/src/dapr-configuration.ts';
 import { subscriptionSpec } from '../../cdk8s/src/dapr-subscriptions.ts';
 import { type Caller, manifests, type ServiceName, serviceNames } from '../../services/manifests.ts';
+import { localSecretStore, localTarget } from './component-target.ts';
 
 export const componentsDir: string = resolve(import.meta.dirname, '../../components');
 
-const generated = '# Generated from services/*/src/manifest.ts by `npm run components`; do not edit.';
-/** Dapr's default trust domain and namespace for self-hosted sidecars. */
-const trustDomain = 'public';
-const namespace = 'default';
+/** The first line of every file in components/. */
+export const generatedHeader = (source: string): string =>
+  `# Generated from ${source} by \`npm run components\`; do not edit.`;
+const fromManifests = 'services/*/src/manifest.ts';
 
-function policy(caller: Caller): Record<string, unknown> {
-  const base = { appId: caller.appId, defaultAction: caller.operations ? 'deny' : 'allow', trustDomain, namespace };
-  if (!caller.operations) return base;
-  return {
-    ...base,
-    operations: caller.operations.map((op) => ({ name: op.path, httpVerb: [...op.verbs], action: 'allow' })),
-  };
-}
+/** The namespace of self-hosted sidecars' SPIFFE ids (Dapr's default). */
+const namespace = 'default';
 
 function configuration(service: ServiceName): Record<string, unknown> {
   return {
@@ -41,12 +38,8 @@ function configuration(service: ServiceName): Record<string, unknown> {
         component: 'sqlite',
         configuration: { connectionString: 'nameresolution.db', busyTimeout: '5s' },
       },
-      secrets: { scopes: [{ storeName: 'localsecrets', defaultAccess: 'deny' }] },
-      accessControl: {
-        defaultAction: 'deny',
-        trustDomain,
-        policies: manifests[service].callers.map(policy),
-      },
+      secrets: { scopes: [{ storeName: localSecretStore.name, defaultAccess: 'deny' }] },
+      accessControl: accessControlSpec(service, namespace),
     },
   };
 }
@@ -62,6 +55,14 @@ function callersComment(service: ServiceName): string {
   ].join('\n');
 }
 
+/** Sentry, the certificate authority of the local run (a cluster's comes with the Dapr control plane). */
+const sentryConfiguration = {
+  apiVersion: 'dapr.io/v1alpha1',
+  kind: 'Configuration',
+  metadata: { name: 'daprsystem' },
+  spec: { mtls: { enabled: true, workloadCertTTL: '24h', allowedClockSkew: '15m' } },
+};
+
 function subscriptions(): Record<string, unknown>[] {
   return serviceNames.flatMap((service) =>
     manifests[service].subscribes.map((topic: string) => ({
@@ -74,21 +75,67 @@ function subscriptions(): Record<string, unknown>[] {
   );
 }
 
-async function yamlFile(header: string, docs: readonly unknown[]): Promise<string> {
-  const body = docs.map((doc) => stringify(doc)).join('---\n');
-  const filepath = join(componentsDir, 'generated.yaml');
-  return format(`${generated}\n${header}\n${body}`, { ...(await resolveConfig(filepath)), filepath });
+function components(): { name: string; about: string; doc: Record<string, unknown> }[] {
+  return componentSpecs(localTarget).map(({ name, type, version, metadata, scopes, auth, about }) => ({
+    name,
+    about,
+    doc: {
+      apiVersion: 'dapr.io/v1alpha1',
+      kind: 'Component',
+      metadata: { name },
+      spec: { type, version, metadata },
+      ...(auth && { auth }),
+      scopes,
+    },
+  }));
 }
 
-/** Path (relative to components/) → content, for every generated file. */
+/** `text` as YAML comment lines of at most about 100 characters. */
+function commentLines(text: string): string {
+  const lines: string[] = [];
+  for (const word of text.split(' ')) {
+    const last = lines.length - 1;
+    if (last >= 0 && `${lines[last]} ${word}`.length <= 100) lines[last] += ` ${word}`;
+    else lines.push(`# ${word}`);
+  }
+  return lines.join('\n');
+}
+
+async function yamlFile(source: string, header: string, docs: readonly unknown[]): Promise<string> {
+  const body = docs.map((doc) => stringify(doc)).join('---\n');
+  const filepath = join(componentsDir, 'generated.yaml');
+  return format(`${generatedHeader(source)}\n${header}\n${body}`, { ...(await resolveConfig(filepath)), filepath });
+}
+
+/** Path (relative to components/) → content, for every file of components/. */
 export async function renderLocalComponents(): Promise<Map<string, string>> {
   const files = new Map<string, string>();
   for (const service of serviceNames) {
-    files.set(join('config', `${service}.yaml`), await yamlFile(callersComment(service), [configuration(service)]));
+    files.set(
+      join('config', `${service}.yaml`),
+      await yamlFile(fromManifests, callersComment(service), [configuration(service)]),
+    );
+  }
+  files.set(
+    join('config', 'daprsystem.yaml'),
+    await yamlFile(
+      'scripts/local/components.ts',
+      '# Dapr Sentry, the certificate authority of the local run: workload certificates live a day and are\n' +
+        '# renewed by each sidecar well before they expire.',
+      [sentryConfiguration],
+    ),
+  );
+  for (const { name, about, doc } of components()) {
+    const header = commentLines(
+      `${about} Rendered by componentSpecs (cdk8s/src/dapr-components.ts, where its settings are explained) ` +
+        'with the local connections of scripts/local/component-target.ts.',
+    );
+    files.set(join('resources', `${name}.yaml`), await yamlFile(fromManifests, header, [doc]));
   }
   files.set(
     join('resources', 'subscriptions.yaml'),
     await yamlFile(
+      fromManifests,
       '# Delivery is at least once: every consumer dedupes by CloudEvent id in the same write as its effect;\n' +
         '# an event that still fails after the resiliency retries goes to the dead-letter topic.',
       subscriptions(),
@@ -96,7 +143,7 @@ export async function renderLocalComponents(): Promise<Map<string, string>> {
   );
   files.set(
     join('resources', 'resiliency.yaml'),
-    await yamlFile('# The policies and their reasons: cdk8s/src/dapr-resiliency.ts.', [
+    await yamlFile(fromManifests, '# The policies and their reasons: cdk8s/src/dapr-resiliency.ts.', [
       { apiVersion: 'dapr.io/v1alpha1', kind: 'Resiliency', metadata: { name: 'shopstack' }, spec: resiliencySpec },
     ]),
   );

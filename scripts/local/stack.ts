@@ -1,6 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { type DaprBinaries, ensureDaprBinaries } from '../runtimes/dapr.ts';
+import { sidecarSecretEnv } from './component-target.ts';
 import { freeSidecarPorts, type Sidecar, type SidecarPorts, startSidecar } from './daprd.ts';
 import { freePort } from '../common/ports.ts';
 import { type PostgresServer, startPostgres } from './postgres.ts';
@@ -176,10 +177,7 @@ export async function startStack(opts: StackOptions): Promise<Stack> {
         daprApiToken: plan.tokens.daprApiToken,
         appApiToken: plan.tokens.appApiToken,
         cwd: opts.dir,
-        env: {
-          SHOPSTACK_SECRET_STATESTORE_CONNECTION_STRING: dbUrl('dapr_state'),
-          SHOPSTACK_SECRET_REDIS_HOST: `127.0.0.1:${redis.port}`,
-        },
+        env: sidecarSecretEnv({ stateStoreUrl: dbUrl('dapr_state'), redisHost: `127.0.0.1:${redis.port}` }),
         logFile: join(logs, `daprd-${plan.name}.log`),
       });
     const track = (running: RunningService): void => {
