@@ -14,8 +14,8 @@ const began = Date.now();
 const say = (line: string): void => console.log(`[shopstack] ${line}`);
 // local-run defaults only; identity creates this admin at start-up
 const admin = {
-  SHOPSTACK_ADMIN_EMAIL: process.env.SHOPSTACK_ADMIN_EMAIL ?? 'admin@shopstack.local',
-  SHOPSTACK_ADMIN_PASSWORD: process.env.SHOPSTACK_ADMIN_PASSWORD ?? 'shopstack-admin-123',
+  email: process.env.SHOPSTACK_ADMIN_EMAIL ?? 'admin@shopstack.local',
+  password: process.env.SHOPSTACK_ADMIN_PASSWORD ?? 'shopstack-admin-123',
 };
 // past this, a graceful stop gives way to SIGKILL (each process already has its own, shorter grace)
 const stopDeadlineMs = 60_000;
@@ -81,7 +81,7 @@ try {
     ports,
     seedDemo: true,
     progress: say,
-    env: { identity: admin },
+    admin,
   });
   stack = await starting;
   const daprView = await startLocalDashboard(stack, { port: ports === 'fixed' ? 8081 : 0 });
@@ -90,7 +90,7 @@ try {
   say(`REST API        ${stack.gatewayUrl}/api/v1/products`);
   say(`API docs        ${stack.gatewayUrl}/api/docs`);
   say(`Dapr view       ${daprView.url}`);
-  say(`admin           ${admin.SHOPSTACK_ADMIN_EMAIL} / ${admin.SHOPSTACK_ADMIN_PASSWORD}`);
+  say(`admin           ${admin.email} / ${admin.password}`);
   say(`Postgres        127.0.0.1:${stack.postgres.port} (data in ${dir}/postgres)`);
   say(`Redis           127.0.0.1:${stack.redis.port}`);
   say(`logs            ${dir}/logs`);

@@ -22,7 +22,7 @@ export function redisAddress(ctx: ShopContext): string {
 
 /** Plain settings for one service, delivered through its ConfigMap (no secrets here). */
 export function serviceSettings(ctx: ShopContext, service: ServiceName): Record<string, string> {
-  const { listen, storage } = manifests[service];
+  const { listen, storage, demoSeedEnv, trustProxyEnv } = manifests[service];
   const { tracing } = ctx.spec.dapr;
   const settings: Record<string, string> = {
     NODE_ENV: 'production',
@@ -39,9 +39,9 @@ export function serviceSettings(ctx: ShopContext, service: ServiceName): Record<
     settings.OTEL_EXPORTER_OTLP_PROTOCOL = tracing.otlpProtocol === 'grpc' ? 'grpc' : 'http/protobuf';
   }
   if (storage?.kind === 'state') settings[storage.storeEnv] = storage.store;
-  if (service === 'catalog') settings.SEED_DEMO = String(ctx.spec.demoCatalog);
+  if (demoSeedEnv) settings[demoSeedEnv] = String(ctx.spec.demoCatalog);
   // the ingress controller runs in the pod network: believe its X-Forwarded-For, so limits count clients
-  if (service === 'gateway') settings.TRUST_PROXY = 'loopback, uniquelocal';
+  if (trustProxyEnv) settings[trustProxyEnv] = 'loopback, uniquelocal';
   return settings;
 }
 
@@ -58,18 +58,15 @@ const fromSecret = (name: string, secret: string, key: string): V1EnvVar => ({
 
 /** Secret-backed environment variables: referenced, never copied into the manifest. */
 export function secretEnv(ctx: ShopContext, service: ServiceName): V1EnvVar[] {
-  const { storage, redis } = manifests[service];
+  const { storage, redis, adminEnv } = manifests[service];
   const wants = (name: string): boolean => configKeys(service).includes(name);
   const env: V1EnvVar[] = [];
   if (wants('APP_API_TOKEN')) env.push(fromSecret('APP_API_TOKEN', secretNames.appApiToken(ctx), 'token'));
   if (wants('DAPR_API_TOKEN')) env.push(fromSecret('DAPR_API_TOKEN', secretNames.daprApiToken(ctx), 'token'));
   if (storage?.kind === 'postgres') env.push(fromSecret('DATABASE_URL', databaseSecret(ctx), `${service}-url`));
-  if (service === 'identity' && ctx.spec.admin) {
+  if (adminEnv && ctx.spec.admin) {
     const { name } = ctx.spec.admin.secretRef;
-    env.push(
-      fromSecret('SHOPSTACK_ADMIN_EMAIL', name, 'email'),
-      fromSecret('SHOPSTACK_ADMIN_PASSWORD', name, 'password'),
-    );
+    env.push(fromSecret(adminEnv.email, name, 'email'), fromSecret(adminEnv.password, name, 'password'));
   }
   if (!redis) return env;
   const password = redisPasswordRef(ctx);

@@ -75,14 +75,39 @@ describe('each service starts with the environment the ShopStack renders for it'
     });
   }
 
-  it('names the admin only to identity, and turns on the demo catalog only in catalog', () => {
+  it('names the admin only to identity, turns on the demo catalog only in catalog, trusts the ingress only in the gateway', () => {
     const objects = render({ admin: { secretRef: { name: 'shop-admin' } }, demoCatalog: true });
     for (const service of serviceNames) {
       const env = containerEnv(objects, service);
       expect('SHOPSTACK_ADMIN_EMAIL' in env).toBe(service === 'identity');
       expect('SEED_DEMO' in env).toBe(service === 'catalog');
+      expect('TRUST_PROXY' in env).toBe(service === 'gateway');
     }
     expect(containerEnv(objects, 'catalog').SEED_DEMO).toBe('true');
+    expect(containerEnv(objects, 'gateway').TRUST_PROXY).toBe('loopback, uniquelocal');
+    expect(containerEnv(objects, 'identity')).toMatchObject({
+      SHOPSTACK_ADMIN_EMAIL: 'admin@example.com',
+      SHOPSTACK_ADMIN_PASSWORD: 'password-0123456789abcdef0123456789abcdef',
+    });
+    expect('SHOPSTACK_ADMIN_EMAIL' in containerEnv(render(), 'identity')).toBe(false);
+  });
+
+  it.each(serviceNames)("names in %s's manifest only environment variables its config schema reads", (service) => {
+    // GIVEN
+    const { listen, storage, demoSeedEnv, trustProxyEnv, adminEnv } = manifests[service];
+
+    // WHEN
+    const named = [
+      listen.portEnv,
+      listen.hostEnv,
+      ...(storage?.kind === 'state' ? [storage.storeEnv] : []),
+      ...(demoSeedEnv ? [demoSeedEnv] : []),
+      ...(trustProxyEnv ? [trustProxyEnv] : []),
+      ...(adminEnv ? [adminEnv.email, adminEnv.password] : []),
+    ];
+
+    // THEN
+    expect(named.filter((name) => !configKeys(service).includes(name))).toEqual([]);
   });
 
   it("runs each service with the Node flags of its manifest: the gateway's larger young generation, 2 MiB elsewhere", () => {

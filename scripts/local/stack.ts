@@ -22,6 +22,8 @@ export interface StackOptions {
   /** `fixed`: the documented ports (gateway on 8080); `random`: free ports, for tests. */
   readonly ports: 'fixed' | 'random';
   readonly seedDemo?: boolean;
+  /** The admin account to create at start-up, given to the services whose manifest has `adminEnv`. */
+  readonly admin?: { readonly email: string; readonly password: string };
   /** Extra environment per service, e.g. to shorten a deadline in a test. */
   readonly env?: Readonly<Partial<Record<ServiceName, Readonly<Record<string, string>>>>>;
   /** Each sidecar serves Go's pprof endpoints on `ports.profile` (loopback), for the benchmarks. */
@@ -126,7 +128,7 @@ export async function startStack(opts: StackOptions): Promise<Stack> {
 
     type Plan = (typeof plans)[number];
     const startApp = async (plan: Plan): Promise<Proc> => {
-      const { listen, storage, redis: usesRedis } = manifests[plan.name];
+      const { listen, storage, redis: usesRedis, demoSeedEnv, adminEnv } = manifests[plan.name];
       const env: Record<string, string> = {
         PATH: process.env.PATH ?? '',
         HOME: process.env.HOME ?? '',
@@ -142,7 +144,10 @@ export async function startStack(opts: StackOptions): Promise<Stack> {
         DAPR_HTTP_PORT: String(plan.ports.http),
         DAPR_GRPC_PORT: String(plan.ports.grpc),
         DAPR_API_TOKEN: plan.tokens.daprApiToken,
-        SEED_DEMO: String(opts.seedDemo ?? false),
+        ...(demoSeedEnv ? { [demoSeedEnv]: String(opts.seedDemo ?? false) } : {}),
+        ...(adminEnv && opts.admin
+          ? { [adminEnv.email]: opts.admin.email, [adminEnv.password]: opts.admin.password }
+          : {}),
         ...(storage?.kind === 'postgres' ? { DATABASE_URL: dbUrl(plan.name) } : {}),
         ...(usesRedis ? { REDIS_URL: `redis://127.0.0.1:${redis.port}` } : {}),
         ...opts.env?.[plan.name],

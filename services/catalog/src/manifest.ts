@@ -15,4 +15,5 @@ export const manifest = {
     { appId: 'inventory', why: 'stock is created only for a product that exists' },
   ],
   subscribes: [],
+  demoSeedEnv: 'SEED_DEMO',
 } as const satisfies ServiceManifest;

@@ -10,4 +10,5 @@ export const manifest = {
   redis: 'required',
   callers: [{ appId: 'gateway' }],
   subscribes: [],
+  adminEnv: { email: 'SHOPSTACK_ADMIN_EMAIL', password: 'SHOPSTACK_ADMIN_PASSWORD' },
 } as const satisfies ServiceManifest;

@@ -43,6 +43,12 @@ export interface ServiceManifest {
    * a consumer whose events do not wait on one another (notifications), not a step of the saga.
    */
   readonly batches?: { readonly maxMessages: number; readonly maxAwaitMs: number };
+  /** Env var that loads the demo catalog into an empty store when `true` (ShopStack `demoCatalog`, `npm start`). */
+  readonly demoSeedEnv?: string;
+  /** Env var naming the proxies whose X-Forwarded-For it believes; a cluster sets its pod network (the ingress). */
+  readonly trustProxyEnv?: string;
+  /** Env vars of the admin account it creates at start-up (ShopStack `admin`'s Secret, `npm start`'s defaults). */
+  readonly adminEnv?: { readonly email: string; readonly password: string };
   /** Cron input bindings: Dapr POSTs `/<name>` on every tick. */
   readonly schedules?: readonly { readonly name: string; readonly every: string }[];
   /**
