@@ -1,10 +1,11 @@
 import type { Logger } from 'pino';
 import type { KubeClient } from './kube/client.ts';
 import { type KubeObject, objectKey } from './kube/object.ts';
+import { ownedKinds } from './kube/resources.ts';
 import type { OperatorMetrics } from './metrics.ts';
 import { WorkQueue } from './queue/workqueue.ts';
 import { eventRecorder } from './reconcile/events.ts';
-import { managedBy, ownedKinds, ownerKey } from './reconcile/owner.ts';
+import { managedBy, ownerKey } from './reconcile/owner.ts';
 import { Reconciler } from './reconcile/reconciler.ts';
 import { Informer, type InformerEventType } from './watch/informer.ts';
 

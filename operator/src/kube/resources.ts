@@ -1,25 +1,96 @@
-/** Where the API serves one kind. A static table: the operator knows every kind it touches. */
+export type Verb = 'get' | 'list' | 'watch' | 'create' | 'update' | 'patch' | 'delete';
+
+/**
+ * Where the API serves one kind, and what the operator does with it in a cluster. The chart's RBAC grants
+ * exactly these verbs (operator/src/kube/rbac.test.ts checks it): add a kind here, and its rule there.
+ */
 export interface ResourceType {
   readonly apiVersion: string;
   readonly kind: string;
   readonly plural: string;
   readonly namespaced: boolean;
+  /** A ShopStack owns objects of this kind: the operator applies them, watches them by its label, prunes them. */
+  readonly owned?: boolean;
+  /** The requests the operator makes on it; none for kinds only tests or `--install-crds` (outside Helm) touch. */
+  readonly verbs?: readonly Verb[];
+  /** Verbs on its subresources, by subresource. */
+  readonly subresources?: Readonly<Record<string, readonly Verb[]>>;
+  /** Only in the operator's own namespace (the chart's namespaced Role), not in every shop's. */
+  readonly ownNamespace?: boolean;
 }
 
+// the informers list and watch by label; sync applies (a PATCH, which needs create when the object is
+// absent) and prunes what is no longer desired
+const ownedVerbs: readonly Verb[] = ['list', 'watch', 'create', 'patch', 'delete'];
+const owned = { owned: true, verbs: ownedVerbs } as const;
+
 const types: readonly ResourceType[] = [
-  { apiVersion: 'v1', kind: 'ConfigMap', plural: 'configmaps', namespaced: true },
-  { apiVersion: 'v1', kind: 'Secret', plural: 'secrets', namespaced: true },
-  { apiVersion: 'v1', kind: 'Service', plural: 'services', namespaced: true },
-  { apiVersion: 'v1', kind: 'ServiceAccount', plural: 'serviceaccounts', namespaced: true },
-  { apiVersion: 'v1', kind: 'PersistentVolumeClaim', plural: 'persistentvolumeclaims', namespaced: true },
+  { apiVersion: 'apps/v1', kind: 'Deployment', plural: 'deployments', namespaced: true, ...owned },
+  { apiVersion: 'apps/v1', kind: 'StatefulSet', plural: 'statefulsets', namespaced: true, ...owned },
+  { apiVersion: 'v1', kind: 'Service', plural: 'services', namespaced: true, ...owned },
+  { apiVersion: 'v1', kind: 'ConfigMap', plural: 'configmaps', namespaced: true, ...owned },
+  {
+    apiVersion: 'v1',
+    kind: 'Secret',
+    plural: 'secrets',
+    namespaced: true,
+    owned: true,
+    // get: the external database's Secret (reconcile/checks.ts); create: generated credentials, which are
+    // create-only, so never pruned; patch: adopting and releasing them (volumeRetention). Never deleted:
+    // garbage collection does that
+    verbs: ['get', 'list', 'watch', 'create', 'patch'],
+  },
+  { apiVersion: 'v1', kind: 'ServiceAccount', plural: 'serviceaccounts', namespaced: true, ...owned },
+  { apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'Role', plural: 'roles', namespaced: true, ...owned },
+  {
+    apiVersion: 'rbac.authorization.k8s.io/v1',
+    kind: 'RoleBinding',
+    plural: 'rolebindings',
+    namespaced: true,
+    ...owned,
+  },
+  {
+    apiVersion: 'policy/v1',
+    kind: 'PodDisruptionBudget',
+    plural: 'poddisruptionbudgets',
+    namespaced: true,
+    ...owned,
+  },
+  { apiVersion: 'networking.k8s.io/v1', kind: 'NetworkPolicy', plural: 'networkpolicies', namespaced: true, ...owned },
+  { apiVersion: 'networking.k8s.io/v1', kind: 'Ingress', plural: 'ingresses', namespaced: true, ...owned },
+  { apiVersion: 'dapr.io/v1alpha1', kind: 'Component', plural: 'components', namespaced: true, ...owned },
+  { apiVersion: 'dapr.io/v1alpha1', kind: 'Configuration', plural: 'configurations', namespaced: true, ...owned },
+  { apiVersion: 'dapr.io/v1alpha1', kind: 'Resiliency', plural: 'resiliencies', namespaced: true, ...owned },
+  { apiVersion: 'dapr.io/v2alpha1', kind: 'Subscription', plural: 'subscriptions', namespaced: true, ...owned },
+  {
+    apiVersion: 'shopstack.io/v1alpha1',
+    kind: 'ShopStack',
+    plural: 'shopstacks',
+    namespaced: true,
+    // patch: the finalizer (server-side apply); update on finalizers: owner references with
+    // blockOwnerDeletion need it where OwnerReferencesPermissionEnforcement is on (no request of ours)
+    verbs: ['list', 'watch', 'patch'],
+    subresources: { status: ['patch'], finalizers: ['update'] },
+  },
+  // the finalizer deletes the data volumes when volumeRetention is Delete
+  {
+    apiVersion: 'v1',
+    kind: 'PersistentVolumeClaim',
+    plural: 'persistentvolumeclaims',
+    namespaced: true,
+    verbs: ['list', 'delete'],
+  },
+  { apiVersion: 'events.k8s.io/v1', kind: 'Event', plural: 'events', namespaced: true, verbs: ['create'] },
+  // leader election: its own Lease, read, created once and renewed (replaced)
+  {
+    apiVersion: 'coordination.k8s.io/v1',
+    kind: 'Lease',
+    plural: 'leases',
+    namespaced: true,
+    verbs: ['get', 'create', 'update'],
+    ownNamespace: true,
+  },
   { apiVersion: 'v1', kind: 'Namespace', plural: 'namespaces', namespaced: false },
-  { apiVersion: 'apps/v1', kind: 'Deployment', plural: 'deployments', namespaced: true },
-  { apiVersion: 'apps/v1', kind: 'StatefulSet', plural: 'statefulsets', namespaced: true },
-  { apiVersion: 'policy/v1', kind: 'PodDisruptionBudget', plural: 'poddisruptionbudgets', namespaced: true },
-  { apiVersion: 'networking.k8s.io/v1', kind: 'NetworkPolicy', plural: 'networkpolicies', namespaced: true },
-  { apiVersion: 'networking.k8s.io/v1', kind: 'Ingress', plural: 'ingresses', namespaced: true },
-  { apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'Role', plural: 'roles', namespaced: true },
-  { apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'RoleBinding', plural: 'rolebindings', namespaced: true },
   { apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'ClusterRole', plural: 'clusterroles', namespaced: false },
   {
     apiVersion: 'rbac.authorization.k8s.io/v1',
@@ -27,13 +98,6 @@ const types: readonly ResourceType[] = [
     plural: 'clusterrolebindings',
     namespaced: false,
   },
-  { apiVersion: 'dapr.io/v1alpha1', kind: 'Component', plural: 'components', namespaced: true },
-  { apiVersion: 'dapr.io/v1alpha1', kind: 'Configuration', plural: 'configurations', namespaced: true },
-  { apiVersion: 'dapr.io/v1alpha1', kind: 'Resiliency', plural: 'resiliencies', namespaced: true },
-  { apiVersion: 'dapr.io/v2alpha1', kind: 'Subscription', plural: 'subscriptions', namespaced: true },
-  { apiVersion: 'shopstack.io/v1alpha1', kind: 'ShopStack', plural: 'shopstacks', namespaced: true },
-  { apiVersion: 'coordination.k8s.io/v1', kind: 'Lease', plural: 'leases', namespaced: true },
-  { apiVersion: 'events.k8s.io/v1', kind: 'Event', plural: 'events', namespaced: true },
   {
     apiVersion: 'apiextensions.k8s.io/v1',
     kind: 'CustomResourceDefinition',
@@ -41,6 +105,12 @@ const types: readonly ResourceType[] = [
     namespaced: false,
   },
 ];
+
+/** Every kind the operator knows, with what it does with each. */
+export const resourceTypes: readonly ResourceType[] = types;
+
+/** The kinds a ShopStack owns; the operator watches each (by its managed-by label) to notice drift. */
+export const ownedKinds: readonly string[] = types.filter((type) => type.owned).map((type) => type.kind);
 
 const byKind = new Map(types.map((type) => [type.kind, type]));
 

@@ -5,25 +5,6 @@ import type { KubeObject } from '../kube/object.ts';
 export const finalizer = 'shopstack.io/cleanup';
 export const managedBy = 'shopstack-operator';
 
-/** The kinds a ShopStack owns; the operator watches each (by its managed-by label) to notice drift. */
-export const ownedKinds: readonly string[] = [
-  'Deployment',
-  'StatefulSet',
-  'Service',
-  'ConfigMap',
-  'Secret',
-  'ServiceAccount',
-  'Role',
-  'RoleBinding',
-  'PodDisruptionBudget',
-  'NetworkPolicy',
-  'Ingress',
-  'Component',
-  'Configuration',
-  'Resiliency',
-  'Subscription',
-];
-
 export function ownerReference(shop: KubeObject): OwnerReference {
   return {
     apiVersion,

@@ -5,7 +5,8 @@ import { type KubeObject, objectKey } from '../kube/object.ts';
 import { settleLimited } from '../limit.ts';
 import type { Informer } from '../watch/informer.ts';
 import { upToDate } from './compare.ts';
-import { identity, isOwnedBy, ownedKinds, ownerReference } from './owner.ts';
+import { ownedKinds } from '../kube/resources.ts';
+import { identity, isOwnedBy, ownerReference } from './owner.ts';
 
 export interface SyncDeps {
   readonly client: KubeClient;
