@@ -1,4 +1,5 @@
 import { createInterface } from 'node:readline';
+import { SidecarClient } from '@shopstack/kit/sidecar';
 import { defaultSidecarGoMaxProcs } from '../../cdk8s/src/spec.ts';
 import { freePort } from '../common/ports.ts';
 import { type Proc, startProc, waitFor } from '../common/proc.ts';
@@ -96,11 +97,16 @@ export async function startSidecar(opts: SidecarOptions): Promise<Sidecar> {
     logFile: opts.logFile,
   });
   const failures = componentFailures(proc);
-  await waitFor(
-    `daprd for ${opts.appId} to become healthy`,
-    async () => ((await fetch(`http://127.0.0.1:${ports.http}/v1.0/healthz`)).status === 204 ? true : undefined),
-    { proc, timeoutMs: 60_000, intervalMs: 200 },
+  // the app's own client, with the app's token (healthz takes none, every other call needs it)
+  const sidecar = new SidecarClient(
+    { host: '127.0.0.1', httpPort: ports.http, apiToken: opts.daprApiToken },
+    { callMs: 2_000 },
   );
+  await waitFor(`daprd for ${opts.appId} to become healthy`, () => sidecar.healthz().then(() => true), {
+    proc,
+    timeoutMs: 60_000,
+    intervalMs: 200,
+  });
   if (failures.length) {
     await proc.stop(10_000);
     throw new Error(`daprd for ${opts.appId} could not initialise ${failures.join('; ')} (log: ${opts.logFile})`);
