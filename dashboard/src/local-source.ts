@@ -1,5 +1,6 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { SidecarClient, type SidecarMetadata } from '@shopstack/kit/sidecar';
 import { parseAllDocuments } from 'yaml';
 import { certificateView } from './certs.ts';
 import type { AppView, CertificateView, DaprView, DaprViewSource, HealthItem } from './model.ts';
@@ -25,11 +26,8 @@ export interface LocalTargets {
   readonly timeoutMs?: number;
 }
 
-/** The part of daprd's `GET /v1.0/metadata` answer the view uses. */
-interface SidecarMetadata {
-  readonly runtimeVersion?: string;
-  readonly components?: readonly { readonly name: string; readonly type: string }[];
-  readonly subscriptions?: readonly { readonly pubsubname: string; readonly topic: string }[];
+/** The part of a sidecar's metadata the view uses beyond what the kit types. */
+interface AppMetadata extends SidecarMetadata {
   readonly appConnectionProperties?: {
     readonly port?: number;
     readonly protocol?: string;
@@ -40,7 +38,7 @@ interface SidecarMetadata {
 interface SidecarState {
   readonly sidecar: LocalSidecar;
   readonly healthy: boolean;
-  readonly metadata?: SidecarMetadata;
+  readonly metadata?: AppMetadata;
   readonly error?: string;
 }
 
@@ -92,34 +90,30 @@ export class LocalSource implements DaprViewSource {
     };
   }
 
-  async #get(url: string, token?: string): Promise<Response> {
-    return fetch(url, {
-      headers: token ? { 'dapr-api-token': token } : {},
-      signal: AbortSignal.timeout(this.#targets.timeoutMs ?? 2000),
-    });
-  }
-
+  /** Its health and its metadata (what it loaded), through the kit's client with the app's token. */
   async #probe(sidecar: LocalSidecar): Promise<SidecarState> {
-    const base = `http://127.0.0.1:${sidecar.httpPort}/v1.0`;
-    try {
-      const health = await this.#get(`${base}/healthz`, sidecar.daprApiToken);
-      const res = await this.#get(`${base}/metadata`, sidecar.daprApiToken);
-      if (!res.ok) return { sidecar, healthy: false, error: `metadata answered ${res.status}` };
-      const metadata = (await res.json()) as SidecarMetadata;
-      return {
-        sidecar,
-        healthy: health.ok,
-        metadata,
-        ...(!health.ok && { error: `healthz answered ${health.status}` }),
-      };
-    } catch (err) {
-      return { sidecar, healthy: false, error: `sidecar on port ${sidecar.httpPort}: ${(err as Error).message}` };
+    const client = new SidecarClient(
+      { host: '127.0.0.1', httpPort: sidecar.httpPort, apiToken: sidecar.daprApiToken },
+      { callMs: this.#targets.timeoutMs ?? 2000 },
+    );
+    const [health, metadata] = await Promise.allSettled([client.healthz(), client.metadata()]);
+    if (metadata.status === 'rejected') {
+      const reason = (metadata.reason as Error).message;
+      return { sidecar, healthy: false, error: `sidecar on port ${sidecar.httpPort}: ${reason}` };
     }
+    return {
+      sidecar,
+      healthy: health.status === 'fulfilled',
+      metadata: metadata.value,
+      ...(health.status === 'rejected' && { error: (health.reason as Error).message }),
+    };
   }
 
   async #sentryHealth(): Promise<HealthItem> {
     try {
-      const res = await this.#get(this.#targets.sentry.healthzUrl);
+      const res = await fetch(this.#targets.sentry.healthzUrl, {
+        signal: AbortSignal.timeout(this.#targets.timeoutMs ?? 2000),
+      });
       return { name: 'sentry', health: res.ok ? 'healthy' : 'unhealthy', detail: `healthz answered ${res.status}` };
     } catch (err) {
       return { name: 'sentry', health: 'unhealthy', detail: (err as Error).message };
