@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { SidecarClient } from '@shopstack/kit';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freeSidecarPorts, type Sidecar, startSidecar } from '../scripts/local/daprd.ts';
@@ -94,18 +95,14 @@ describe('expiry of unpaid orders with two orders replicas', () => {
   };
   /** Places an unpaid (tok_slow, settling far beyond the deadline) order through one replica's sidecar. */
   const placeVia = async (sidecarHttpPort: number): Promise<string> => {
-    const token = stack.secrets.tokens.orders?.daprApiToken ?? '';
-    const res = await fetch(`http://127.0.0.1:${sidecarHttpPort}/v1.0/invoke/orders/method/orders`, {
+    const apiToken = stack.secrets.tokens.orders?.daprApiToken ?? '';
+    const res = await new SidecarClient({ host: '127.0.0.1', httpPort: sidecarHttpPort, apiToken }).invoke('orders', {
       method: 'POST',
-      headers: {
-        'dapr-api-token': token,
-        'content-type': 'application/json',
-        'idempotency-key': randomUUID(),
-        ...callerHeaders({ id: userId, roles: [] }),
-      },
-      body: JSON.stringify({ items: [{ productId, quantity: 1 }], payment: { token: 'tok_slow' } }),
+      path: 'orders',
+      headers: { 'idempotency-key': randomUUID(), ...callerHeaders({ id: userId, roles: [] }) },
+      body: { items: [{ productId, quantity: 1 }], payment: { token: 'tok_slow' } },
     });
-    const body = (await res.json()) as { id: string; status: string };
+    const body = JSON.parse(res.body) as { id: string; status: string };
     if (res.status !== 202 || body.status !== 'PENDING')
       throw new Error(`order answered ${res.status}: ${JSON.stringify(body)}`);
     return body.id;

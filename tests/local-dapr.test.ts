@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { SidecarClient } from '@shopstack/kit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse, stringify } from 'yaml';
 import { defaultSidecarGoMaxProcs } from '../cdk8s/src/spec.ts';
@@ -99,11 +100,14 @@ describe('Sentry and sqlite name resolution of the local run', () => {
   });
 
   it('keeps both sidecars registered and reachable through several cleanups and renewals', async () => {
+    const sidecarA = new SidecarClient({
+      host: '127.0.0.1',
+      httpPort: sidecars[0]!.ports.http,
+      apiToken: DAPR_API_TOKEN,
+    });
     const invokeB = async (): Promise<string> => {
-      const res = await fetch(`http://127.0.0.1:${sidecars[0]?.ports.http}/v1.0/invoke/nr-b/method/whoami`, {
-        headers: { 'dapr-api-token': DAPR_API_TOKEN },
-      });
-      return `${res.status} ${await res.text()}`;
+      const res = await sidecarA.invoke('nr-b', { method: 'GET', path: 'whoami' });
+      return `${res.status} ${res.body}`;
     };
     expect(await invokeB()).toBe('200 nr-b');
     // cleanups every second and two renewals (every ~4 s) of each sidecar

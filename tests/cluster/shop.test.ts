@@ -123,12 +123,14 @@ describe('ShopStack on a kind cluster, through the ingress', () => {
       ]);
       const signed = Number(/^dapr_sentry_cert_sign_success_total (\d+)/m.exec(metrics)?.[1] ?? 0);
       expect(signed).toBeGreaterThanOrEqual(serviceNames.length);
-      // cart may not call identity (only gateway may): its sidecar's request is refused by identity's
+      // cart may not call identity (only gateway may): its sidecar's request is refused by identity's. The
+      // call goes through the app container's own kit (/app/services/kit), as the app's calls do.
       const call = (from: string) =>
         inApp(
           from,
-          `fetch('http://127.0.0.1:3500/v1.0/invoke/identity/method/.well-known/jwks.json',` +
-            `{headers:{'dapr-api-token':process.env.DAPR_API_TOKEN}}).then(async r=>console.log(r.status,await r.text()))`,
+          `import('@shopstack/kit/sidecar').then(({sidecarOf})=>sidecarOf({` +
+            `DAPR_HTTP_PORT:Number(process.env.DAPR_HTTP_PORT??3500),DAPR_API_TOKEN:process.env.DAPR_API_TOKEN})` +
+            `.invoke('identity',{method:'GET',path:'.well-known/jwks.json'})).then(r=>console.log(r.status,r.body))`,
         );
       const denied = await call('cart');
       expect(denied).toMatch(/^403 /);
