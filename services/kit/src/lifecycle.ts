@@ -13,6 +13,17 @@ export interface Listening {
   close(graceMs?: number): Promise<void>;
 }
 
+/**
+ * How long the app keeps an idle keep-alive connection open. Its only HTTP client is its sidecar, and
+ * daprd's app channel (Go's default transport) reuses an idle connection for up to 90 s. A server that
+ * closes first races the sidecar: Node's default closes an idle socket after 5 s (+1 s buffer), and a
+ * request the sidecar sends on that socket at the same moment is reset ("error invoking app channel:
+ * ... read: connection reset by peer"). Dapr retries no POST after that, so the caller got a 500
+ * (issue 24: the gateway's 502 for an order, inventory's reservations retried). With a longer timeout
+ * the sidecar always closes an idle connection before the app does.
+ */
+export const KEEP_ALIVE_TIMEOUT_MS = 120_000;
+
 export function listen(app: Express, port: number, host = '127.0.0.1'): Promise<Listening> {
   return new Promise((resolve, reject) => {
     const server = app.listen(port, host, (err?: Error) => {
@@ -29,6 +40,7 @@ export function listen(app: Express, port: number, host = '127.0.0.1'): Promise<
           }),
       });
     });
+    server.keepAliveTimeout = KEEP_ALIVE_TIMEOUT_MS;
     server.once('error', (err: NodeJS.ErrnoException) => {
       reject(err.code === 'EADDRINUSE' ? new Error(`port ${port} is already in use`) : err);
     });
