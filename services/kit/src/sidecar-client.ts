@@ -13,7 +13,12 @@ import { AppError } from './errors.ts';
 import { type SidecarAnswer, type SidecarRequest, sidecarCall, sidecarStream } from './sidecar-http.ts';
 
 export interface SidecarTimeouts {
-  /** State, publish, health and metadata calls. Default 5 s. */
+  /**
+   * State, publish, health and metadata calls. Default 30 s: daprd ends a state or publish call that its
+   * component has not finished sooner (the Postgres store's own timeout is 20 s), so the caller hears
+   * Dapr's answer. A shorter limit gave up on a write that could still commit (an order's reservation
+   * then held with no order); this one is for a lost sidecar.
+   */
   readonly callMs?: number;
   /**
    * Service invocation, and the wait for the headers of a streamed one. Default 30 s: Dapr's resiliency
@@ -86,7 +91,7 @@ export class SidecarClient implements Invoker, StreamInvoker, Publisher {
   constructor(address: SidecarAddress, timeouts: SidecarTimeouts = {}) {
     this.#origin = `http://${address.host}:${address.httpPort}`;
     this.#auth = address.apiToken ? { 'dapr-api-token': address.apiToken } : {};
-    this.#callMs = timeouts.callMs ?? 5_000;
+    this.#callMs = timeouts.callMs ?? 30_000;
     this.#invokeMs = timeouts.invokeMs ?? 30_000;
   }
 
