@@ -22,13 +22,22 @@ export interface ResourceType {
 // the informers list and watch by label; sync applies (a PATCH, which needs create when the object is
 // absent) and prunes what is no longer desired
 const ownedVerbs: readonly Verb[] = ['list', 'watch', 'create', 'patch', 'delete'];
-const owned = { owned: true, verbs: ownedVerbs } as const;
+
+/** A namespaced kind a ShopStack owns, handled with the usual verbs. */
+const owned = (apiVersion: string, kind: string, plural: string): ResourceType => ({
+  apiVersion,
+  kind,
+  plural,
+  namespaced: true,
+  owned: true,
+  verbs: ownedVerbs,
+});
 
 const types: readonly ResourceType[] = [
-  { apiVersion: 'apps/v1', kind: 'Deployment', plural: 'deployments', namespaced: true, ...owned },
-  { apiVersion: 'apps/v1', kind: 'StatefulSet', plural: 'statefulsets', namespaced: true, ...owned },
-  { apiVersion: 'v1', kind: 'Service', plural: 'services', namespaced: true, ...owned },
-  { apiVersion: 'v1', kind: 'ConfigMap', plural: 'configmaps', namespaced: true, ...owned },
+  owned('apps/v1', 'Deployment', 'deployments'),
+  owned('apps/v1', 'StatefulSet', 'statefulsets'),
+  owned('v1', 'Service', 'services'),
+  owned('v1', 'ConfigMap', 'configmaps'),
   {
     apiVersion: 'v1',
     kind: 'Secret',
@@ -40,28 +49,16 @@ const types: readonly ResourceType[] = [
     // garbage collection does that
     verbs: ['get', 'list', 'watch', 'create', 'patch'],
   },
-  { apiVersion: 'v1', kind: 'ServiceAccount', plural: 'serviceaccounts', namespaced: true, ...owned },
-  { apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'Role', plural: 'roles', namespaced: true, ...owned },
-  {
-    apiVersion: 'rbac.authorization.k8s.io/v1',
-    kind: 'RoleBinding',
-    plural: 'rolebindings',
-    namespaced: true,
-    ...owned,
-  },
-  {
-    apiVersion: 'policy/v1',
-    kind: 'PodDisruptionBudget',
-    plural: 'poddisruptionbudgets',
-    namespaced: true,
-    ...owned,
-  },
-  { apiVersion: 'networking.k8s.io/v1', kind: 'NetworkPolicy', plural: 'networkpolicies', namespaced: true, ...owned },
-  { apiVersion: 'networking.k8s.io/v1', kind: 'Ingress', plural: 'ingresses', namespaced: true, ...owned },
-  { apiVersion: 'dapr.io/v1alpha1', kind: 'Component', plural: 'components', namespaced: true, ...owned },
-  { apiVersion: 'dapr.io/v1alpha1', kind: 'Configuration', plural: 'configurations', namespaced: true, ...owned },
-  { apiVersion: 'dapr.io/v1alpha1', kind: 'Resiliency', plural: 'resiliencies', namespaced: true, ...owned },
-  { apiVersion: 'dapr.io/v2alpha1', kind: 'Subscription', plural: 'subscriptions', namespaced: true, ...owned },
+  owned('v1', 'ServiceAccount', 'serviceaccounts'),
+  owned('rbac.authorization.k8s.io/v1', 'Role', 'roles'),
+  owned('rbac.authorization.k8s.io/v1', 'RoleBinding', 'rolebindings'),
+  owned('policy/v1', 'PodDisruptionBudget', 'poddisruptionbudgets'),
+  owned('networking.k8s.io/v1', 'NetworkPolicy', 'networkpolicies'),
+  owned('networking.k8s.io/v1', 'Ingress', 'ingresses'),
+  owned('dapr.io/v1alpha1', 'Component', 'components'),
+  owned('dapr.io/v1alpha1', 'Configuration', 'configurations'),
+  owned('dapr.io/v1alpha1', 'Resiliency', 'resiliencies'),
+  owned('dapr.io/v2alpha1', 'Subscription', 'subscriptions'),
   {
     apiVersion: 'shopstack.io/v1alpha1',
     kind: 'ShopStack',
