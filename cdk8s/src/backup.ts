@@ -163,7 +163,10 @@ function postgresJob(
               volumeMounts: [{ name: 'backup', mountPath: backupDir, readOnly: opts.readOnly }, tmp.mount],
             },
           ],
-          volumes: [{ name: 'backup', persistentVolumeClaim: { claimName: opts.claim, readOnly: opts.readOnly } }, tmp.volume],
+          volumes: [
+            { name: 'backup', persistentVolumeClaim: { claimName: opts.claim, readOnly: opts.readOnly } },
+            tmp.volume,
+          ],
         },
       },
     },
@@ -209,7 +212,10 @@ export function backupJob(target: BackupTarget, backup: { name: string; owner: O
  * Restores every database of a new shop from a backup's volume. Owned by the ShopStack and created once
  * (create-only): it must never run again over a shop that is already serving.
  */
-export function restoreJob(target: BackupTarget, opts: { backup: string; owner: OwnerReference }): V1Job & KubeManifest {
+export function restoreJob(
+  target: BackupTarget,
+  opts: { backup: string; owner: OwnerReference },
+): V1Job & KubeManifest {
   return postgresJob(target, {
     name: restoreJobName(target.shop),
     labels: labels(target, 'restore', { [backupLabel]: opts.backup }),

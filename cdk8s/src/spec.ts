@@ -227,13 +227,21 @@ const backup = z
   .object({
     schedule: z
       .string()
-      .regex(cronPattern, 'must be a cron schedule of five fields (minute hour day month weekday, UTC) or @daily, @hourly…')
+      .regex(
+        cronPattern,
+        'must be a cron schedule of five fields (minute hour day month weekday, UTC) or @daily, @hourly…',
+      )
       .optional()
       .describe('When to take a backup (cron, UTC), e.g. "0 3 * * *". Without it, backups are on demand only.'),
     suspend: z.boolean().default(false).describe('Pause the schedule; on-demand backups still run.'),
     retention: z
       .object({
-        count: z.int().min(1).max(1000).default(7).describe('Scheduled backups kept per outcome (succeeded, failed), newest first.'),
+        count: z
+          .int()
+          .min(1)
+          .max(1000)
+          .default(7)
+          .describe('Scheduled backups kept per outcome (succeeded, failed), newest first.'),
         maxAge: z
           .string()
           .regex(agePattern, 'must be a duration such as 90m, 12h or 7d')
@@ -242,7 +250,10 @@ const backup = z
       })
       .prefault({}),
     storage: quantity.default('1Gi').describe('Size of each backup volume.'),
-    storageClassName: z.string().optional().describe('Storage class of the backup volumes; the cluster default when unset.'),
+    storageClassName: z
+      .string()
+      .optional()
+      .describe('Storage class of the backup volumes; the cluster default when unset.'),
   })
   .optional()
   .describe('Backups of the managed database (ShopStackBackup objects): a schedule, a retention and their volumes.');

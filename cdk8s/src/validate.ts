@@ -28,10 +28,22 @@ function checkBackup(spec: ShopStackSpec): SpecProblem[] {
   const problems: SpecProblem[] = [];
   const schedule = spec.backup?.schedule;
   const problem = schedule === undefined ? undefined : scheduleProblem(schedule);
-  if (problem) problems.push({ field: 'spec.backup.schedule', message: `${JSON.stringify(schedule)} is not a valid cron schedule: ${problem}` });
+  if (problem)
+    problems.push({
+      field: 'spec.backup.schedule',
+      message: `${JSON.stringify(schedule)} is not a valid cron schedule: ${problem}`,
+    });
   if (spec.database.mode !== 'managed') {
-    if (spec.backup) problems.push({ field: 'spec.backup', message: 'backups are taken of the managed database only (database.mode: managed)' });
-    if (spec.restore) problems.push({ field: 'spec.restore', message: 'a restore needs the managed database (database.mode: managed)' });
+    if (spec.backup)
+      problems.push({
+        field: 'spec.backup',
+        message: 'backups are taken of the managed database only (database.mode: managed)',
+      });
+    if (spec.restore)
+      problems.push({
+        field: 'spec.restore',
+        message: 'a restore needs the managed database (database.mode: managed)',
+      });
   }
   return problems;
 }

@@ -21,7 +21,9 @@ export const backupSpecSchema = z
       .describe("Storage class of this backup's volume; the ShopStack's spec.backup.storageClassName when unset."),
   })
   .meta({
-    'x-kubernetes-validations': [{ rule: 'self == oldSelf', message: 'a backup spec cannot be changed; create another backup' }],
+    'x-kubernetes-validations': [
+      { rule: 'self == oldSelf', message: 'a backup spec cannot be changed; create another backup' },
+    ],
   });
 
 export const backupPhases = ['Pending', 'Running', 'Succeeded', 'Failed'] as const;

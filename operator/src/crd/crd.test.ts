@@ -50,7 +50,10 @@ describe('ShopStackBackup CRD', () => {
 
   it('shows phase, start, end and size in kubectl get', () => {
     expect(backup.subresources).toEqual({ status: {} });
-    const columns = backup.additionalPrinterColumns.map((c: { name: string; jsonPath: string }) => [c.name, c.jsonPath]);
+    const columns = backup.additionalPrinterColumns.map((c: { name: string; jsonPath: string }) => [
+      c.name,
+      c.jsonPath,
+    ]);
     expect(columns).toEqual(
       expect.arrayContaining([
         ['Phase', '.status.phase'],

@@ -121,7 +121,8 @@ export function shopStackBackupCrd(): Schema {
           schema: {
             openAPIV3Schema: {
               type: 'object',
-              description: "A logical backup (pg_dump) of every database of a ShopStack's managed Postgres, on its own volume.",
+              description:
+                "A logical backup (pg_dump) of every database of a ShopStack's managed Postgres, on its own volume.",
               required: ['spec'],
               properties: {
                 apiVersion: { type: 'string' },

@@ -13,7 +13,11 @@ export async function installCrd(client: KubeClient, timeoutMs = 30_000): Promis
     await client.apply(crd, { force: true });
     const deadline = Date.now() + timeoutMs;
     for (;;) {
-      const current = await client.get<KubeObject & CrdStatus>('CustomResourceDefinition', undefined, crd.metadata.name);
+      const current = await client.get<KubeObject & CrdStatus>(
+        'CustomResourceDefinition',
+        undefined,
+        crd.metadata.name,
+      );
       if (current.status?.conditions?.some((c) => c.type === 'Established' && c.status === 'True')) break;
       if (Date.now() > deadline) throw new Error(`CRD ${crd.metadata.name} was not Established within ${timeoutMs} ms`);
       await sleep(200);
