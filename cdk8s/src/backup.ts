@@ -157,7 +157,8 @@ function postgresJob(
                 },
                 { name: 'DATABASES', value: backupDatabases().join(' ') },
               ],
-              resources: { requests: { cpu: '50m', memory: '64Mi' }, limits: { memory: '256Mi' } },
+              // small requests: a backup must fit beside a running shop on a full node
+              resources: { requests: { cpu: '10m', memory: '32Mi' }, limits: { memory: '256Mi' } },
               securityContext: containerSecurity,
               terminationMessagePolicy: 'FallbackToLogsOnError',
               volumeMounts: [{ name: 'backup', mountPath: backupDir, readOnly: opts.readOnly }, tmp.mount],

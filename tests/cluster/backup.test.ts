@@ -274,7 +274,8 @@ describe('backups and restore of a ShopStack on kind', () => {
         spec: {
           version: demo.spec.version,
           image: demo.spec.image,
-          redis: demo.spec.redis,
+          // small requests: this shop runs beside the demo shop on the one node
+          redis: { ...(demo.spec.redis as object), resources: { requests: { cpu: '10m', memory: '32Mi' } } },
           database: {
             mode: 'managed',
             managed: {
