@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
@@ -56,14 +56,16 @@ describe('the operator Helm chart', () => {
     client = testClient(controlPlane);
     await createNamespace(client, release.namespace);
     // what `helm install` does with crds/ before anything else
-    const crd = parse(readFileSync(join(chart, 'crds/shopstack.io_shopstacks.yaml'), 'utf8'));
-    await client.apply(crd);
-    await eventually('the CRD to be established', async () => {
-      const current: Any = await client.get('CustomResourceDefinition', undefined, crd.metadata.name);
-      return current.status?.conditions?.some((c: Any) => c.type === 'Established' && c.status === 'True')
-        ? true
-        : undefined;
-    });
+    for (const file of readdirSync(join(chart, 'crds'))) {
+      const crd = parse(readFileSync(join(chart, 'crds', file), 'utf8'));
+      await client.apply(crd);
+      await eventually(`the CRD ${crd.metadata.name} to be established`, async () => {
+        const current: Any = await client.get('CustomResourceDefinition', undefined, crd.metadata.name);
+        return current.status?.conditions?.some((c: Any) => c.type === 'Established' && c.status === 'True')
+          ? true
+          : undefined;
+      });
+    }
   });
 
   afterAll(async () => {

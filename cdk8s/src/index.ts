@@ -6,6 +6,7 @@ export { type KubeManifest, type OwnerReference, type RenderOptions, renderShopS
 export { createOnlyAnnotation, cryptoRandom, type RandomSource } from './secrets.ts';
 export { ShopStack, type ShopStackProps } from './shopstack.ts';
 export {
+  type BackupPolicy,
   type ServiceName,
   type ShopStackSpec,
   type ShopStackSpecInput,
@@ -13,3 +14,14 @@ export {
   shopStackSpecSchema,
 } from './spec.ts';
 export { checkSpec, type SpecProblem } from './validate.ts';
+export {
+  backupClaim,
+  backupDatabases,
+  backupJob,
+  backupLabel,
+  backupObjectName,
+  restoreJob,
+  restoreJobName,
+  type BackupTarget,
+} from './backup.ts';
+export { ageMs, dueRun, nextRun, scheduleProblem } from './schedule.ts';

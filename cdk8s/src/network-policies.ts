@@ -9,6 +9,7 @@ import {
   type ShopContext,
   selectorLabels,
 } from './context.ts';
+import { backupComponent } from './backup.ts';
 import { kubeObject } from './kube-object.ts';
 import { postgresPort } from './postgres.ts';
 import { appPort } from './profiles.ts';
@@ -26,13 +27,16 @@ export const daprInternalPort = 50002;
 
 /**
  * Deny all ingress to the shop's pods, then open exactly: sidecar to sidecar, anyone to the gateway
- * (it is the public edge, reached through the ingress controller), apps to Postgres and Redis.
+ * (it is the public edge, reached through the ingress controller), apps to Postgres and Redis, the backup and restore Jobs to Postgres.
  */
 export class NetworkPolicies extends Construct {
   constructor(scope: Construct, id: string, props: { readonly ctx: ShopContext }) {
     super(scope, id);
     const { ctx } = props;
     const apps = { podSelector: { matchLabels: appPodLabels(ctx) } };
+    const backupPods = {
+      podSelector: { matchLabels: { [labelKeys.instance]: ctx.name, [labelKeys.component]: backupComponent } },
+    };
     const policy = (suffix: string, spec: PolicySpec) => {
       const name = objectName(ctx, suffix);
       kubeObject(this, suffix, {
@@ -62,7 +66,8 @@ export class NetworkPolicies extends Construct {
       policy('postgres-clients', {
         podSelector: { matchLabels: selectorLabels(ctx, 'postgres') },
         policyTypes: ['Ingress'],
-        ingress: [{ from: [apps], ports: tcp(postgresPort) }],
+        // the backup and restore Jobs (cdk8s/src/backup.ts) dump and load every database
+        ingress: [{ from: [apps, backupPods], ports: tcp(postgresPort) }],
       });
     }
     if (ctx.spec.redis.mode === 'managed') {

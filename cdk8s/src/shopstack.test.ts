@@ -279,7 +279,7 @@ describe('ShopStack', () => {
     expect(disabled.filter((o) => o.kind === 'Ingress')).toEqual([]);
   });
 
-  it('denies all ingress to the shop and opens only the Dapr mesh, the gateway and the data stores', () => {
+  it('denies all ingress to the shop and opens only the Dapr mesh, the gateway, the data stores and backups', () => {
     // WHEN
     const objects = synth();
 
@@ -290,10 +290,16 @@ describe('ShopStack', () => {
     });
     expect(find(objects, 'NetworkPolicy', 'demo-postgres-clients').spec.ingress).toEqual([
       {
+        // the services, and the backup and restore Jobs
         from: [
           {
             podSelector: {
               matchLabels: { 'app.kubernetes.io/instance': 'demo', 'app.kubernetes.io/component': 'app' },
+            },
+          },
+          {
+            podSelector: {
+              matchLabels: { 'app.kubernetes.io/instance': 'demo', 'app.kubernetes.io/component': 'backup' },
             },
           },
         ],

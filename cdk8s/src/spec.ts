@@ -218,6 +218,60 @@ const image = z
   })
   .prefault({});
 
+/** Five cron fields (minute hour day-of-month month day-of-week, UTC) or a macro; the ranges are checked in validate.ts. */
+export const cronPattern = /^(@(yearly|annually|monthly|weekly|daily|hourly)|\S+( +\S+){4})$/;
+/** A duration in whole minutes, hours or days: 90m, 12h, 7d. */
+export const agePattern = /^[1-9][0-9]{0,5}(m|h|d)$/;
+
+const backup = z
+  .object({
+    schedule: z
+      .string()
+      .regex(
+        cronPattern,
+        'must be a cron schedule of five fields (minute hour day month weekday, UTC) or @daily, @hourly…',
+      )
+      .optional()
+      .describe('When to take a backup (cron, UTC), e.g. "0 3 * * *". Without it, backups are on demand only.'),
+    suspend: z.boolean().default(false).describe('Pause the schedule; on-demand backups still run.'),
+    retention: z
+      .object({
+        count: z
+          .int()
+          .min(1)
+          .max(1000)
+          .default(7)
+          .describe('Scheduled backups kept per outcome (succeeded, failed), newest first.'),
+        maxAge: z
+          .string()
+          .regex(agePattern, 'must be a duration such as 90m, 12h or 7d')
+          .optional()
+          .describe('Scheduled backups older than this are deleted, except the newest that succeeded.'),
+      })
+      .prefault({}),
+    storage: quantity.default('1Gi').describe('Size of each backup volume.'),
+    storageClassName: z
+      .string()
+      .optional()
+      .describe('Storage class of the backup volumes; the cluster default when unset.'),
+  })
+  .optional()
+  .describe('Backups of the managed database (ShopStackBackup objects): a schedule, a retention and their volumes.');
+
+const restore = z
+  .object({
+    from: z.object({
+      backup: dnsName.describe('A Succeeded ShopStackBackup in the same namespace.'),
+    }),
+  })
+  .optional()
+  .describe(
+    'Create the shop from a backup: every database is restored before any service starts. Only read at creation.',
+  )
+  .meta({
+    'x-kubernetes-validations': [{ rule: 'self == oldSelf', message: 'restore cannot be changed after creation' }],
+  });
+
 export const shopStackSpecSchema = z
   .object({
     version: z
@@ -230,6 +284,8 @@ export const shopStackSpecSchema = z
     redis,
     ingress,
     dapr,
+    backup,
+    restore,
     admin: z
       .object({
         secretRef: secretRef.describe('Secret with keys `email` and `password` of the admin user identity creates.'),
@@ -267,3 +323,4 @@ export type ShopStackSpecInput = z.input<typeof shopStackSpecSchema>;
 export type ShopStackSpec = z.output<typeof shopStackSpecSchema>;
 export type ServiceSpec = ShopStackSpec['services'][ServiceName];
 export type Resources = ServiceSpec['resources'];
+export type BackupPolicy = NonNullable<ShopStackSpec['backup']>;

@@ -1,4 +1,5 @@
 import { parseQuantity } from './quantity.ts';
+import { scheduleProblem } from './schedule.ts';
 import { type Resources, type ShopStackSpec, serviceNames } from './spec.ts';
 
 /** One problem in a spec that the CRD schema cannot express, with the field it concerns. */
@@ -23,6 +24,30 @@ function checkResources(field: string, resources: Resources): SpecProblem[] {
   return problems;
 }
 
+function checkBackup(spec: ShopStackSpec): SpecProblem[] {
+  const problems: SpecProblem[] = [];
+  const schedule = spec.backup?.schedule;
+  const problem = schedule === undefined ? undefined : scheduleProblem(schedule);
+  if (problem)
+    problems.push({
+      field: 'spec.backup.schedule',
+      message: `${JSON.stringify(schedule)} is not a valid cron schedule: ${problem}`,
+    });
+  if (spec.database.mode !== 'managed') {
+    if (spec.backup)
+      problems.push({
+        field: 'spec.backup',
+        message: 'backups are taken of the managed database only (database.mode: managed)',
+      });
+    if (spec.restore)
+      problems.push({
+        field: 'spec.restore',
+        message: 'a restore needs the managed database (database.mode: managed)',
+      });
+  }
+  return problems;
+}
+
 /**
  * Checks rules that CEL could only express clumsily (quantity arithmetic across fields). The operator
  * reports these as Degraded instead of failing; the constructs refuse to render them.
@@ -34,5 +59,6 @@ export function checkSpec(spec: ShopStackSpec): SpecProblem[] {
       ? checkResources('spec.database.managed', spec.database.managed.resources)
       : []),
     ...(spec.redis.mode === 'managed' ? checkResources('spec.redis', spec.redis.resources) : []),
+    ...checkBackup(spec),
   ];
 }

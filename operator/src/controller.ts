@@ -1,4 +1,5 @@
 import type { Logger } from 'pino';
+import { BackupReconciler, backupKeyPrefix } from './backup/backups.ts';
 import type { KubeClient } from './kube/client.ts';
 import { type KubeObject, objectKey } from './kube/object.ts';
 import { ownedKinds } from './kube/resources.ts';
@@ -54,19 +55,32 @@ export class Controller {
       });
     const shops = informer('ShopStack', (type, obj) => this.#onShopStack(type, obj));
     this.#informers.set('ShopStack', shops);
+    // every backup, not only the operator's: users create them with kubectl
+    const backups = informer('ShopStackBackup', (_type, obj) => this.#onBackup(obj));
+    this.#informers.set('ShopStackBackup', backups);
     for (const kind of ownedKinds) {
       this.#informers.set(
         kind,
         informer(kind, (_type, obj) => this.#onOwned(obj), `app.kubernetes.io/managed-by=${managedBy}`),
       );
     }
+    const events = eventRecorder(client, { instance: opts.identity, log });
     const reconciler = new Reconciler({
       client,
       shops,
+      backups,
       cache: (kind) => this.#informers.get(kind),
-      events: eventRecorder(client, { instance: opts.identity, log }),
+      events,
       log,
       applyConcurrency: opts.applyConcurrency,
+    });
+    const backupReconciler = new BackupReconciler({
+      client,
+      shops,
+      backups,
+      jobs: this.#informers.get('Job'),
+      events,
+      log,
     });
     this.#queue = new WorkQueue({
       concurrency: opts.concurrency,
@@ -75,7 +89,9 @@ export class Controller {
       handler: async (key) => {
         const end = metrics.reconcileDuration.startTimer();
         try {
-          const result = await reconciler.reconcile(key);
+          const result = key.startsWith(backupKeyPrefix)
+            ? await backupReconciler.reconcile(key.slice(backupKeyPrefix.length)).then(() => undefined)
+            : await reconciler.reconcile(key);
           metrics.reconciles.inc({ result: 'success' });
           return result;
         } catch (err) {
@@ -112,6 +128,15 @@ export class Controller {
 
   #enqueueAll(): void {
     for (const shop of this.#informers.get('ShopStack')?.list() ?? []) this.#queue.add(objectKey(shop));
+    for (const backup of this.#informers.get('ShopStackBackup')?.list() ?? []) this.#onBackup(backup);
+  }
+
+  /** A backup is reconciled on its own key; its ShopStack too (schedule, retention, a restore waiting for it). */
+  #onBackup(obj: KubeObject): void {
+    if (!this.#synced) return;
+    this.#queue.add(`${backupKeyPrefix}${objectKey(obj)}`);
+    const shop = (obj.spec as { shopStack?: unknown } | undefined)?.shopStack;
+    if (typeof shop === 'string' && obj.metadata.namespace) this.#queue.add(`${obj.metadata.namespace}/${shop}`);
   }
 
   #onShopStack(type: InformerEventType, obj: KubeObject): void {
@@ -125,7 +150,10 @@ export class Controller {
   }
 
   #onOwned(obj: KubeObject): void {
-    const key = ownerKey(obj);
-    if (key && this.#synced) this.#queue.add(key);
+    if (!this.#synced) return;
+    const backup = obj.metadata.ownerReferences?.find((r) => r.kind === 'ShopStackBackup' && r.controller);
+    const key =
+      backup && obj.metadata.namespace ? `${backupKeyPrefix}${obj.metadata.namespace}/${backup.name}` : ownerKey(obj);
+    if (key) this.#queue.add(key);
   }
 }

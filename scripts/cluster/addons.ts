@@ -246,6 +246,15 @@ export async function installTraefik(tools: ClusterTools, progress: Progress): P
 export async function installOperator(tools: ClusterTools, version: string, progress: Progress): Promise<void> {
   const repository = tools.images ? tools.images.operator.replace(/:[^:/]+$/, '') : 'ghcr.io/shopstack/operator';
   progress(`installing the ShopStack operator (${repository}:${version}, namespace ${operatorNamespace})`);
+  // Helm installs crds/ on the first install only; a cluster that already runs the chart gets new or
+  // changed CRDs (a new kind such as ShopStackBackup) here
+  await kubectl(tools, [
+    'apply',
+    '--server-side',
+    '--force-conflicts',
+    '-f',
+    join(root, 'charts', 'shopstack-operator', 'crds'),
+  ]);
   await execOrThrow('helm install of the operator', tools.helm, [
     '--kubeconfig',
     tools.kubeconfig,

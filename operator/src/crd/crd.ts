@@ -1,11 +1,13 @@
 import { shopStackSpecSchema } from '@shopstack/cdk8s';
 import { z } from 'zod';
+import { backupSpecSchema, backupStatusSchema } from './backup.ts';
 import { shopStackStatusSchema } from './status.ts';
 
 export const group = 'shopstack.io';
 export const version = 'v1alpha1';
 export const apiVersion = `${group}/${version}`;
 export const crdName = `shopstacks.${group}`;
+export const backupCrdName = `shopstackbackups.${group}`;
 
 type Schema = Record<string, unknown>;
 
@@ -73,6 +75,67 @@ export function shopStackCrd(): Schema {
                   rule: "size(self.metadata.name) <= 40 && self.metadata.name.matches('^[a-z]([-a-z0-9]*[a-z0-9])?$')",
                   message:
                     'metadata.name must be a DNS label of at most 40 characters starting with a letter (it prefixes the names of the shop objects)',
+                },
+              ],
+            },
+          },
+        },
+      ],
+    },
+  };
+}
+
+/** The ShopStackBackup CustomResourceDefinition: one backup of a shop's managed database. */
+export function shopStackBackupCrd(): Schema {
+  return {
+    apiVersion: 'apiextensions.k8s.io/v1',
+    kind: 'CustomResourceDefinition',
+    metadata: { name: backupCrdName, labels: { 'app.kubernetes.io/part-of': 'shopstack' } },
+    spec: {
+      group,
+      scope: 'Namespaced',
+      names: {
+        kind: 'ShopStackBackup',
+        listKind: 'ShopStackBackupList',
+        plural: 'shopstackbackups',
+        singular: 'shopstackbackup',
+        shortNames: ['shopbackup'],
+        categories: ['shopstack'],
+      },
+      versions: [
+        {
+          name: version,
+          served: true,
+          storage: true,
+          subresources: { status: {} },
+          additionalPrinterColumns: [
+            { name: 'Shop', type: 'string', jsonPath: '.spec.shopStack' },
+            { name: 'Phase', type: 'string', jsonPath: '.status.phase' },
+            { name: 'Start', type: 'date', jsonPath: '.status.startTime' },
+            { name: 'End', type: 'date', jsonPath: '.status.completionTime' },
+            { name: 'Size', type: 'string', jsonPath: '.status.size' },
+            { name: 'Databases', type: 'string', jsonPath: '.status.databases', priority: 1 },
+            { name: 'Reason', type: 'string', jsonPath: '.status.reason', priority: 1 },
+            { name: 'Age', type: 'date', jsonPath: '.metadata.creationTimestamp' },
+          ],
+          schema: {
+            openAPIV3Schema: {
+              type: 'object',
+              description:
+                "A logical backup (pg_dump) of every database of a ShopStack's managed Postgres, on its own volume.",
+              required: ['spec'],
+              properties: {
+                apiVersion: { type: 'string' },
+                kind: { type: 'string' },
+                metadata: { type: 'object' },
+                spec: openApi(backupSpecSchema),
+                status: openApi(backupStatusSchema),
+              },
+              'x-kubernetes-validations': [
+                {
+                  rule: "size(self.metadata.name) <= 50 && self.metadata.name.matches('^[a-z]([-a-z0-9]*[a-z0-9])?$')",
+                  message:
+                    'metadata.name must be a DNS label of at most 50 characters starting with a letter (it names the backup volume and Job)',
                 },
               ],
             },

@@ -28,8 +28,28 @@ export const shopStackStatusSchema = z.object({
     .optional()
     .meta({ 'x-kubernetes-list-type': 'map', 'x-kubernetes-list-map-keys': ['type'] }),
   services: z.record(z.string(), workload).optional().describe('Readiness of each service, Postgres and Redis.'),
+  restore: z
+    .object({
+      backup: z.string(),
+      phase: z.enum(['Pending', 'Running', 'Succeeded', 'Failed']),
+      startTime: z.string().meta({ format: 'date-time' }).optional(),
+      completionTime: z.string().meta({ format: 'date-time' }).optional(),
+      reason: z.string().optional(),
+      message: z.string().max(4096).optional(),
+    })
+    .optional()
+    .describe('The restore from spec.restore.from.backup: services start only once it has Succeeded.'),
+  backup: z
+    .object({
+      lastScheduleTime: z.string().meta({ format: 'date-time' }).optional().describe('The last scheduled run taken.'),
+      nextScheduleTime: z.string().meta({ format: 'date-time' }).optional(),
+    })
+    .optional()
+    .describe('The backup schedule (spec.backup.schedule).'),
 });
 
 export type ShopStackStatus = z.infer<typeof shopStackStatusSchema>;
 export type Condition = z.infer<typeof condition>;
 export type WorkloadStatus = z.infer<typeof workload>;
+export type RestoreStatus = NonNullable<ShopStackStatus['restore']>;
+export type BackupScheduleStatus = NonNullable<ShopStackStatus['backup']>;

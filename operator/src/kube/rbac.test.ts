@@ -1,6 +1,13 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { createOnlyAnnotation, renderShopStack, type ShopStackSpecInput } from '@shopstack/cdk8s';
+import {
+  backupJob,
+  createOnlyAnnotation,
+  parseSpec,
+  renderShopStack,
+  restoreJob,
+  type ShopStackSpecInput,
+} from '@shopstack/cdk8s';
 import { describe, expect, it } from 'vitest';
 import { parseAllDocuments } from 'yaml';
 import { ownedKinds, type ResourceType, resourceTypes } from './resources.ts';
@@ -127,8 +134,11 @@ describe("the chart's RBAC is exactly what operator/src/kube/resources.ts says t
     ]);
   });
 
-  it('owns every kind a ShopStack renders, so each is watched for drift and pruned', () => {
-    const kinds = [...new Set(rendered.map((o) => o.kind))].sort();
+  it('owns every kind a ShopStack renders and the Jobs of its backups and restore, so each is watched', () => {
+    const target = { shop: 'demo', namespace: 'shop', spec: parseSpec(fullShop), managedBy: 'shopstack-operator' };
+    const owner = { apiVersion: 'shopstack.io/v1alpha1', kind: 'ShopStackBackup', name: 'b1', uid: 'u1' };
+    const jobs = [backupJob(target, { name: 'b1', owner }), restoreJob(target, { backup: 'b1', owner })];
+    const kinds = [...new Set([...rendered, ...jobs].map((o) => o.kind))].sort();
     expect(kinds.filter((kind) => !ownedKinds.includes(kind))).toEqual([]);
     expect(ownedKinds.filter((kind) => !kinds.includes(kind))).toEqual([]);
   });

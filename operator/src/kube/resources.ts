@@ -59,6 +59,8 @@ const types: readonly ResourceType[] = [
   owned('dapr.io/v1alpha1', 'Configuration', 'configurations'),
   owned('dapr.io/v1alpha1', 'Resiliency', 'resiliencies'),
   owned('dapr.io/v2alpha1', 'Subscription', 'subscriptions'),
+  // the backup Jobs (owned by their ShopStackBackup) and the restore Job (owned by its ShopStack)
+  owned('batch/v1', 'Job', 'jobs'),
   {
     apiVersion: 'shopstack.io/v1alpha1',
     kind: 'ShopStack',
@@ -69,14 +71,26 @@ const types: readonly ResourceType[] = [
     verbs: ['list', 'watch', 'patch'],
     subresources: { status: ['patch'], finalizers: ['update'] },
   },
-  // the finalizer deletes the data volumes when volumeRetention is Delete
+  {
+    apiVersion: 'shopstack.io/v1alpha1',
+    kind: 'ShopStackBackup',
+    plural: 'shopstackbackups',
+    namespaced: true,
+    // create: the schedule's backups; delete: retention; finalizers: the backup owns its volume and Job
+    verbs: ['list', 'watch', 'create', 'delete'],
+    subresources: { status: ['patch'], finalizers: ['update'] },
+  },
+  // the finalizer deletes the data volumes when volumeRetention is Delete; each backup gets its own
+  // volume (created once, deleted with its ShopStackBackup by garbage collection)
   {
     apiVersion: 'v1',
     kind: 'PersistentVolumeClaim',
     plural: 'persistentvolumeclaims',
     namespaced: true,
-    verbs: ['list', 'delete'],
+    verbs: ['list', 'create', 'delete'],
   },
+  // a finished backup or restore Job's pod: its termination message holds the size or the error
+  { apiVersion: 'v1', kind: 'Pod', plural: 'pods', namespaced: true, verbs: ['list'] },
   { apiVersion: 'events.k8s.io/v1', kind: 'Event', plural: 'events', namespaced: true, verbs: ['create'] },
   // leader election: its own Lease, read, created once and renewed (replaced)
   {

@@ -1,7 +1,9 @@
 import { isDeepStrictEqual } from 'node:util';
 import { InvalidSpecError, labelKeys, parseSpec, renderShopStack, type ShopStackSpec } from '@shopstack/cdk8s';
 import type { Logger } from 'pino';
-import type { ShopStackStatus, WorkloadStatus } from '../crd/status.ts';
+import { holdServices, planRestore } from '../backup/restore.ts';
+import { applyRetention, runSchedule } from '../backup/schedule.ts';
+import type { BackupScheduleStatus, RestoreStatus, ShopStackStatus, WorkloadStatus } from '../crd/status.ts';
 import type { KubeClient } from '../kube/client.ts';
 import { isStatus } from '../kube/errors.ts';
 import { type KubeObject, objectKey } from '../kube/object.ts';
@@ -17,6 +19,7 @@ import { type SyncResult, syncObjects } from './sync.ts';
 export interface ReconcilerDeps {
   readonly client: KubeClient;
   readonly shops: Informer;
+  readonly backups: Informer;
   readonly cache: (kind: string) => Informer | undefined;
   readonly events: EventRecorder;
   readonly log: Logger;
@@ -40,6 +43,18 @@ interface RenderedText {
 
 /** How long to wait before re-checking what the operator does not watch (an external Secret). */
 const recheckMs = 30_000;
+
+/** What a status carries besides the conditions: the restore, the backup schedule, and why it is held. */
+interface StatusExtras {
+  readonly held?: Problem | undefined;
+  readonly restore: RestoreStatus | undefined;
+  readonly backup: BackupScheduleStatus | undefined;
+}
+
+const earliest = (...delays: (number | undefined)[]): number | undefined => {
+  const set = delays.filter((d): d is number => d !== undefined);
+  return set.length > 0 ? Math.min(...set) : undefined;
+};
 
 function failureProblem(failures: SyncResult['failures']): Problem {
   const detail = failures
@@ -95,19 +110,35 @@ export class Reconciler {
       return undefined;
     }
 
+    const now = this.#deps.now?.() ?? new Date();
+    const previous = shop.status as ShopStackStatus | undefined;
+    const backupDeps = { ...this.#deps, jobs: this.#deps.cache('Job') };
+    const restore = await planRestore(backupDeps, shop, rendered.spec, previous?.restore, now);
+    const desired = [...(restore.hold ? holdServices(rendered.objects) : rendered.objects), ...restore.objects];
     const result = await syncObjects(
       { client: this.#deps.client, cache: this.#deps.cache, concurrency: this.#deps.applyConcurrency },
       shop,
-      rendered.objects,
+      desired,
     );
     this.#announce(shop, result);
+    // no backup is taken, and none pruned, before the shop's own data is back
+    const schedule = restore.hold
+      ? { status: previous?.backup }
+      : await runSchedule(backupDeps, shop, rendered.spec.backup, previous?.backup, now);
+    if (!restore.hold) await applyRetention(backupDeps, shop, rendered.spec.backup, now);
     const problem =
       result.failures.length > 0
         ? failureProblem(result.failures)
-        : await externalDatabaseProblem(this.#deps.client, shop.metadata.namespace ?? '', rendered.spec);
-    await this.#writeStatus(shop, this.#workloads(rendered.objects), problem);
+        : (restore.problem ??
+          (await externalDatabaseProblem(this.#deps.client, shop.metadata.namespace ?? '', rendered.spec)));
+    await this.#writeStatus(shop, this.#workloads(desired), problem, {
+      held: restore.waiting,
+      restore: restore.status,
+      backup: schedule.status,
+    });
     if (result.failures.length > 0) throw new Error(failureProblem(result.failures).message);
-    return problem ? { requeueAfterMs: recheckMs } : undefined;
+    const requeueAfterMs = earliest(problem ? recheckMs : undefined, schedule.requeueAfterMs);
+    return requeueAfterMs === undefined ? undefined : { requeueAfterMs };
   }
 
   #render(key: string, shop: KubeObject): Rendered {
@@ -152,16 +183,23 @@ export class Reconciler {
     shop: KubeObject,
     workloads: Record<string, WorkloadStatus> | undefined,
     problem?: Problem,
+    extras?: StatusExtras,
   ): Promise<void> {
     const previous = shop.status as ShopStackStatus | undefined;
-    const status = computeStatus({
-      generation: shop.metadata.generation ?? 0,
-      version: String((shop.spec as { version?: unknown } | undefined)?.version ?? ''),
-      previous,
-      workloads,
-      ...(problem && { problem }),
-      now: (this.#deps.now?.() ?? new Date()).toISOString().replace(/\.\d{3}Z$/, 'Z'),
-    });
+    const { held, restore, backup } = extras ?? { restore: previous?.restore, backup: previous?.backup };
+    const status: ShopStackStatus = {
+      ...computeStatus({
+        generation: shop.metadata.generation ?? 0,
+        version: String((shop.spec as { version?: unknown } | undefined)?.version ?? ''),
+        previous,
+        workloads,
+        ...(problem && { problem }),
+        ...(held && { held }),
+        now: (this.#deps.now?.() ?? new Date()).toISOString().replace(/\.\d{3}Z$/, 'Z'),
+      }),
+      ...(restore && { restore }),
+      ...(backup && { backup }),
+    };
     // JSON round trip: drops undefined fields exactly as the server would
     if (isDeepStrictEqual(JSON.parse(JSON.stringify(status)), previous ?? {})) return;
     const { name, namespace } = shop.metadata;

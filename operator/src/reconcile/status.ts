@@ -39,6 +39,8 @@ export interface StatusInput {
   /** By workload name; undefined when nothing could be rendered (an invalid spec). */
   readonly workloads: Record<string, WorkloadStatus> | undefined;
   readonly problem?: Problem;
+  /** Not Ready yet though nothing is wrong, e.g. a restore the services wait for. */
+  readonly held?: Problem;
   readonly now: string;
 }
 
@@ -78,19 +80,27 @@ export function computeStatus(input: StatusInput): ShopStackStatus {
       : waiting.length > 0
         ? condition('Progressing', true, 'RollingOut', `waiting for ${waiting.join(', ')}`)
         : condition('Progressing', false, 'RolloutComplete', `all ${names.length} workloads are ready`);
+  const { held } = input;
   const ready = problem
     ? condition('Ready', false, problem.reason, problem.message)
-    : allReady
-      ? condition('Ready', true, 'AllWorkloadsReady', `version ${input.version} is running`)
-      : condition('Ready', false, 'WorkloadsNotReady', `waiting for ${waiting.join(', ')}`);
+    : held
+      ? condition('Ready', false, held.reason, held.message)
+      : allReady
+        ? condition('Ready', true, 'AllWorkloadsReady', `version ${input.version} is running`)
+        : condition('Ready', false, 'WorkloadsNotReady', `waiting for ${waiting.join(', ')}`);
   const degraded = problem
     ? condition('Degraded', true, problem.reason, problem.message)
     : condition('Degraded', false, 'AsExpected', 'no problems found');
   return {
     observedGeneration: input.generation,
-    version: allReady && !problem ? input.version : previous?.version,
+    version: allReady && !problem && !held ? input.version : previous?.version,
     readyServices: `${names.length - waiting.length}/${names.length}`,
-    conditions: withTransitions([ready, progressing, degraded], previous?.conditions, input.generation, input.now),
+    conditions: withTransitions(
+      [ready, held && !problem ? condition('Progressing', true, held.reason, held.message) : progressing, degraded],
+      previous?.conditions,
+      input.generation,
+      input.now,
+    ),
     services: workloads,
   };
 }
