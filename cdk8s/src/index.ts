@@ -13,3 +13,4 @@ export {
   shopStackSpecSchema,
 } from './spec.ts';
 export { checkSpec, type SpecProblem } from './validate.ts';
+export { toYaml, toYamlStream, type YamlOptions } from './yaml.ts';
