@@ -79,7 +79,8 @@ const database = z
     ),
     managed: z
       .object({
-        image: z.string().min(1).default('postgres:18-alpine'),
+        // pinned to a release: a major-only tag changes under a running shop at its next pull
+        image: z.string().min(1).default('postgres:18.1-alpine'),
         storage: quantity
           .default('10Gi')
           .describe('Size of the data volume.')
@@ -124,7 +125,7 @@ const redis = z
     mode: immutableMode(['managed', 'external'], 'redis').describe(
       'managed: a single Redis Deployment; external: an existing server.',
     ),
-    image: z.string().min(1).default('redis:8-alpine'),
+    image: z.string().min(1).default('redis:8.2.2-alpine'),
     resources: resources({ cpu: '50m', memory: '64Mi' }, { memory: '256Mi' }),
     external: z
       .object({
