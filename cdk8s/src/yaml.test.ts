@@ -19,7 +19,7 @@ describe('toYaml', () => {
     const yaml = toYaml({ args: [text], map: { [text]: text } });
 
     // THEN: quoted (go-yaml also reads 0O17 and 0X1f as numbers), and read back the same
-    expect(yaml.split('\n')[1]).toMatch(/^  - "/);
+    expect(yaml.split('\n')[1]).toMatch(/^ {2}- "/);
     for (const version of ['1.1', '1.2'] as const)
       expect(parse(yaml, { version })).toEqual({ args: [text], map: { [text]: text } });
   });
