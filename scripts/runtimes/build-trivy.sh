@@ -8,7 +8,7 @@ exit_if_cached "trivy $TRIVY_VERSION" "$out" trivy
 require_go "trivy $TRIVY_VERSION"
 
 mkdir -p "$out/bin"
-echo "trivy $TRIVY_VERSION: building trivy (large: ~10 minutes on a cold cache, 2 cores)"
+echo "trivy $TRIVY_VERSION: building trivy (large: up to half an hour on a cold cache and two busy cores)"
 start=$(date +%s)
 # trivy's module has no replace directives; it needs Go's encoding/json/v2 experiment. Niced and under the
 # machine-wide Go lock: it is the largest build here.

@@ -21,6 +21,8 @@ describe('scan exceptions', () => {
     expect(covers(exception('*/Deployment.*'), finding('kind/Deployment.shop-cart'))).toBe(true);
     expect(covers(exception('*/Deployment.*'), finding('kind/StatefulSet.shop-postgres'))).toBe(false);
     expect(covers(exception('kind/*'), finding('dockerfiles/images/node/Dockerfile'))).toBe(false);
+    expect(covers(exception('dockerfiles/*'), finding('dockerfiles/images/node/Dockerfile'))).toBe(false);
+    expect(covers(exception('dockerfiles/**'), finding('dockerfiles/images/node/Dockerfile'))).toBe(true);
     expect(covers(exception('*/Deployment.*', 'CPU limit'), finding('kind/Deployment.x', 'shop: Memory limit'))).toBe(
       false,
     );

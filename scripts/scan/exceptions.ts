@@ -12,7 +12,7 @@ export const exceptionsFile = 'security/scan-exceptions.yaml';
 const exceptionSchema = z.strictObject({
   scanner: z.enum(['kube-score', 'trivy']),
   rule: z.string().min(1),
-  /** `<source>/<Kind>.<name>` or `dockerfiles/<path>`; `*` matches any characters but `/`. */
+  /** `<source>/<Kind>.<name>` or `dockerfiles/<path>`; `*` matches within one path segment, `**` across them. */
   object: z.string().min(1),
   /** A part of the scanner's message, when the rule covers several things and only one is accepted. */
   message: z.string().min(1).optional(),
@@ -27,7 +27,9 @@ export function readExceptions(file = join(repoRoot, exceptionsFile)): ScanExcep
 }
 
 function globToRegExp(glob: string): RegExp {
-  const escaped = glob.replace(/[.+?^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '[^/]*');
+  const escaped = glob
+    .replace(/[.+?^${}()|[\]\\]/g, '\\$&')
+    .replace(/\*\*|\*/g, (star) => (star === '**' ? '.*' : '[^/]*'));
   return new RegExp(`^${escaped}$`);
 }
 
