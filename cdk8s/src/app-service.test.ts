@@ -28,7 +28,7 @@ function cartPodAnnotations(dapr: NonNullable<ShopStackSpecInput['dapr']>): Reco
 }
 
 describe('AppService', () => {
-  it('with a default spec, renders exactly the Dapr Configuration, ConfigMap, Service, PDB and Deployment', () => {
+  it('with a default spec, renders exactly the Dapr Configuration, ConfigMap, Service and Deployment (one replica: no PDB)', () => {
     // GIVEN
     const chart = Testing.chart();
 
@@ -90,12 +90,6 @@ describe('AppService', () => {
         },
       },
       {
-        apiVersion: 'policy/v1',
-        kind: 'PodDisruptionBudget',
-        metadata,
-        spec: { maxUnavailable: 1, selector: { matchLabels: selector } },
-      },
-      {
         apiVersion: 'apps/v1',
         kind: 'Deployment',
         metadata,
@@ -117,11 +111,27 @@ describe('AppService', () => {
                 'dapr.io/enabled': 'true',
                 'dapr.io/env': 'GOMAXPROCS=1',
                 'dapr.io/log-level': 'info',
+                'dapr.io/sidecar-cpu-request': '10m',
+                'dapr.io/sidecar-memory-request': '64Mi',
+                'dapr.io/sidecar-memory-limit': '512Mi',
                 'shopstack.io/config-hash': expect.stringMatching(/^[0-9a-f]{16}$/),
               },
             },
             spec: {
               serviceAccountName: 'demo-app',
+              affinity: {
+                podAntiAffinity: {
+                  preferredDuringSchedulingIgnoredDuringExecution: [
+                    {
+                      weight: 100,
+                      podAffinityTerm: {
+                        topologyKey: 'kubernetes.io/hostname',
+                        labelSelector: { matchLabels: selector },
+                      },
+                    },
+                  ],
+                },
+              },
               securityContext: {
                 fsGroup: 10001,
                 runAsGroup: 10001,
@@ -146,7 +156,10 @@ describe('AppService', () => {
                     },
                   ],
                   ports: [{ containerPort: 8080, name: 'http', protocol: 'TCP' }],
-                  resources: { requests: { cpu: '50m', memory: '128Mi' }, limits: { memory: '256Mi' } },
+                  resources: {
+                    requests: { cpu: '40m', memory: '128Mi', 'ephemeral-storage': '32Mi' },
+                    limits: { memory: '256Mi', 'ephemeral-storage': '128Mi' },
+                  },
                   startupProbe: probe('/healthz', 2, 60),
                   livenessProbe: probe('/healthz', 10, 3),
                   readinessProbe: probe('/readyz', 5, 2),
@@ -158,12 +171,46 @@ describe('AppService', () => {
                   volumeMounts: [{ mountPath: '/tmp', name: 'tmp' }],
                 },
               ],
-              volumes: [{ emptyDir: {}, name: 'tmp' }],
+              volumes: [{ emptyDir: { sizeLimit: '64Mi' }, name: 'tmp' }],
             },
           },
         },
       },
     ]);
+  });
+
+  it('with several replicas, a budget lets a drain take one pod at a time', () => {
+    // GIVEN
+    const chart = Testing.chart();
+    const ctx = shopContext({ services: { cart: { replicas: 3 } } });
+
+    // WHEN
+    new AppService(chart, 'cart', { ctx, service: 'cart', serviceAccountName: 'demo-app' });
+
+    // THEN
+    expect(Testing.synth(chart).filter((o) => o.kind === 'PodDisruptionBudget')).toEqual([
+      {
+        apiVersion: 'policy/v1',
+        kind: 'PodDisruptionBudget',
+        metadata,
+        spec: { maxUnavailable: 1, selector: { matchLabels: selector } },
+      },
+    ]);
+  });
+
+  it("when the spec sets the sidecars' resources, daprd gets them through Dapr's annotations", () => {
+    // WHEN
+    const annotations = cartPodAnnotations({
+      sidecarResources: { requests: { cpu: '25m', memory: '96Mi' }, limits: { cpu: '1', memory: '1Gi' } },
+    });
+
+    // THEN
+    expect(annotations).toMatchObject({
+      'dapr.io/sidecar-cpu-request': '25m',
+      'dapr.io/sidecar-memory-request': '96Mi',
+      'dapr.io/sidecar-cpu-limit': '1',
+      'dapr.io/sidecar-memory-limit': '1Gi',
+    });
   });
 
   it('when its settings change, the pod template hash changes so the pods roll', () => {

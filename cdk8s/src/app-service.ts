@@ -5,9 +5,9 @@ import { meta, objectLabels, objectName, type ShopContext, selectorLabels } from
 import { DaprConfiguration } from './dapr-configuration.ts';
 import { kubeObject } from './kube-object.ts';
 import { appPort } from './profiles.ts';
-import { containerResources } from './resources.ts';
+import { containerResources, sidecarResourceAnnotations } from './resources.ts';
 import { secretNames } from './secrets.ts';
-import { containerSecurity, podSecurity, scratch } from './security.ts';
+import { containerSecurity, podSecurity, scratch, spreadAcrossNodes } from './security.ts';
 import type { ServiceName } from './spec.ts';
 
 export interface AppServiceProps {
@@ -54,21 +54,26 @@ export class AppService extends Construct {
       },
     });
 
-    kubeObject<V1PodDisruptionBudget>(this, 'Budget', {
-      apiVersion: 'policy/v1',
-      kind: 'PodDisruptionBudget',
-      metadata: meta(ctx, { name, labels }),
-      spec: { maxUnavailable: 1, selector: { matchLabels: selector } },
-    });
+    const { replicas } = ctx.spec.services[service];
+    // a drain may take one pod of several at a time; a single replica gets no budget, since one that
+    // protected it (minAvailable 1) would block every node drain and one that did not would be a no-op
+    if (replicas > 1) {
+      kubeObject<V1PodDisruptionBudget>(this, 'Budget', {
+        apiVersion: 'policy/v1',
+        kind: 'PodDisruptionBudget',
+        metadata: meta(ctx, { name, labels }),
+        spec: { maxUnavailable: 1, selector: { matchLabels: selector } },
+      });
+    }
 
-    const tmp = scratch('tmp', '/tmp');
+    const tmp = scratch('tmp', '/tmp', 64);
     const { dapr, image } = ctx.spec;
     kubeObject<V1Deployment>(this, 'Deployment', {
       apiVersion: 'apps/v1',
       kind: 'Deployment',
       metadata: meta(ctx, { name, labels }),
       spec: {
-        replicas: ctx.spec.services[service].replicas,
+        replicas,
         revisionHistoryLimit: 5,
         selector: { matchLabels: selector },
         // never drop below the requested capacity during a rollout
@@ -85,6 +90,7 @@ export class AppService extends Construct {
               'dapr.io/api-token-secret': secretNames.daprApiToken(ctx),
               'dapr.io/app-token-secret': secretNames.appApiToken(ctx),
               'dapr.io/enable-metrics': 'true',
+              ...sidecarResourceAnnotations(dapr.sidecarResources),
               ...(dapr.sidecarGoMaxProcs > 0 && { 'dapr.io/env': `GOMAXPROCS=${dapr.sidecarGoMaxProcs}` }),
               'shopstack.io/config-hash': contentHash(settings),
             },
@@ -92,6 +98,8 @@ export class AppService extends Construct {
           spec: {
             serviceAccountName: props.serviceAccountName,
             securityContext: podSecurity(appUid),
+            // replicas on different nodes when there are several; on a single node they still schedule
+            affinity: spreadAcrossNodes(selector),
             ...(image.pullSecrets && { imagePullSecrets: image.pullSecrets.map((secret) => ({ name: secret })) }),
             containers: [
               {
@@ -102,7 +110,7 @@ export class AppService extends Construct {
                 ports: [{ name: 'http', containerPort: appPort, protocol: 'TCP' }],
                 envFrom: [{ configMapRef: { name } }],
                 ...nonEmpty('env', secretEnv(ctx, service)),
-                resources: containerResources(ctx.spec.services[service].resources),
+                resources: containerResources(ctx.spec.services[service].resources, [tmp]),
                 startupProbe: { httpGet: { path: '/healthz', port: 'http' }, periodSeconds: 2, failureThreshold: 60 },
                 livenessProbe: { httpGet: { path: '/healthz', port: 'http' }, periodSeconds: 10, failureThreshold: 3 },
                 readinessProbe: { httpGet: { path: '/readyz', port: 'http' }, periodSeconds: 5, failureThreshold: 2 },

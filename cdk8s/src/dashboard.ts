@@ -10,6 +10,7 @@ import { Construct } from 'constructs';
 import { appUid } from './app-service.ts';
 import { meta, objectLabels, objectName, type ShopContext, selectorLabels } from './context.ts';
 import { kubeObject } from './kube-object.ts';
+import { containerResources } from './resources.ts';
 import { containerSecurity, podSecurity } from './security.ts';
 
 /** Where the Dapr view lives on the shop's ingress host (the page and its JSON are served under it). */
@@ -84,7 +85,10 @@ export class DaprDashboard extends Construct {
                 imagePullPolicy: image.pullPolicy,
                 ports: [{ name: 'http', containerPort: port, protocol: 'TCP' }],
                 env: [{ name: 'PORT', value: String(port) }],
-                resources: { requests: { cpu: '10m', memory: '48Mi' }, limits: { memory: '128Mi' } },
+                resources: containerResources({
+                  requests: { cpu: '10m', memory: '48Mi' },
+                  limits: { memory: '128Mi' },
+                }),
                 readinessProbe: { httpGet: { path: '/healthz', port: 'http' }, periodSeconds: 10 },
                 livenessProbe: { httpGet: { path: '/healthz', port: 'http' }, periodSeconds: 20 },
                 securityContext: containerSecurity,

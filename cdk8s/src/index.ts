@@ -25,3 +25,4 @@ export {
   type BackupTarget,
 } from './backup.ts';
 export { ageMs, dueRun, nextRun, scheduleProblem } from './schedule.ts';
+export { toYaml, toYamlStream, type YamlOptions } from './yaml.ts';

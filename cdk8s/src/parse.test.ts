@@ -10,13 +10,14 @@ describe('parseSpec', () => {
     expect(spec.services.orders).toEqual({
       replicas: 1,
       writableRootFilesystem: false,
-      resources: { requests: { cpu: '50m', memory: '128Mi' }, limits: { memory: '256Mi' } },
+      resources: { requests: { cpu: '40m', memory: '128Mi' }, limits: { memory: '256Mi' } },
     });
     expect(spec.database).toMatchObject({ mode: 'managed', managed: { storage: '10Gi', volumeRetention: 'Retain' } });
     expect(spec.dapr).toEqual({
       mtls: true,
       logLevel: 'info',
       sidecarGoMaxProcs: 1,
+      sidecarResources: { requests: { cpu: '10m', memory: '64Mi' }, limits: { memory: '512Mi' } },
       controlPlaneNamespace: 'dapr-system',
       tracing: { samplingRate: '1', otlpProtocol: 'grpc', otlpInsecure: true },
     });

@@ -76,8 +76,9 @@ export class ManagedPostgres extends Construct {
       },
     });
 
-    const run = scratch('run', '/var/run/postgresql');
-    const tmp = scratch('tmp', '/tmp');
+    // the socket and lock files; Postgres's own temporary files live in its data volume
+    const run = scratch('run', '/var/run/postgresql', 16);
+    const tmp = scratch('tmp', '/tmp', 64);
     const ready = { exec: { command: ['pg_isready', '--username', 'postgres', '--host', '127.0.0.1'] } };
     kubeObject<V1StatefulSet>(this, 'StatefulSet', {
       apiVersion: 'apps/v1',
@@ -103,7 +104,7 @@ export class ManagedPostgres extends Construct {
                   { name: 'POSTGRES_USER', value: 'postgres' },
                   { name: 'POSTGRES_PASSWORD_FILE', value: `${secretsDir}/postgres-password` },
                 ],
-                resources: containerResources(spec.resources),
+                resources: containerResources(spec.resources, [run, tmp]),
                 readinessProbe: { ...ready, periodSeconds: 5 },
                 livenessProbe: { ...ready, periodSeconds: 10, failureThreshold: 6 },
                 securityContext: containerSecurity,

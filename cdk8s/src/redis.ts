@@ -43,7 +43,8 @@ export class ManagedRedis extends Construct {
       { name: 'REDIS_PASSWORD', valueFrom: password },
       { name: 'REDISCLI_AUTH', valueFrom: password },
     ];
-    const data = scratch('data', '/data');
+    // the append-only file: rewritten when it doubles, so a few times the 256 MiB dataset at most
+    const data = scratch('data', '/data', 1024);
     const ping = { exec: { command: ['redis-cli', 'ping'] } };
     kubeObject<V1Deployment>(this, 'Deployment', {
       apiVersion: 'apps/v1',
@@ -66,7 +67,7 @@ export class ManagedRedis extends Construct {
                 args: ['--requirepass', '$(REDIS_PASSWORD)', '--appendonly', 'yes', '--dir', '/data'],
                 ports: [{ name: 'redis', containerPort: redisPort, protocol: 'TCP' }],
                 env,
-                resources: containerResources(ctx.spec.redis.resources),
+                resources: containerResources(ctx.spec.redis.resources, [data]),
                 readinessProbe: { ...ping, periodSeconds: 5 },
                 livenessProbe: { ...ping, periodSeconds: 10, failureThreshold: 6 },
                 securityContext: containerSecurity,

@@ -33,7 +33,6 @@ describe('ShopStack', () => {
           `Configuration/demo-${s}`,
           `ConfigMap/demo-${s}`,
           `Service/demo-${s}`,
-          `PodDisruptionBudget/demo-${s}`,
           `Deployment/demo-${s}`,
         ]),
         'Secret/demo-dapr-api-token',

@@ -48,7 +48,8 @@ const serviceSpec = z
       .describe(
         'Development only: a writable root filesystem, so that Tilt live_update can replace the sources in the image.',
       ),
-    resources: resources({ cpu: '50m', memory: '128Mi' }, { memory: '256Mi' }),
+    // with its sidecar's 10m (dapr.sidecarResources), a pod asks for 50m: a shop fits on one 2-CPU kind node
+    resources: resources({ cpu: '40m', memory: '128Mi' }, { memory: '256Mi' }),
   })
   .prefault({});
 
@@ -78,7 +79,8 @@ const database = z
     ),
     managed: z
       .object({
-        image: z.string().min(1).default('postgres:18-alpine'),
+        // pinned to a release: a major-only tag changes under a running shop at its next pull
+        image: z.string().min(1).default('postgres:18.1-alpine'),
         storage: quantity
           .default('10Gi')
           .describe('Size of the data volume.')
@@ -123,7 +125,7 @@ const redis = z
     mode: immutableMode(['managed', 'external'], 'redis').describe(
       'managed: a single Redis Deployment; external: an existing server.',
     ),
-    image: z.string().min(1).default('redis:8-alpine'),
+    image: z.string().min(1).default('redis:8.2.2-alpine'),
     resources: resources({ cpu: '50m', memory: '64Mi' }, { memory: '256Mi' }),
     external: z
       .object({
@@ -189,6 +191,9 @@ const dapr = z
       .describe(
         "GOMAXPROCS of every sidecar: how many threads run Go code at once. 0 leaves Go's default (the CPU limit, at least 2); raise it for a sidecar that needs more than a core.",
       ),
+    sidecarResources: resources({ cpu: '10m', memory: '64Mi' }, { memory: '512Mi' }).describe(
+      "Requests and limits of every daprd sidecar (Dapr's dapr.io/sidecar-* annotations). No CPU limit by default.",
+    ),
     controlPlaneNamespace: z
       .string()
       .min(1)

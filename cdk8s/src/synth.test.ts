@@ -25,6 +25,11 @@ describe('synth', () => {
     );
     expect(kinds).toContain('Deployment');
     expect(kinds).not.toContain('Secret');
+    // kubectl reads YAML 1.1: Redis's `--appendonly yes` must stay a string there too
+    const manifest = readFileSync(join(dir, 'manifests/demo.k8s.yaml'), 'utf8');
+    const read = (version: '1.1' | '1.2') => parseAllDocuments(manifest, { version }).map((doc) => doc.toJS());
+    expect(read('1.1')).toEqual(read('1.2'));
+    expect(manifest).toContain('- "yes"');
     const secrets = parseAllDocuments(readFileSync(join(dir, 'secrets.yaml'), 'utf8'));
     expect(secrets.map((doc) => (doc.toJS() as { kind: string }).kind)).toEqual(Array(4).fill('Secret'));
     expect(statSync(join(dir, 'secrets.yaml')).mode & 0o777).toBe(0o600);

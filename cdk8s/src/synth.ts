@@ -1,9 +1,10 @@
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { parseAllDocuments, stringify } from 'yaml';
+import { parseAllDocuments } from 'yaml';
 import { type KubeManifest, renderShopStack } from './render.ts';
 import { createOnlyAnnotation } from './secrets.ts';
+import { toYamlStream } from './yaml.ts';
 
 /**
  * Static manifests for GitOps: `npm run synth -w @shopstack/cdk8s -- --spec shop.yaml [--out dir]
@@ -36,7 +37,7 @@ interface ShopStackResource {
 
 function writeYaml(file: string, objects: KubeManifest[], opts: { header?: string; mode?: number } = {}): void {
   mkdirSync(dirname(file), { recursive: true });
-  writeFileSync(file, (opts.header ?? '') + objects.map((o) => stringify(o)).join('---\n'), {
+  writeFileSync(file, (opts.header ?? '') + toYamlStream(objects), {
     mode: opts.mode ?? 0o644,
   });
 }

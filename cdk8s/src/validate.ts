@@ -16,7 +16,7 @@ function checkResources(field: string, resources: Resources): SpecProblem[] {
     if (request === undefined || limit === undefined) continue;
     if ((parseQuantity(request) ?? 0) > (parseQuantity(limit) ?? Number.POSITIVE_INFINITY)) {
       problems.push({
-        field: `${field}.resources.requests.${resource}`,
+        field: `${field}.requests.${resource}`,
         message: `request ${request} exceeds limit ${limit}`,
       });
     }
@@ -54,11 +54,12 @@ function checkBackup(spec: ShopStackSpec): SpecProblem[] {
  */
 export function checkSpec(spec: ShopStackSpec): SpecProblem[] {
   return [
-    ...serviceNames.flatMap((name) => checkResources(`spec.services.${name}`, spec.services[name].resources)),
+    ...serviceNames.flatMap((name) => checkResources(`spec.services.${name}.resources`, spec.services[name].resources)),
     ...(spec.database.mode === 'managed'
-      ? checkResources('spec.database.managed', spec.database.managed.resources)
+      ? checkResources('spec.database.managed.resources', spec.database.managed.resources)
       : []),
-    ...(spec.redis.mode === 'managed' ? checkResources('spec.redis', spec.redis.resources) : []),
+    ...(spec.redis.mode === 'managed' ? checkResources('spec.redis.resources', spec.redis.resources) : []),
+    ...checkResources('spec.dapr.sidecarResources', spec.dapr.sidecarResources),
     ...checkBackup(spec),
   ];
 }

@@ -1,5 +1,6 @@
 import { writeFileSync } from 'node:fs';
-import { dumpYaml, KubeConfig } from '@kubernetes/client-node';
+import { KubeConfig } from '@kubernetes/client-node';
+import { toYaml } from '../../cdk8s/src/yaml.ts';
 import type { Pki } from './pki.ts';
 
 const name = 'shopstack';
@@ -14,5 +15,5 @@ export function writeAdminKubeconfig(path: string, server: string, pki: Pki): vo
     contexts: [{ name, cluster: name, user: `${name}-admin` }],
     currentContext: name,
   });
-  writeFileSync(path, dumpYaml(JSON.parse(kc.exportConfig())), { mode: 0o600 });
+  writeFileSync(path, toYaml(JSON.parse(kc.exportConfig())), { mode: 0o600 });
 }

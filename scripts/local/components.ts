@@ -3,10 +3,10 @@
 // `npm run components` writes them; a unit test fails when the files drift.
 import { join, resolve } from 'node:path';
 import { format, resolveConfig } from 'prettier';
-import { stringify } from 'yaml';
 import { componentSpecs } from '../../cdk8s/src/dapr-components.ts';
 import { accessControlSpec, metricsSpec } from '../../cdk8s/src/dapr-configuration.ts';
 import { resiliencySpec } from '../../cdk8s/src/dapr-resiliency.ts';
+import { toYamlStream } from '../../cdk8s/src/yaml.ts';
 import { subscriptionSpec } from '../../cdk8s/src/dapr-subscriptions.ts';
 import { type Caller, manifests, type ServiceName, serviceNames } from '../../services/manifests.ts';
 import { localSecretStore, localTarget } from './component-target.ts';
@@ -102,7 +102,7 @@ function commentLines(text: string): string {
 }
 
 async function yamlFile(source: string, header: string, docs: readonly unknown[]): Promise<string> {
-  const body = docs.map((doc) => stringify(doc)).join('---\n');
+  const body = toYamlStream(docs);
   const filepath = join(componentsDir, 'generated.yaml');
   return format(`${generatedHeader(source)}\n${header}\n${body}`, { ...(await resolveConfig(filepath)), filepath });
 }

@@ -77,3 +77,19 @@ export const helmRecipe: BinaryRecipe = {
   script: 'build-helm.sh',
   prefer: 'path',
 };
+
+/** kube-score, the manifest scanner of the scan gate: ours only, so every machine scores with the pinned rules. */
+export const kubeScoreRecipe: BinaryRecipe = {
+  name: 'kube-score',
+  folder: `kube-score-${versions.KUBE_SCORE_VERSION}`,
+  script: 'build-kube-score.sh',
+  prefer: 'only-cache',
+};
+
+/** trivy (`trivy config`, offline, embedded checks) for the scan gate: ours only, its checks are pinned by its version. */
+export const trivyRecipe: BinaryRecipe = {
+  name: 'trivy',
+  folder: `trivy-${versions.TRIVY_VERSION}`,
+  script: 'build-trivy.sh',
+  prefer: 'only-cache',
+};

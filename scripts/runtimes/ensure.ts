@@ -2,7 +2,7 @@
 
 import { ensureControlPlaneBinaries } from './kube.ts';
 import { ensureDaprBinaries } from './dapr.ts';
-import { cacheDir, ensureBinary, helmRecipe } from './binaries.ts';
+import { cacheDir, ensureBinary, helmRecipe, kubeScoreRecipe, trivyRecipe } from './binaries.ts';
 import { ensureTilt } from './tilt.ts';
 
 const began = Date.now();
@@ -12,8 +12,11 @@ try {
   const helm = await ensureBinary(helmRecipe);
   // the dev loop's Tilt (Tiltfile); scripts/tiltfile.test.ts evaluates the Tiltfile with it
   const tilt = await ensureTilt();
+  // the manifest scanners of the scan gate (tests/scan-gate.test.ts)
+  const kubeScore = await ensureBinary(kubeScoreRecipe);
+  const trivy = await ensureBinary(trivyRecipe);
   console.error(`runtimes ready in ${((Date.now() - began) / 1000).toFixed(0)}s (cache: ${cacheDir})`);
-  for (const [name, path] of Object.entries({ ...dapr, ...controlPlane, helm, tilt }))
+  for (const [name, path] of Object.entries({ ...dapr, ...controlPlane, helm, tilt, 'kube-score': kubeScore, trivy }))
     if (typeof path === 'string') console.error(`  ${name.padEnd(16)} ${path}`);
 } catch (err) {
   console.error(`error: ${(err as Error).message}`);

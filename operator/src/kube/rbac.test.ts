@@ -63,9 +63,10 @@ function uses(types: readonly ResourceType[]): string[] {
   });
 }
 
-/** A shop with every option that adds objects: the Dapr view, an admin, generated database credentials. */
+/** A shop with every option that adds objects: the Dapr view, an admin, generated database credentials, a replicated service (its PDB). */
 const fullShop: Partial<ShopStackSpecInput> = {
   version: '1.2.3',
+  services: { gateway: { replicas: 2 } },
   admin: { secretRef: { name: 'shop-admin' } },
   demoCatalog: true,
   dashboard: { enabled: true },
