@@ -3,6 +3,7 @@ import { labelKeys, type Labels } from './context.ts';
 import { postgresPort } from './postgres.ts';
 import { databaseServices } from './profiles.ts';
 import type { KubeManifest, OwnerReference } from './render.ts';
+import { containerResources } from './resources.ts';
 import { createOnlyAnnotation } from './secrets.ts';
 import { containerSecurity, podSecurity, scratch } from './security.ts';
 import type { ShopStackSpec } from './spec.ts';
@@ -121,7 +122,7 @@ function postgresJob(
     annotations?: Labels;
   },
 ): V1Job & KubeManifest {
-  const tmp = scratch('tmp', '/tmp');
+  const tmp = scratch('tmp', '/tmp', 64);
   return {
     apiVersion: 'batch/v1',
     kind: 'Job',
@@ -158,7 +159,7 @@ function postgresJob(
                 { name: 'DATABASES', value: backupDatabases().join(' ') },
               ],
               // small requests: a backup must fit beside a running shop on a full node
-              resources: { requests: { cpu: '10m', memory: '32Mi' }, limits: { memory: '256Mi' } },
+              resources: containerResources({ requests: { cpu: '10m', memory: '32Mi' }, limits: { memory: '256Mi' } }, [tmp]),
               securityContext: containerSecurity,
               terminationMessagePolicy: 'FallbackToLogsOnError',
               volumeMounts: [{ name: 'backup', mountPath: backupDir, readOnly: opts.readOnly }, tmp.mount],
