@@ -10,6 +10,7 @@ import { Construct } from 'constructs';
 import { appUid } from './app-service.ts';
 import { meta, objectLabels, objectName, type ShopContext, selectorLabels } from './context.ts';
 import { kubeObject } from './kube-object.ts';
+import { apiServerEgress, type PolicySpec } from './network-policies.ts';
 import { containerSecurity, podSecurity } from './security.ts';
 
 /** Where the Dapr view lives on the shop's ingress host (the page and its JSON are served under it). */
@@ -102,16 +103,18 @@ export class DaprDashboard extends Construct {
       spec: { type: 'ClusterIP', selector, ports: [{ name: 'http', port: 80, targetPort: 'http', protocol: 'TCP' }] },
     });
 
-    // the shop's default-deny policy covers this pod too; the ingress controller must reach it
+    // the shop's default-deny policy covers this pod too: the ingress controller must reach it, and it
+    // reads the API server
     kubeObject(this, 'NetworkPolicy', {
       apiVersion: 'networking.k8s.io/v1',
       kind: 'NetworkPolicy',
       metadata: meta(ctx, { name, labels }),
       spec: {
         podSelector: { matchLabels: selector },
-        policyTypes: ['Ingress'],
+        policyTypes: ['Ingress', 'Egress'],
         ingress: [{ ports: [{ protocol: 'TCP', port }] }],
-      },
+        egress: [apiServerEgress(ctx)],
+      } satisfies PolicySpec,
     });
 
     if (!ingress.enabled) return;

@@ -62,6 +62,10 @@ describe('ShopStack', () => {
         'NetworkPolicy/demo-gateway-public',
         'NetworkPolicy/demo-postgres-clients',
         'NetworkPolicy/demo-redis-clients',
+        'NetworkPolicy/demo-dns',
+        'NetworkPolicy/demo-metrics-scraper',
+        'NetworkPolicy/demo-to-postgres',
+        'NetworkPolicy/demo-to-redis',
       ].sort(),
     );
     expect(objects.every((o) => o.metadata.namespace === 'shop')).toBe(true);
@@ -279,27 +283,73 @@ describe('ShopStack', () => {
     expect(disabled.filter((o) => o.kind === 'Ingress')).toEqual([]);
   });
 
-  it('denies all ingress to the shop and opens only the Dapr mesh, the gateway and the data stores', () => {
+  it('denies all traffic of the shop, then opens the Dapr mesh, the gateway, the data stores to their clients', () => {
     // WHEN
     const objects = synth();
 
     // THEN
-    expect(find(objects, 'NetworkPolicy', 'demo-default-deny').spec).toEqual({
-      podSelector: { matchLabels: { 'app.kubernetes.io/instance': 'demo' } },
-      policyTypes: ['Ingress'],
+    const policy = (name: string) => find(objects, 'NetworkPolicy', `demo-${name}`).spec;
+    const shop = { matchLabels: { 'app.kubernetes.io/instance': 'demo' } };
+    const apps = { matchLabels: { 'app.kubernetes.io/instance': 'demo', 'app.kubernetes.io/component': 'app' } };
+    const named = (...names: string[]) => ({
+      matchLabels: { 'app.kubernetes.io/instance': 'demo' },
+      matchExpressions: [{ key: 'app.kubernetes.io/name', operator: 'In', values: names }],
     });
-    expect(find(objects, 'NetworkPolicy', 'demo-postgres-clients').spec.ingress).toEqual([
-      {
-        from: [
-          {
-            podSelector: {
-              matchLabels: { 'app.kubernetes.io/instance': 'demo', 'app.kubernetes.io/component': 'app' },
+    expect(policy('default-deny')).toEqual({ podSelector: shop, policyTypes: ['Ingress', 'Egress'] });
+    const postgresClients = named('catalog', 'identity', 'cart', 'inventory', 'orders', 'payments', 'notifications');
+    expect(policy('postgres-clients').ingress).toEqual([
+      { from: [{ podSelector: postgresClients }], ports: [{ protocol: 'TCP', port: 5432 }] },
+    ]);
+    expect(policy('to-postgres')).toEqual({
+      podSelector: postgresClients,
+      policyTypes: ['Egress'],
+      egress: [
+        {
+          to: [
+            {
+              podSelector: {
+                matchLabels: { 'app.kubernetes.io/name': 'postgres', 'app.kubernetes.io/instance': 'demo' },
+              },
             },
-          },
-        ],
-        ports: [{ protocol: 'TCP', port: 5432 }],
+          ],
+          ports: [{ protocol: 'TCP', port: 5432 }],
+        },
+      ],
+    });
+    // the gateway, catalog and identity use Redis themselves; orders, payments and notifications through pub/sub
+    expect(policy('to-redis').podSelector).toEqual(
+      named('gateway', 'catalog', 'identity', 'orders', 'payments', 'notifications'),
+    );
+    expect(policy('dapr-mesh').egress).toEqual([
+      { to: [{ podSelector: apps }], ports: [{ protocol: 'TCP', port: 50002 }] },
+      {
+        to: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'dapr-system' } } }],
+        ports: [50001, 50005, 50006, 6500].map((port) => ({ protocol: 'TCP', port })),
+      },
+      {
+        to: [{ ipBlock: { cidr: '0.0.0.0/0', except: ['169.254.0.0/16'] } }],
+        ports: [{ protocol: 'TCP', port: 6443 }],
       },
     ]);
+    expect(policy('metrics-scraper').ingress).toEqual([
+      {
+        from: [{ podSelector: { matchLabels: { 'shopstack.dev/scraper': 'true' } } }],
+        ports: [8080, 9090].map((port) => ({ protocol: 'TCP', port })),
+      },
+    ]);
+  });
+
+  it('lets the sidecars and the Dapr view reach only the API server addresses the spec names', () => {
+    // WHEN
+    const objects = synth({
+      dashboard: { enabled: true },
+      network: { apiServer: { cidrs: ['10.0.0.1/32'], port: 443 } },
+    });
+
+    // THEN
+    const rule = { to: [{ ipBlock: { cidr: '10.0.0.1/32' } }], ports: [{ protocol: 'TCP', port: 443 }] };
+    expect(find(objects, 'NetworkPolicy', 'demo-dapr-mesh').spec.egress).toContainEqual(rule);
+    expect(find(objects, 'NetworkPolicy', 'demo-dashboard').spec.egress).toEqual([rule]);
   });
 
   it('when the name cannot prefix child objects, it refuses with the name in the message', () => {

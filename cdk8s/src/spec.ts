@@ -209,6 +209,34 @@ const dapr = z
   })
   .prefault({});
 
+const cidr = z
+  .string()
+  .regex(/^([0-9]{1,3}\.){3}[0-9]{1,3}\/([0-9]|[12][0-9]|3[0-2])$/, 'must be an IPv4 CIDR such as 10.0.0.0/8');
+
+const network = z
+  .object({
+    apiServer: z
+      .object({
+        cidrs: z
+          .array(cidr)
+          .min(1)
+          .default(['0.0.0.0/0'])
+          .describe(
+            "Addresses of the API server's endpoints (`kubectl get endpointslices -n default`); link-local addresses (cloud metadata) are always left out.",
+          ),
+        port: z
+          .int()
+          .min(1)
+          .max(65535)
+          .default(6443)
+          .describe("The endpoints' port: 6443 with kubeadm and kind, often 443 on managed clusters."),
+      })
+      .prefault({})
+      .describe('Where the sidecars and the Dapr view may reach the Kubernetes API; nothing else leaves the shop.'),
+  })
+  .prefault({})
+  .describe("Egress the shop's NetworkPolicies allow beyond its own pods, DNS and Dapr's control plane.");
+
 const image = z
   .object({
     registry: z.string().min(1).default('ghcr.io/shopstack').describe('Images are <registry>/<service>:<tag>.'),
@@ -230,6 +258,7 @@ export const shopStackSpecSchema = z
     redis,
     ingress,
     dapr,
+    network,
     admin: z
       .object({
         secretRef: secretRef.describe('Secret with keys `email` and `password` of the admin user identity creates.'),
