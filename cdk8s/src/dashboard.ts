@@ -8,6 +8,7 @@ import type {
 } from '@kubernetes/client-node';
 import { Construct } from 'constructs';
 import { appUid } from './app-service.ts';
+import { appPort } from './profiles.ts';
 import { meta, objectLabels, objectName, type ShopContext, selectorLabels } from './context.ts';
 import { kubeObject } from './kube-object.ts';
 import { apiServerEgress, type PolicySpec } from './network-policies.ts';
@@ -84,7 +85,11 @@ export class DaprDashboard extends Construct {
                 image: dashboard.image ?? `${image.registry}/dashboard:${image.tag ?? ctx.spec.version}`,
                 imagePullPolicy: image.pullPolicy,
                 ports: [{ name: 'http', containerPort: port, protocol: 'TCP' }],
-                env: [{ name: 'PORT', value: String(port) }],
+                env: [
+                  { name: 'PORT', value: String(port) },
+                  // admins log in through the gateway (identity's accounts); see dashboard/src/admin-auth.ts
+                  { name: 'SHOPSTACK_GATEWAY_URL', value: `http://${objectName(ctx, 'gateway')}` },
+                ],
                 resources: { requests: { cpu: '10m', memory: '48Mi' }, limits: { memory: '128Mi' } },
                 readinessProbe: { httpGet: { path: '/healthz', port: 'http' }, periodSeconds: 10 },
                 livenessProbe: { httpGet: { path: '/healthz', port: 'http' }, periodSeconds: 20 },
@@ -103,8 +108,8 @@ export class DaprDashboard extends Construct {
       spec: { type: 'ClusterIP', selector, ports: [{ name: 'http', port: 80, targetPort: 'http', protocol: 'TCP' }] },
     });
 
-    // the shop's default-deny policy covers this pod too: the ingress controller must reach it, and it
-    // reads the API server
+    // the shop's default-deny policy covers this pod too: the ingress controller must reach it; it reads
+    // the API server and checks logins with the gateway
     kubeObject(this, 'NetworkPolicy', {
       apiVersion: 'networking.k8s.io/v1',
       kind: 'NetworkPolicy',
@@ -113,7 +118,13 @@ export class DaprDashboard extends Construct {
         podSelector: { matchLabels: selector },
         policyTypes: ['Ingress', 'Egress'],
         ingress: [{ ports: [{ protocol: 'TCP', port }] }],
-        egress: [apiServerEgress(ctx)],
+        egress: [
+          apiServerEgress(ctx),
+          {
+            to: [{ podSelector: { matchLabels: selectorLabels(ctx, 'gateway') } }],
+            ports: [{ protocol: 'TCP', port: appPort }],
+          },
+        ],
       } satisfies PolicySpec,
     });
 

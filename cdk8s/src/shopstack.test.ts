@@ -349,7 +349,18 @@ describe('ShopStack', () => {
     // THEN
     const rule = { to: [{ ipBlock: { cidr: '10.0.0.1/32' } }], ports: [{ protocol: 'TCP', port: 443 }] };
     expect(find(objects, 'NetworkPolicy', 'demo-dapr-mesh').spec.egress).toContainEqual(rule);
-    expect(find(objects, 'NetworkPolicy', 'demo-dashboard').spec.egress).toEqual([rule]);
+    // the view checks logins with the gateway too
+    expect(find(objects, 'NetworkPolicy', 'demo-dashboard').spec.egress).toEqual([
+      rule,
+      {
+        to: [
+          {
+            podSelector: { matchLabels: { 'app.kubernetes.io/name': 'gateway', 'app.kubernetes.io/instance': 'demo' } },
+          },
+        ],
+        ports: [{ protocol: 'TCP', port: 8080 }],
+      },
+    ]);
   });
 
   it('when the name cannot prefix child objects, it refuses with the name in the message', () => {
