@@ -21,10 +21,15 @@ export function sessionToken(req: IncomingMessage): string | undefined {
   return undefined;
 }
 
-/** True unless the browser says the request comes from another origin (forms posted from elsewhere). */
+/**
+ * True unless the browser says the request comes from another site: its Sec-Fetch-Site, else its Origin
+ * (which is "null" under the view's no-referrer policy; clients other than browsers send neither).
+ */
 export function sameOrigin(req: IncomingMessage): boolean {
+  const site = req.headers['sec-fetch-site'];
+  if (site !== undefined) return site === 'same-origin';
   const origin = req.headers.origin;
-  if (!origin || origin === 'null') return origin === undefined;
+  if (origin === undefined) return true;
   try {
     return new URL(origin).host === req.headers.host;
   } catch {
