@@ -1,15 +1,9 @@
-import type {
-  V1Deployment,
-  V1Ingress,
-  V1Role,
-  V1RoleBinding,
-  V1Service,
-  V1ServiceAccount,
-} from '@kubernetes/client-node';
+import type { V1Deployment, V1Role, V1RoleBinding, V1Service, V1ServiceAccount } from '@kubernetes/client-node';
 import { Construct } from 'constructs';
 import { appUid } from './app-service.ts';
 import { appPort } from './profiles.ts';
 import { meta, objectLabels, objectName, type ShopContext, selectorLabels } from './context.ts';
+import { shopIngress } from './ingress-tls.ts';
 import { kubeObject } from './kube-object.ts';
 import { apiServerEgress, type PolicySpec } from './network-policies.ts';
 import { containerSecurity, podSecurity } from './security.ts';
@@ -129,25 +123,17 @@ export class DaprDashboard extends Construct {
     });
 
     if (!ingress.enabled) return;
-    kubeObject<V1Ingress>(this, 'Ingress', {
-      apiVersion: 'networking.k8s.io/v1',
-      kind: 'Ingress',
-      metadata: meta(ctx, { name, labels }),
-      spec: {
-        ...(ingress.className && { ingressClassName: ingress.className }),
-        ...(ingress.tlsSecretName &&
-          ingress.host && { tls: [{ hosts: [ingress.host], secretName: ingress.tlsSecretName }] }),
-        rules: [
-          {
-            ...(ingress.host && { host: ingress.host }),
-            http: {
-              paths: [
-                { path: dashboardPath, pathType: 'Prefix', backend: { service: { name, port: { name: 'http' } } } },
-              ],
-            },
+    shopIngress(this, 'Ingress', ctx, name, labels, {
+      rules: [
+        {
+          ...(ingress.host && { host: ingress.host }),
+          http: {
+            paths: [
+              { path: dashboardPath, pathType: 'Prefix', backend: { service: { name, port: { name: 'http' } } } },
+            ],
           },
-        ],
-      },
+        },
+      ],
     });
   }
 }

@@ -363,6 +363,35 @@ describe('ShopStack', () => {
     ]);
   });
 
+  it('with ingress TLS, serves HTTPS with HSTS and redirects HTTP to it, for the API and the Dapr view', () => {
+    // WHEN
+    const objects = synth({ dashboard: { enabled: true }, ingress: { tls: { secretName: 'shop-tls' } } });
+
+    // THEN
+    for (const name of ['demo-gateway', 'demo-dashboard']) {
+      const secure = find(objects, 'Ingress', name);
+      expect(secure.spec.tls).toEqual([{ secretName: 'shop-tls' }]);
+      expect(secure.metadata.annotations).toEqual({
+        'traefik.ingress.kubernetes.io/router.entrypoints': 'websecure',
+        'traefik.ingress.kubernetes.io/router.tls': 'true',
+        'traefik.ingress.kubernetes.io/router.middlewares': 'hsts@file',
+      });
+      const redirect = find(objects, 'Ingress', `${name}-http`);
+      expect(redirect.metadata.annotations).toEqual({
+        'traefik.ingress.kubernetes.io/router.entrypoints': 'web',
+        'traefik.ingress.kubernetes.io/router.middlewares': 'https-redirect@file',
+      });
+      expect(redirect.spec.rules).toEqual(secure.spec.rules);
+      expect(redirect.spec.tls).toBeUndefined();
+    }
+    // without TLS, one plain Ingress each
+    const plain = synth({ dashboard: { enabled: true } }).filter((o) => o.kind === 'Ingress');
+    expect(plain.map((o) => [o.metadata.name, o.metadata.annotations])).toEqual([
+      ['demo-gateway', undefined],
+      ['demo-dashboard', undefined],
+    ]);
+  });
+
   it('when the name cannot prefix child objects, it refuses with the name in the message', () => {
     expect(() => new ShopStack(Testing.chart(), 'x', { name: '9shop', spec: { version: '1.0.0' } })).toThrow(
       /"9shop" must be a DNS label/,

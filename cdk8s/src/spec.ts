@@ -156,6 +156,24 @@ const ingress = z
     host: dnsName.optional().describe('Host name; all hosts when unset.'),
     className: z.string().optional().describe('IngressClass; the cluster default when unset.'),
     tlsSecretName: dnsName.optional().describe('TLS certificate Secret for the host.'),
+    tls: z
+      .object({
+        secretName: dnsName.describe('A kubernetes.io/tls Secret of the namespace: the certificate of the host.'),
+        hstsMiddleware: z
+          .string()
+          .default('hsts@file')
+          .describe(
+            'Traefik middleware (name@provider) setting Strict-Transport-Security; npm run cluster defines it.',
+          ),
+        redirectMiddleware: z
+          .string()
+          .default('https-redirect@file')
+          .describe(
+            'Traefik middleware redirecting HTTP to HTTPS; empty for no redirect (other controllers redirect by themselves).',
+          ),
+      })
+      .optional()
+      .describe('HTTPS at the ingress (all hosts when host is unset); HTTP then redirects to HTTPS and HSTS is set.'),
   })
   .prefault({})
   .meta({
