@@ -1,16 +1,12 @@
-import type {
-  V1Deployment,
-  V1Ingress,
-  V1Role,
-  V1RoleBinding,
-  V1Service,
-  V1ServiceAccount,
-} from '@kubernetes/client-node';
+import type { V1Deployment, V1Role, V1RoleBinding, V1Service, V1ServiceAccount } from '@kubernetes/client-node';
 import { Construct } from 'constructs';
 import { appUid } from './app-service.ts';
+import { appPort } from './profiles.ts';
 import { meta, objectLabels, objectName, type ShopContext, selectorLabels } from './context.ts';
+import { shopIngress } from './ingress-tls.ts';
 import { kubeObject } from './kube-object.ts';
 import { containerResources } from './resources.ts';
+import { apiServerEgress, type PolicySpec } from './network-policies.ts';
 import { containerSecurity, podSecurity } from './security.ts';
 
 /** Where the Dapr view lives on the shop's ingress host (the page and its JSON are served under it). */
@@ -84,7 +80,11 @@ export class DaprDashboard extends Construct {
                 image: dashboard.image ?? `${image.registry}/dashboard:${image.tag ?? ctx.spec.version}`,
                 imagePullPolicy: image.pullPolicy,
                 ports: [{ name: 'http', containerPort: port, protocol: 'TCP' }],
-                env: [{ name: 'PORT', value: String(port) }],
+                env: [
+                  { name: 'PORT', value: String(port) },
+                  // admins log in through the gateway (identity's accounts); see dashboard/src/admin-auth.ts
+                  { name: 'SHOPSTACK_GATEWAY_URL', value: `http://${objectName(ctx, 'gateway')}` },
+                ],
                 resources: containerResources({
                   requests: { cpu: '10m', memory: '48Mi' },
                   limits: { memory: '128Mi' },
@@ -106,38 +106,38 @@ export class DaprDashboard extends Construct {
       spec: { type: 'ClusterIP', selector, ports: [{ name: 'http', port: 80, targetPort: 'http', protocol: 'TCP' }] },
     });
 
-    // the shop's default-deny policy covers this pod too; the ingress controller must reach it
+    // the shop's default-deny policy covers this pod too: the ingress controller must reach it; it reads
+    // the API server and checks logins with the gateway
     kubeObject(this, 'NetworkPolicy', {
       apiVersion: 'networking.k8s.io/v1',
       kind: 'NetworkPolicy',
       metadata: meta(ctx, { name, labels }),
       spec: {
         podSelector: { matchLabels: selector },
-        policyTypes: ['Ingress'],
+        policyTypes: ['Ingress', 'Egress'],
         ingress: [{ ports: [{ protocol: 'TCP', port }] }],
-      },
+        egress: [
+          apiServerEgress(ctx),
+          {
+            to: [{ podSelector: { matchLabels: selectorLabels(ctx, 'gateway') } }],
+            ports: [{ protocol: 'TCP', port: appPort }],
+          },
+        ],
+      } satisfies PolicySpec,
     });
 
     if (!ingress.enabled) return;
-    kubeObject<V1Ingress>(this, 'Ingress', {
-      apiVersion: 'networking.k8s.io/v1',
-      kind: 'Ingress',
-      metadata: meta(ctx, { name, labels }),
-      spec: {
-        ...(ingress.className && { ingressClassName: ingress.className }),
-        ...(ingress.tlsSecretName &&
-          ingress.host && { tls: [{ hosts: [ingress.host], secretName: ingress.tlsSecretName }] }),
-        rules: [
-          {
-            ...(ingress.host && { host: ingress.host }),
-            http: {
-              paths: [
-                { path: dashboardPath, pathType: 'Prefix', backend: { service: { name, port: { name: 'http' } } } },
-              ],
-            },
+    shopIngress(this, 'Ingress', ctx, name, labels, {
+      rules: [
+        {
+          ...(ingress.host && { host: ingress.host }),
+          http: {
+            paths: [
+              { path: dashboardPath, pathType: 'Prefix', backend: { service: { name, port: { name: 'http' } } } },
+            ],
           },
-        ],
-      },
+        },
+      ],
     });
   }
 }

@@ -1,7 +1,6 @@
-import type { V1Ingress } from '@kubernetes/client-node';
 import { Construct } from 'constructs';
-import { meta, objectLabels, objectName, type ShopContext } from './context.ts';
-import { kubeObject } from './kube-object.ts';
+import { objectLabels, objectName, type ShopContext } from './context.ts';
+import { shopIngress } from './ingress-tls.ts';
 
 /** Publishes the gateway (the REST API at /api/v1, its docs and JWKS) on the ingress host. */
 export class GatewayIngress extends Construct {
@@ -10,21 +9,13 @@ export class GatewayIngress extends Construct {
     const { ctx } = props;
     const { ingress } = ctx.spec;
     const backend = { service: { name: objectName(ctx, 'gateway'), port: { name: 'http' } } };
-    kubeObject<V1Ingress>(this, 'Resource', {
-      apiVersion: 'networking.k8s.io/v1',
-      kind: 'Ingress',
-      metadata: meta(ctx, { name: objectName(ctx, 'gateway'), labels: objectLabels(ctx, 'gateway', 'edge') }),
-      spec: {
-        ...(ingress.className && { ingressClassName: ingress.className }),
-        ...(ingress.tlsSecretName &&
-          ingress.host && { tls: [{ hosts: [ingress.host], secretName: ingress.tlsSecretName }] }),
-        rules: [
-          {
-            ...(ingress.host && { host: ingress.host }),
-            http: { paths: [{ path: '/', pathType: 'Prefix', backend }] },
-          },
-        ],
-      },
+    shopIngress(this, 'Resource', ctx, objectName(ctx, 'gateway'), objectLabels(ctx, 'gateway', 'edge'), {
+      rules: [
+        {
+          ...(ingress.host && { host: ingress.host }),
+          http: { paths: [{ path: '/', pathType: 'Prefix', backend }] },
+        },
+      ],
     });
   }
 }

@@ -57,10 +57,15 @@ describe('ShopStack', () => {
         'Subscription/demo-notifications-orders',
         'Ingress/demo-gateway',
         'NetworkPolicy/demo-default-deny',
+        'NetworkPolicy/demo-backups-to-postgres',
         'NetworkPolicy/demo-dapr-mesh',
         'NetworkPolicy/demo-gateway-public',
         'NetworkPolicy/demo-postgres-clients',
         'NetworkPolicy/demo-redis-clients',
+        'NetworkPolicy/demo-dns',
+        'NetworkPolicy/demo-metrics-scraper',
+        'NetworkPolicy/demo-to-postgres',
+        'NetworkPolicy/demo-to-redis',
       ].sort(),
     );
     expect(objects.every((o) => o.metadata.namespace === 'shop')).toBe(true);
@@ -278,32 +283,118 @@ describe('ShopStack', () => {
     expect(disabled.filter((o) => o.kind === 'Ingress')).toEqual([]);
   });
 
-  it('denies all ingress to the shop and opens only the Dapr mesh, the gateway, the data stores and backups', () => {
+  it('denies all traffic of the shop, then opens the Dapr mesh, the gateway, the data stores to their clients', () => {
     // WHEN
     const objects = synth();
 
     // THEN
-    expect(find(objects, 'NetworkPolicy', 'demo-default-deny').spec).toEqual({
-      podSelector: { matchLabels: { 'app.kubernetes.io/instance': 'demo' } },
-      policyTypes: ['Ingress'],
+    const policy = (name: string) => find(objects, 'NetworkPolicy', `demo-${name}`).spec;
+    const shop = { matchLabels: { 'app.kubernetes.io/instance': 'demo' } };
+    const apps = { matchLabels: { 'app.kubernetes.io/instance': 'demo', 'app.kubernetes.io/component': 'app' } };
+    const named = (...names: string[]) => ({
+      matchLabels: { 'app.kubernetes.io/instance': 'demo' },
+      matchExpressions: [{ key: 'app.kubernetes.io/name', operator: 'In', values: names }],
     });
-    expect(find(objects, 'NetworkPolicy', 'demo-postgres-clients').spec.ingress).toEqual([
+    expect(policy('default-deny')).toEqual({ podSelector: shop, policyTypes: ['Ingress', 'Egress'] });
+    const postgresClients = named('catalog', 'identity', 'cart', 'inventory', 'orders', 'payments', 'notifications');
+    // the services, and the backup and restore Jobs
+    const backups = { matchLabels: { 'app.kubernetes.io/instance': 'demo', 'app.kubernetes.io/component': 'backup' } };
+    expect(policy('postgres-clients').ingress).toEqual([
       {
-        // the services, and the backup and restore Jobs
-        from: [
-          {
-            podSelector: {
-              matchLabels: { 'app.kubernetes.io/instance': 'demo', 'app.kubernetes.io/component': 'app' },
-            },
-          },
-          {
-            podSelector: {
-              matchLabels: { 'app.kubernetes.io/instance': 'demo', 'app.kubernetes.io/component': 'backup' },
-            },
-          },
-        ],
+        from: [{ podSelector: postgresClients }, { podSelector: backups }],
         ports: [{ protocol: 'TCP', port: 5432 }],
       },
+    ]);
+    expect(policy('to-postgres')).toEqual({
+      podSelector: postgresClients,
+      policyTypes: ['Egress'],
+      egress: [
+        {
+          to: [
+            {
+              podSelector: {
+                matchLabels: { 'app.kubernetes.io/name': 'postgres', 'app.kubernetes.io/instance': 'demo' },
+              },
+            },
+          ],
+          ports: [{ protocol: 'TCP', port: 5432 }],
+        },
+      ],
+    });
+    expect(policy('backups-to-postgres')).toEqual({ ...policy('to-postgres'), podSelector: backups });
+    // the gateway, catalog and identity use Redis themselves; orders, payments and notifications through pub/sub
+    expect(policy('to-redis').podSelector).toEqual(
+      named('gateway', 'catalog', 'identity', 'orders', 'payments', 'notifications'),
+    );
+    expect(policy('dapr-mesh').egress).toEqual([
+      { to: [{ podSelector: apps }], ports: [{ protocol: 'TCP', port: 50002 }] },
+      {
+        to: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'dapr-system' } } }],
+        ports: [50001, 50005, 50006, 6500].map((port) => ({ protocol: 'TCP', port })),
+      },
+      {
+        to: [{ ipBlock: { cidr: '0.0.0.0/0', except: ['169.254.0.0/16'] } }],
+        ports: [{ protocol: 'TCP', port: 6443 }],
+      },
+    ]);
+    expect(policy('metrics-scraper').ingress).toEqual([
+      {
+        from: [{ podSelector: { matchLabels: { 'shopstack.dev/scraper': 'true' } } }],
+        ports: [8080, 9090].map((port) => ({ protocol: 'TCP', port })),
+      },
+    ]);
+  });
+
+  it('lets the sidecars and the Dapr view reach only the API server addresses the spec names', () => {
+    // WHEN
+    const objects = synth({
+      dashboard: { enabled: true },
+      network: { apiServer: { cidrs: ['10.0.0.1/32'], port: 443 } },
+    });
+
+    // THEN
+    const rule = { to: [{ ipBlock: { cidr: '10.0.0.1/32' } }], ports: [{ protocol: 'TCP', port: 443 }] };
+    expect(find(objects, 'NetworkPolicy', 'demo-dapr-mesh').spec.egress).toContainEqual(rule);
+    // the view checks logins with the gateway too
+    expect(find(objects, 'NetworkPolicy', 'demo-dashboard').spec.egress).toEqual([
+      rule,
+      {
+        to: [
+          {
+            podSelector: { matchLabels: { 'app.kubernetes.io/name': 'gateway', 'app.kubernetes.io/instance': 'demo' } },
+          },
+        ],
+        ports: [{ protocol: 'TCP', port: 8080 }],
+      },
+    ]);
+  });
+
+  it('with ingress TLS, serves HTTPS with HSTS and redirects HTTP to it, for the API and the Dapr view', () => {
+    // WHEN
+    const objects = synth({ dashboard: { enabled: true }, ingress: { tls: { secretName: 'shop-tls' } } });
+
+    // THEN
+    for (const name of ['demo-gateway', 'demo-dashboard']) {
+      const secure = find(objects, 'Ingress', name);
+      expect(secure.spec.tls).toEqual([{ secretName: 'shop-tls' }]);
+      expect(secure.metadata.annotations).toEqual({
+        'traefik.ingress.kubernetes.io/router.entrypoints': 'websecure',
+        'traefik.ingress.kubernetes.io/router.tls': 'true',
+        'traefik.ingress.kubernetes.io/router.middlewares': 'hsts@file',
+      });
+      const redirect = find(objects, 'Ingress', `${name}-http`);
+      expect(redirect.metadata.annotations).toEqual({
+        'traefik.ingress.kubernetes.io/router.entrypoints': 'web',
+        'traefik.ingress.kubernetes.io/router.middlewares': 'https-redirect@file',
+      });
+      expect(redirect.spec.rules).toEqual(secure.spec.rules);
+      expect(redirect.spec.tls).toBeUndefined();
+    }
+    // without TLS, one plain Ingress each
+    const plain = synth({ dashboard: { enabled: true } }).filter((o) => o.kind === 'Ingress');
+    expect(plain.map((o) => [o.metadata.name, o.metadata.annotations])).toEqual([
+      ['demo-gateway', undefined],
+      ['demo-dashboard', undefined],
     ]);
   });
 

@@ -158,6 +158,24 @@ const ingress = z
     host: dnsName.optional().describe('Host name; all hosts when unset.'),
     className: z.string().optional().describe('IngressClass; the cluster default when unset.'),
     tlsSecretName: dnsName.optional().describe('TLS certificate Secret for the host.'),
+    tls: z
+      .object({
+        secretName: dnsName.describe('A kubernetes.io/tls Secret of the namespace: the certificate of the host.'),
+        hstsMiddleware: z
+          .string()
+          .default('hsts@file')
+          .describe(
+            'Traefik middleware (name@provider) setting Strict-Transport-Security; npm run cluster defines it.',
+          ),
+        redirectMiddleware: z
+          .string()
+          .default('https-redirect@file')
+          .describe(
+            'Traefik middleware redirecting HTTP to HTTPS; empty for no redirect (other controllers redirect by themselves).',
+          ),
+      })
+      .optional()
+      .describe('HTTPS at the ingress (all hosts when host is unset); HTTP then redirects to HTTPS and HSTS is set.'),
   })
   .prefault({})
   .meta({
@@ -213,6 +231,34 @@ const dapr = z
       .prefault({}),
   })
   .prefault({});
+
+const cidr = z
+  .string()
+  .regex(/^([0-9]{1,3}\.){3}[0-9]{1,3}\/([0-9]|[12][0-9]|3[0-2])$/, 'must be an IPv4 CIDR such as 10.0.0.0/8');
+
+const network = z
+  .object({
+    apiServer: z
+      .object({
+        cidrs: z
+          .array(cidr)
+          .min(1)
+          .default(['0.0.0.0/0'])
+          .describe(
+            "Addresses of the API server's endpoints (`kubectl get endpointslices -n default`); link-local addresses (cloud metadata) are always left out.",
+          ),
+        port: z
+          .int()
+          .min(1)
+          .max(65535)
+          .default(6443)
+          .describe("The endpoints' port: 6443 with kubeadm and kind, often 443 on managed clusters."),
+      })
+      .prefault({})
+      .describe('Where the sidecars and the Dapr view may reach the Kubernetes API; nothing else leaves the shop.'),
+  })
+  .prefault({})
+  .describe("Egress the shop's NetworkPolicies allow beyond its own pods, DNS and Dapr's control plane.");
 
 const image = z
   .object({
@@ -291,6 +337,7 @@ export const shopStackSpecSchema = z
     dapr,
     backup,
     restore,
+    network,
     admin: z
       .object({
         secretRef: secretRef.describe('Secret with keys `email` and `password` of the admin user identity creates.'),

@@ -1,3 +1,4 @@
+export { type AdminAuth, gatewayAuth } from './admin-auth.ts';
 export { buildWeb } from './build.ts';
 export { webDist } from './paths.ts';
 export { LocalSource, type LocalSidecar, type LocalTargets } from './local-source.ts';

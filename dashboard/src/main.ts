@@ -1,4 +1,5 @@
 // The dashboard's container entry: the Dapr view of the pod's own namespace, from the Kubernetes API.
+import { gatewayAuth } from './admin-auth.ts';
 import { inClusterNamespace, inClusterReader } from './kube-client.ts';
 import { KubeSource } from './kube-source.ts';
 import { webDist } from './paths.ts';
@@ -12,6 +13,10 @@ function fail(message: string): never {
 const port = Number(process.env.PORT ?? '8080');
 if (!Number.isInteger(port) || port < 1 || port > 65535) fail(`PORT must be a TCP port, got "${process.env.PORT}"`);
 
+// on the ingress only the shop's admins see the view: identity checks their login through the gateway
+const gatewayUrl = process.env.SHOPSTACK_GATEWAY_URL ?? '';
+if (!URL.canParse(gatewayUrl)) fail(`SHOPSTACK_GATEWAY_URL must be the shop's gateway URL, got "${gatewayUrl}"`);
+
 let dashboard: Dashboard;
 let namespace: string;
 try {
@@ -22,6 +27,7 @@ try {
     assetsDir: process.env.DASHBOARD_ASSETS ?? webDist,
     port,
     host: '0.0.0.0',
+    auth: gatewayAuth(gatewayUrl),
   });
 } catch (err) {
   fail(`the Dapr view cannot start: ${(err as Error).message}`);

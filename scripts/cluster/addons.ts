@@ -1,15 +1,18 @@
 // What `npm run cluster` installs on the kind cluster: Dapr's control plane (Helm, the chart inside the
 // Dapr module), Traefik as the ingress controller, the ShopStack operator (charts/shopstack-operator).
+import { createHash } from 'node:crypto';
 import { cpSync, existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { waitFor } from '../common/proc.ts';
 import { cacheDir, findBinary, pathDirs, versions } from '../runtimes/binaries.ts';
 import { exec, execOrThrow } from './exec.ts';
+import { ensureIngressCertificate, type IngressCertificate, tlsSecret } from './ingress-tls.ts';
 import type { ImageSet } from './images.ts';
 
 export type Progress = (line: string) => void;
 
 const root = resolve(import.meta.dirname, '../..');
+const hash = (text: string): string => createHash('sha256').update(text).digest('hex').slice(0, 16);
 export const daprNamespace = 'dapr-system';
 export const ingressNamespace = 'ingress';
 export const operatorNamespace = 'shopstack-system';
@@ -148,14 +151,46 @@ export async function waitForSidecarInjector(tools: ClusterTools, progress: Prog
   );
 }
 
-/** Traefik, serving Ingresses of the default IngressClass on the node's ports 80/443 (kind maps them to 127.0.0.1). */
-export function traefikObjects(image: string): unknown[] {
+/**
+ * Traefik's dynamic configuration (its file provider): the middlewares a ShopStack with spec.ingress.tls
+ * names (HSTS, the HTTP-to-HTTPS redirect), and the local CA's certificate as the default one on :443, the
+ * one a client without SNI (https://127.0.0.1) gets.
+ */
+const traefikDynamic = `http:
+  middlewares:
+    hsts:
+      headers:
+        stsSeconds: 31536000
+    https-redirect:
+      redirectScheme:
+        scheme: https
+        permanent: true
+tls:
+  stores:
+    default:
+      defaultCertificate:
+        certFile: /etc/traefik/tls/tls.crt
+        keyFile: /etc/traefik/tls/tls.key
+`;
+
+/**
+ * Traefik, serving Ingresses of the default IngressClass on the node's ports 80/443 (kind maps them to
+ * 127.0.0.1); :443 with `tls`, the local CA's certificate (scripts/cluster/ingress-tls.ts).
+ */
+export function traefikObjects(image: string, tls: IngressCertificate): unknown[] {
   const name = 'traefik';
   const labels = { 'app.kubernetes.io/name': name, 'app.kubernetes.io/part-of': 'shopstack-cluster' };
   const namespace = ingressNamespace;
   return [
     { apiVersion: 'v1', kind: 'Namespace', metadata: { name: namespace } },
     { apiVersion: 'v1', kind: 'ServiceAccount', metadata: { name, namespace, labels } },
+    tlsSecret('traefik-default-tls', namespace, tls),
+    {
+      apiVersion: 'v1',
+      kind: 'ConfigMap',
+      metadata: { name: 'traefik-dynamic', namespace, labels },
+      data: { 'shopstack.yaml': traefikDynamic },
+    },
     {
       apiVersion: 'rbac.authorization.k8s.io/v1',
       kind: 'ClusterRole',
@@ -194,10 +229,15 @@ export function traefikObjects(image: string): unknown[] {
         strategy: { type: 'Recreate' },
         selector: { matchLabels: { 'app.kubernetes.io/name': name } },
         template: {
-          metadata: { labels },
+          // a new certificate or configuration restarts Traefik (the file provider does not watch)
+          metadata: { labels, annotations: { 'shopstack.dev/config-hash': hash(traefikDynamic + tls.certPem) } },
           spec: {
             serviceAccountName: name,
             securityContext: { runAsNonRoot: true, runAsUser: 65532, runAsGroup: 65532 },
+            volumes: [
+              { name: 'dynamic', configMap: { name: 'traefik-dynamic' } },
+              { name: 'tls', secret: { secretName: 'traefik-default-tls' } },
+            ],
             containers: [
               {
                 name,
@@ -207,7 +247,9 @@ export function traefikObjects(image: string): unknown[] {
                   '--entryPoints.web.address=:8000',
                   '--entryPoints.websecure.address=:8443',
                   '--entryPoints.traefik.address=:9000',
+                  '--entryPoints.websecure.http.tls=true',
                   '--providers.kubernetesIngress=true',
+                  '--providers.file.directory=/etc/traefik/dynamic',
                   '--ping=true',
                   '--global.checkNewVersion=false',
                   '--global.sendAnonymousUsage=false',
@@ -221,6 +263,10 @@ export function traefikObjects(image: string): unknown[] {
                 readinessProbe: { httpGet: { path: '/ping', port: 'traefik' }, periodSeconds: 2 },
                 livenessProbe: { httpGet: { path: '/ping', port: 'traefik' }, periodSeconds: 10 },
                 resources: { requests: { cpu: '50m', memory: '64Mi' }, limits: { memory: '256Mi' } },
+                volumeMounts: [
+                  { name: 'dynamic', mountPath: '/etc/traefik/dynamic', readOnly: true },
+                  { name: 'tls', mountPath: '/etc/traefik/tls', readOnly: true },
+                ],
                 securityContext: {
                   allowPrivilegeEscalation: false,
                   readOnlyRootFilesystem: true,
@@ -238,7 +284,9 @@ export function traefikObjects(image: string): unknown[] {
 export async function installTraefik(tools: ClusterTools, progress: Progress): Promise<void> {
   const image = tools.images?.traefik ?? `traefik:${versions.TRAEFIK_VERSION}`;
   progress(`installing Traefik (${image}) as the ingress controller on 127.0.0.1:80 and :443`);
-  await apply(tools, traefikObjects(image));
+  const tls = await ensureIngressCertificate(progress);
+  progress(`  https://127.0.0.1 is signed by the local CA ${tls.caFile} (curl --cacert ${tls.caFile} ...)`);
+  await apply(tools, traefikObjects(image, tls));
   await kubectl(tools, ['-n', ingressNamespace, 'rollout', 'status', 'deployment/traefik', '--timeout=180s']);
 }
 

@@ -15,3 +15,16 @@ export function ensureTraefikBinary(progress: (line: string) => void): Promise<s
     progress,
   );
 }
+
+/** kube-router, built by build-kube-router.sh when missing (the image wraps our static build). */
+export function ensureKubeRouterBinary(progress: (line: string) => void): Promise<string> {
+  return ensureBinary(
+    {
+      name: 'kube-router',
+      folder: `kube-router-${versions.KUBE_ROUTER_VERSION}`,
+      script: 'build-kube-router.sh',
+      prefer: 'only-cache',
+    },
+    progress,
+  );
+}

@@ -38,6 +38,16 @@ export function staticContext(name: string, binary: string): string {
   return dir;
 }
 
+/** The context of images/kube-router/Dockerfile: the kube-router binary and its entrypoint script. */
+export function kubeRouterContext(binary: string, entrypoint: string): string {
+  const dir = join(contextsDir, 'kube-router');
+  rmSync(dir, { recursive: true, force: true });
+  mkdirSync(dir, { recursive: true });
+  place(binary, join(dir, 'kube-router'));
+  copyFileSync(entrypoint, join(dir, 'entrypoint.sh'));
+  return dir;
+}
+
 /** `npm pack` of one package into `dir` as `fileName`, unless already there (the tarballs are kept). */
 async function packOnce(spec: string, dir: string, fileName: string): Promise<void> {
   if (existsSync(join(dir, fileName))) return;

@@ -7,10 +7,10 @@ import { join, resolve } from 'node:path';
 import { type ServiceName, serviceNames } from '../../services/manifests.ts';
 import { versions } from '../runtimes/binaries.ts';
 import { type BaseChoice, chooseBase } from './image-base.ts';
-import { nodeContext, staticContext } from './image-contexts.ts';
+import { kubeRouterContext, nodeContext, staticContext } from './image-contexts.ts';
 import { dockerBuild, ensureDebianBase, imageExists, imageLabel, imageSize, requireDocker } from './image-docker.ts';
 import { buildMissingDaprBinaries, daprBinDir, daprdWrapperHash } from '../runtimes/dapr.ts';
-import { ensureTraefikBinary } from './image-binaries.ts';
+import { ensureKubeRouterBinary, ensureTraefikBinary } from './image-binaries.ts';
 
 export type Progress = (line: string) => void;
 
@@ -33,10 +33,12 @@ export interface ImageSet {
     readonly images: Readonly<Record<DaprComponent, string>>;
   };
   readonly traefik: string;
+  /** The NetworkPolicy enforcer on kind (scripts/cluster/network-policy.ts). */
+  readonly kubeRouter: string;
 }
 
 /** Images built together: `npm run images -- services` builds only the services' images. */
-export const imageGroups = ['data', 'services', 'operator', 'dapr', 'traefik'] as const;
+export const imageGroups = ['data', 'services', 'operator', 'dapr', 'traefik', 'network'] as const;
 export type ImageGroup = (typeof imageGroups)[number];
 
 export interface BuildImagesOptions {
@@ -90,6 +92,7 @@ export function imageNames(version: string = shopVersion()): ImageSet {
       >,
     },
     traefik: `${registry}/traefik:${pinned('TRAEFIK_VERSION')}`,
+    kubeRouter: `${registry}/kube-router:${pinned('KUBE_ROUTER_VERSION')}`,
   };
 }
 
@@ -103,6 +106,7 @@ export function allImageRefs(set: ImageSet): string[] {
     set.dashboard,
     ...Object.values(set.dapr.images),
     set.traefik,
+    set.kubeRouter,
   ];
 }
 
@@ -214,6 +218,19 @@ function steps(set: ImageSet, base: BaseChoice, progress: Progress): ImageStep[]
           ref: set.traefik,
           dockerfile: dockerfile('images/traefik/Dockerfile'),
           context: staticContext('traefik', binary),
+        });
+      },
+    },
+    {
+      group: 'network',
+      ref: set.kubeRouter,
+      build: async () => {
+        const binary = await ensureKubeRouterBinary(progress);
+        await dockerBuild({
+          ref: set.kubeRouter,
+          dockerfile: dockerfile('images/kube-router/Dockerfile'),
+          context: kubeRouterContext(binary, join(root, 'images/kube-router/entrypoint.sh')),
+          args: { DEBIAN_IMAGE: base.debian },
         });
       },
     },

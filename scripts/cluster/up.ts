@@ -18,6 +18,7 @@ import { execOrThrow } from './exec.ts';
 import { ensureDockerEngine } from './docker-engine.ts';
 import { allImageRefs, buildImages, type ImageSet, shopVersion } from './images.ts';
 import { type ClusterFound, createOrReuseCluster, loadImages } from './kind.ts';
+import { installNetworkPolicyEnforcer } from './network-policy.ts';
 import { afterLoading, imagesToLoad, readLoadedImages, writeLoadedImages } from './loaded-images.ts';
 
 export type Progress = (line: string) => void;
@@ -342,8 +343,12 @@ export async function clusterUp(opts: ClusterUpOptions): Promise<ClusterUp> {
     await step('control plane running since the node started', () =>
       waitForPodsRestarted(tools, cluster.nodeStartedAt, progress, (namespace) => namespace !== shopNamespace),
     );
-  await step('Dapr control plane and Traefik', () =>
-    Promise.all([installDapr(tools, progress), installTraefik(tools, progress)]),
+  await step('Dapr control plane, Traefik and the NetworkPolicy enforcer', () =>
+    Promise.all([
+      installDapr(tools, progress),
+      installTraefik(tools, progress),
+      installNetworkPolicyEnforcer(tools, progress, changed.includes(images.kubeRouter)),
+    ]),
   );
   await step('operator', () => installOperator(tools, shopVersion(), progress));
   await restartWorkloadsOf(tools, changed, images, progress);
