@@ -159,7 +159,9 @@ function postgresJob(
                 { name: 'DATABASES', value: backupDatabases().join(' ') },
               ],
               // small requests: a backup must fit beside a running shop on a full node
-              resources: containerResources({ requests: { cpu: '10m', memory: '32Mi' }, limits: { memory: '256Mi' } }, [tmp]),
+              resources: containerResources({ requests: { cpu: '10m', memory: '32Mi' }, limits: { memory: '256Mi' } }, [
+                tmp,
+              ]),
               securityContext: containerSecurity,
               terminationMessagePolicy: 'FallbackToLogsOnError',
               volumeMounts: [{ name: 'backup', mountPath: backupDir, readOnly: opts.readOnly }, tmp.mount],
