@@ -6,10 +6,11 @@ export const refreshCookie = 'shopstack_refresh';
 
 export function readCookies(req: IncomingMessage): Record<string, string> {
   const out: Record<string, string> = {};
-  for (const part of (req.headers.cookie ?? '').split(';')) {
+  for (const raw of (req.headers.cookie ?? '').split(';')) {
+    const part = raw.trim();
     const eq = part.indexOf('=');
     if (eq < 1) continue;
-    const name = part.slice(0, eq).trim();
+    const name = part.slice(0, eq);
     try {
       out[name] = decodeURIComponent(part.slice(eq + 1).trim());
     } catch {

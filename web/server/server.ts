@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { Readable } from 'node:stream';
 import { loadAssets } from './assets.ts';
 import { accessCookie, clearCookies, cookie, readCookies, refreshCookie } from './cookies.ts';
-import { securityHeaders, sendProblem, WebError } from './errors.ts';
+import { securityHeaders, sendProblem, unreachableType, WebError } from './errors.ts';
 import { createLogger, type Logger } from './log.ts';
 import { expiresAtMs, isTokens, Refresher, type Tokens } from './tokens.ts';
 
@@ -95,7 +95,7 @@ export async function startStorefront(opts: StorefrontOptions): Promise<Storefro
     } catch (err) {
       if ((err as Error).name === 'AbortError') throw err;
       log.warn('gateway unreachable', { path: path.split('?')[0], error: (err as Error).message });
-      throw new WebError(503, 'Service Unavailable', 'the API gateway cannot be reached');
+      throw new WebError(503, 'Service Unavailable', 'the API gateway cannot be reached', unreachableType);
     }
   };
 

@@ -42,7 +42,8 @@ const general: Record<number, string> = {
 export function sentence(err: unknown, wording: Wording = {}): string {
   if (!(err instanceof ApiError)) return 'Something went wrong in the page. Please reload it; your entries are kept.';
   if (wording[err.status]) return wording[err.status] as string;
-  if (err.status === 0) {
+  // 0: the page reached nothing; the problem type: the web server answered, but the gateway is unreachable
+  if (err.status === 0 || err.problem?.type === 'urn:shopstack:gateway-unreachable') {
     return 'We cannot reach the shop right now. Check your connection and try again in a moment; nothing you entered is lost.';
   }
   if (err.status === 429) {
