@@ -4,7 +4,16 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Storefront } from '@shopstack/web';
 import { startLocalStorefront } from '../scripts/local/storefront.ts';
 import { serviceNames } from '../services/manifests.ts';
-import { type AxeResult, axe, launchChromium, screenshot, serious, tabTo, type TestBrowser, writeArtifact } from './support/browser.ts';
+import {
+  type AxeResult,
+  axe,
+  launchChromium,
+  screenshot,
+  serious,
+  tabTo,
+  type TestBrowser,
+  writeArtifact,
+} from './support/browser.ts';
 import { checkoutClient, type CheckoutClient, eventually } from './support/checkout.ts';
 import { startTestStack, type TestStack } from './support/stack.ts';
 import { ADMIN, storefrontEnv } from './support/storefront.ts';
@@ -45,7 +54,7 @@ describe('the storefront in Chromium, against a local stack', () => {
     return { email, password };
   };
   const addToCart = async (page: Page, name: string) => {
-    await page.getByRole('button', { name: `Add ${name} to cart` }).click();
+    await page.getByRole('button', { name: `Add to cart: ${name}` }).click();
     await page.getByText(`Added ${name} to your cart.`).waitFor();
   };
 
@@ -147,8 +156,9 @@ describe('the storefront in Chromium, against a local stack', () => {
   it('a double-clicked "Place order" makes one order', async () => {
     const { page } = await browser.visitor();
     const user = await register(page);
-    await page.goto(storefront.url);
-    await addToCart(page, mugs.travel);
+    await page.goto(at(`/products/${productIds[mugs.travel]}`));
+    await page.getByRole('button', { name: 'Add to cart' }).click();
+    await page.getByText(`Added 1 × ${mugs.travel} to your cart.`).waitFor();
     await page.goto(at('/checkout'));
     await page.getByRole('list', { name: 'Order summary' }).getByRole('listitem').waitFor();
     await page.getByRole('button', { name: 'Place order' }).dblclick();
@@ -203,12 +213,14 @@ describe('the storefront in Chromium, against a local stack', () => {
     await page.locator('[data-stock="1000"]').waitFor();
     await check(page, 'admin-product');
 
+    // access tokens live 25 s here: a new client logs in again
+    api = checkoutClient(stack);
     await api.setStock(id, 7); // another admin, meanwhile
     await page.getByLabel('Stock on hand').fill('50');
     await page.getByRole('button', { name: 'Save stock' }).click();
-    await expect.poll(() => page.locator('#stock-error').textContent()).toContain(
-      'Conflict: someone else changed the stock from 1000 to 7 while you were editing',
-    );
+    await expect
+      .poll(() => page.locator('#stock-error').textContent())
+      .toContain('Conflict: someone else changed the stock from 1000 to 7 while you were editing');
     expect(await page.getByLabel('Stock on hand').inputValue()).toBe('50'); // nothing lost
     await page.getByRole('button', { name: 'Save stock' }).click();
     await page.getByText('Stock saved: 50 on hand').waitFor();
@@ -224,9 +236,9 @@ describe('the storefront in Chromium, against a local stack', () => {
     expect(patched.status).toBe(200);
     await page.getByLabel('Name').fill('Gooseneck Kettle Pro');
     await page.getByRole('button', { name: 'Save product' }).click();
-    await expect.poll(() => page.locator('#product-error').textContent()).toContain(
-      'Conflict: someone else saved this product while you were editing (now “Gooseneck Kettle” at $61.00',
-    );
+    await expect
+      .poll(() => page.locator('#product-error').textContent())
+      .toContain('Conflict: someone else saved this product while you were editing (now “Gooseneck Kettle” at $61.00');
     await screenshot(page, 'admin-conflict');
     expect(await page.getByLabel('Name').inputValue()).toBe('Gooseneck Kettle Pro');
     await page.getByRole('button', { name: 'Save product' }).click();
@@ -252,15 +264,19 @@ describe('the storefront in Chromium, against a local stack', () => {
       }
       return text;
     });
-    expect(await alert.textContent()).toMatch(/^Too many requests in a short time\. Please wait \d+ seconds? and try again\.$/);
+    expect(await alert.textContent()).toMatch(
+      /^Too many requests in a short time\. Please wait \d+ seconds? and try again\.$/,
+    );
     expect(await page.getByLabel('E-mail').inputValue()).toBe(victim.user.email);
 
     const orphan = await startLocalStorefront({ gatewayUrl: 'http://127.0.0.1:9' }, { port: 0 });
     try {
       await page.goto(orphan.url);
-      await expect.poll(() => page.getByRole('alert').first().textContent()).toBe(
-        'We cannot reach the shop right now. Check your connection and try again in a moment; nothing you entered is lost.',
-      );
+      await expect
+        .poll(() => page.getByRole('alert').first().textContent())
+        .toBe(
+          'We cannot reach the shop right now. Check your connection and try again in a moment; nothing you entered is lost.',
+        );
     } finally {
       await orphan.stop();
     }

@@ -250,6 +250,19 @@ export const shopStackSpecSchema = z
           .describe('Full image reference of the view, overriding <image.registry>/dashboard:<tag>.'),
       })
       .prefault({}),
+    storefront: z
+      .object({
+        enabled: z
+          .boolean()
+          .default(false)
+          .describe('The web storefront at / on the ingress host; the gateway then keeps /api and /.well-known.'),
+        image: z
+          .string()
+          .min(1)
+          .optional()
+          .describe('Full image reference of the storefront, overriding <image.registry>/storefront:<tag>.'),
+      })
+      .prefault({}),
   })
   .meta({
     'x-kubernetes-validations': [

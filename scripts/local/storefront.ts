@@ -2,7 +2,10 @@ import { buildWeb, startStorefront, type Storefront } from '@shopstack/web';
 import type { Stack } from './stack.ts';
 
 /** The local run's storefront (`/` on `port`, 0 for a free one) in front of the stack's gateway. */
-export async function startLocalStorefront(stack: Pick<Stack, 'gatewayUrl'>, opts: { port: number }): Promise<Storefront> {
+export async function startLocalStorefront(
+  stack: Pick<Stack, 'gatewayUrl'>,
+  opts: { port: number },
+): Promise<Storefront> {
   // Vite builds the page once per change of its sources (~3 s); later starts reuse web/dist
   return startStorefront({
     gatewayUrl: stack.gatewayUrl,

@@ -25,7 +25,11 @@ export interface TestBrowser {
 }
 
 export async function launchChromium(): Promise<TestBrowser> {
-  const browser: Browser = await chromium.launch({ executablePath: '/usr/bin/chromium', headless: true, args: chromiumArgs });
+  const browser: Browser = await chromium.launch({
+    executablePath: '/usr/bin/chromium',
+    headless: true,
+    args: chromiumArgs,
+  });
   const contexts: BrowserContext[] = [];
   return {
     async visitor() {

@@ -42,12 +42,11 @@ export function loadAssets(dir: string): Map<string, Asset> {
       type,
       body,
       gzip: squeeze ? gzipSync(body, { level: 9 }) : undefined,
-      br: squeeze
-        ? brotliCompressSync(body, { params: { [constants.BROTLI_PARAM_QUALITY]: 11 } })
-        : undefined,
+      br: squeeze ? brotliCompressSync(body, { params: { [constants.BROTLI_PARAM_QUALITY]: 11 } }) : undefined,
       immutable: path.startsWith('/assets/'),
     });
   }
-  if (!assets.has('/index.html')) throw new Error(`${dir} holds no index.html: build the page first (npm run build -w @shopstack/web)`);
+  if (!assets.has('/index.html'))
+    throw new Error(`${dir} holds no index.html: build the page first (npm run build -w @shopstack/web)`);
   return assets;
 }

@@ -33,6 +33,13 @@ export function sendProblem(res: ServerResponse, err: WebError, headers: Record<
     res.destroy();
     return;
   }
-  res.writeHead(err.status, { ...securityHeaders, ...headers, 'content-type': 'application/problem+json', 'cache-control': 'no-store' });
-  res.end(JSON.stringify({ type: err.type, title: err.title, status: err.status, ...(err.detail && { detail: err.detail }) }));
+  res.writeHead(err.status, {
+    ...securityHeaders,
+    ...headers,
+    'content-type': 'application/problem+json',
+    'cache-control': 'no-store',
+  });
+  res.end(
+    JSON.stringify({ type: err.type, title: err.title, status: err.status, ...(err.detail && { detail: err.detail }) }),
+  );
 }

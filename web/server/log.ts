@@ -4,7 +4,10 @@ export type Logger = Record<Level, (msg: string, fields?: Record<string, unknown
 
 const order: Record<Level, number> = { debug: 10, info: 20, warn: 30, error: 40 };
 
-export function createLogger(level: Level = 'info', write: (line: string) => void = (l) => process.stdout.write(l)): Logger {
+export function createLogger(
+  level: Level = 'info',
+  write: (line: string) => void = (l) => process.stdout.write(l),
+): Logger {
   const at =
     (l: Level) =>
     (msg: string, fields: Record<string, unknown> = {}): void => {

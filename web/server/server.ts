@@ -88,7 +88,10 @@ export async function startStorefront(opts: StorefrontOptions): Promise<Storefro
       return await fetch(`${gateway}${path}`, {
         method,
         headers: { ...init.headers, 'x-forwarded-for': forwardedFor(req) },
-        body: init.body === undefined ? undefined : new Uint8Array(typeof init.body === 'string' ? Buffer.from(init.body) : init.body),
+        body:
+          init.body === undefined
+            ? undefined
+            : new Uint8Array(typeof init.body === 'string' ? Buffer.from(init.body) : init.body),
         signal: init.signal,
         redirect: 'manual',
       });
@@ -108,15 +111,15 @@ export async function startStorefront(opts: StorefrontOptions): Promise<Storefro
     const body: unknown = await res.json().catch(() => undefined);
     if (res.ok && isTokens(body)) return body;
     if (res.status === 401 || res.status === 400) return undefined;
-    throw new WebError(res.status === 429 ? 429 : 503, 'Service Unavailable', `the session could not be renewed (${res.status})`);
+    throw new WebError(
+      res.status === 429 ? 429 : 503,
+      'Service Unavailable',
+      `the session could not be renewed (${res.status})`,
+    );
   });
 
   /** The session of a request: its access token, renewed first when it is about to expire. */
-  const session = async (
-    req: IncomingMessage,
-    setCookies: string[],
-    force = false,
-  ): Promise<string | undefined> => {
+  const session = async (req: IncomingMessage, setCookies: string[], force = false): Promise<string | undefined> => {
     const jar = readCookies(req);
     const access = jar[accessCookie];
     const refresh = jar[refreshCookie];
@@ -179,7 +182,11 @@ export async function startStorefront(opts: StorefrontOptions): Promise<Storefro
   const proxy = async (req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> => {
     const apiPath = url.pathname.slice('/session'.length);
     if (apiPath.startsWith('/api/v1/auth/')) {
-      throw new WebError(404, 'Not Found', 'sign in, register and sign out through /session/login, /session/register and /session/logout');
+      throw new WebError(
+        404,
+        'Not Found',
+        'sign in, register and sign out through /session/login, /session/register and /session/logout',
+      );
     }
     const headers: Record<string, string> = {};
     for (const name of forwardedRequest) {
@@ -221,7 +228,9 @@ export async function startStorefront(opts: StorefrontOptions): Promise<Storefro
       const origin = req.headers.origin;
       const site = req.headers['sec-fetch-site'];
       const host = req.headers.host;
-      const sameOrigin = origin ? host !== undefined && hostOf(origin) === host : site === undefined || site === 'same-origin';
+      const sameOrigin = origin
+        ? host !== undefined && hostOf(origin) === host
+        : site === undefined || site === 'same-origin';
       if (!sameOrigin) throw new WebError(403, 'Forbidden', 'requests from other sites are refused');
     }
     const path = url.pathname;
@@ -254,9 +263,11 @@ export async function startStorefront(opts: StorefrontOptions): Promise<Storefro
   };
 
   const page = (req: IncomingMessage, res: ServerResponse, url: URL): void => {
-    if (req.method !== 'GET' && req.method !== 'HEAD') throw new WebError(405, 'Method Not Allowed', 'the page is read-only');
+    if (req.method !== 'GET' && req.method !== 'HEAD')
+      throw new WebError(405, 'Method Not Allowed', 'the page is read-only');
     // a path without a file name is a page of the app: index.html, which routes it
-    const asset = assets.get(url.pathname) ?? (/\.[a-z0-9]+$/i.test(url.pathname) ? undefined : assets.get('/index.html'));
+    const asset =
+      assets.get(url.pathname) ?? (/\.[a-z0-9]+$/i.test(url.pathname) ? undefined : assets.get('/index.html'));
     if (!asset) throw new WebError(404, 'Not Found', `no file ${url.pathname}`);
     const accept = String(req.headers['accept-encoding'] ?? '');
     const [encoding, body] =

@@ -44,7 +44,11 @@ export async function call<T>(method: string, path: string, opts: CallOptions = 
   }
   if (!res.ok) {
     const retry = Number(res.headers.get('retry-after'));
-    throw new ApiError(res.status, body as Problem | undefined, Number.isFinite(retry) && retry > 0 ? retry : undefined);
+    throw new ApiError(
+      res.status,
+      body as Problem | undefined,
+      Number.isFinite(retry) && retry > 0 ? retry : undefined,
+    );
   }
   return { body: body as T, headers: res.headers };
 }

@@ -83,9 +83,7 @@ export async function setQuantity(productId: string, quantity: number): Promise<
   if (user.get()) {
     const path = `/cart/items/${encodeURIComponent(productId)}`;
     const next =
-      quantity === 0
-        ? await api<Cart>('DELETE', path)
-        : await api<Cart>('PUT', path, { body: { quantity } });
+      quantity === 0 ? await api<Cart>('DELETE', path) : await api<Cart>('PUT', path, { body: { quantity } });
     cart.set(fromServer(next));
     return;
   }

@@ -4,7 +4,9 @@ import { ApiError, reasonSentence, sentence } from './errors.ts';
 describe('error sentences', () => {
   it('words an unreachable shop, a 429 with its retry hint and a validation problem with its fields', () => {
     expect(sentence(new ApiError(0, undefined))).toMatch(/^We cannot reach the shop right now\./);
-    expect(sentence(new ApiError(503, { type: 'urn:shopstack:gateway-unreachable' }))).toMatch(/^We cannot reach the shop/);
+    expect(sentence(new ApiError(503, { type: 'urn:shopstack:gateway-unreachable' }))).toMatch(
+      /^We cannot reach the shop/,
+    );
     expect(sentence(new ApiError(429, { status: 429 }, 17))).toBe(
       'Too many requests in a short time. Please wait 17 seconds and try again.',
     );
@@ -25,7 +27,9 @@ describe('error sentences', () => {
       expect(text).not.toMatch(/undefined|\[object/);
     }
     expect(sentence(new Error('boom'))).toMatch(/^Something went wrong in the page/);
-    expect(reasonSentence('payment_declined')).toBe('Your card was declined, so the order was cancelled. Nothing was charged.');
+    expect(reasonSentence('payment_declined')).toBe(
+      'Your card was declined, so the order was cancelled. Nothing was charged.',
+    );
     expect(reasonSentence('something new')).toBe('The order was cancelled.');
   });
 });

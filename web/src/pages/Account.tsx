@@ -44,10 +44,24 @@ export function SignIn() {
           }
         }}
       >
-        <Field label="E-mail" name="email" type="email" autoComplete="email" required value={form.email}
-          onInput={(e) => setForm({ ...form, email: e.currentTarget.value })} />
-        <Field label="Password" name="password" type="password" autoComplete="current-password" required
-          value={form.password} onInput={(e) => setForm({ ...form, password: e.currentTarget.value })} />
+        <Field
+          label="E-mail"
+          name="email"
+          type="email"
+          autoComplete="email"
+          required
+          value={form.email}
+          onInput={(e) => setForm({ ...form, email: e.currentTarget.value })}
+        />
+        <Field
+          label="Password"
+          name="password"
+          type="password"
+          autoComplete="current-password"
+          required
+          value={form.password}
+          onInput={(e) => setForm({ ...form, password: e.currentTarget.value })}
+        />
         <Alert message={error} />
         <button type="submit" disabled={busy}>
           Sign in
@@ -86,13 +100,35 @@ export function Register() {
           }
         }}
       >
-        <Field label="Name" name="name" autoComplete="name" required value={form.name} error={fields.name}
-          onInput={(e) => setForm({ ...form, name: e.currentTarget.value })} />
-        <Field label="E-mail" name="email" type="email" autoComplete="email" required value={form.email}
-          error={fields.email} onInput={(e) => setForm({ ...form, email: e.currentTarget.value })} />
-        <Field label="Password (at least 10 characters)" name="password" type="password" autoComplete="new-password"
-          required value={form.password} error={fields.password}
-          onInput={(e) => setForm({ ...form, password: e.currentTarget.value })} />
+        <Field
+          label="Name"
+          name="name"
+          autoComplete="name"
+          required
+          value={form.name}
+          error={fields.name}
+          onInput={(e) => setForm({ ...form, name: e.currentTarget.value })}
+        />
+        <Field
+          label="E-mail"
+          name="email"
+          type="email"
+          autoComplete="email"
+          required
+          value={form.email}
+          error={fields.email}
+          onInput={(e) => setForm({ ...form, email: e.currentTarget.value })}
+        />
+        <Field
+          label="Password (at least 10 characters)"
+          name="password"
+          type="password"
+          autoComplete="new-password"
+          required
+          value={form.password}
+          error={fields.password}
+          onInput={(e) => setForm({ ...form, password: e.currentTarget.value })}
+        />
         <Alert message={error} />
         <button type="submit" disabled={busy}>
           Create account

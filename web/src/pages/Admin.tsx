@@ -141,9 +141,7 @@ function StockForm(props: { productId: string }) {
       setSeen(saved);
       setStatus(`Stock saved: ${saved.onHand} on hand, ${saved.available} available.`);
     } catch (err) {
-      setError(
-        sentence(err, { 409: 'Stock cannot go below what is already reserved or sold for open orders.' }),
-      );
+      setError(sentence(err, { 409: 'Stock cannot go below what is already reserved or sold for open orders.' }));
     }
   };
 
@@ -161,7 +159,13 @@ function StockForm(props: { productId: string }) {
           {seen.onHand} on hand, {seen.reserved} reserved, {seen.available} available
         </p>
       )}
-      <Field label="Stock on hand" name="onHand" inputMode="numeric" value={value} onInput={(e) => setValue(e.currentTarget.value)} />
+      <Field
+        label="Stock on hand"
+        name="onHand"
+        inputMode="numeric"
+        value={value}
+        onInput={(e) => setValue(e.currentTarget.value)}
+      />
       <Alert message={error} id="stock-error" />
       <Status message={status} />
       <button type="submit">Save stock</button>
@@ -221,7 +225,9 @@ function ProductForm(props: { productId: string }) {
         if (latest) setBase(latest);
         setError(
           `Conflict: someone else saved this product while you were editing` +
-            (latest ? ` (now “${latest.name}” at ${money(latest.priceCents, latest.currency)}, version ${latest.version})` : '') +
+            (latest
+              ? ` (now “${latest.name}” at ${money(latest.priceCents, latest.currency)}, version ${latest.version})`
+              : '') +
             '. Your changes are kept below; press “Save product” again to replace theirs.',
         );
         return;
@@ -231,7 +237,8 @@ function ProductForm(props: { productId: string }) {
     }
   };
 
-  const set = (k: keyof Draft) => (e: { currentTarget: HTMLInputElement }) => setDraft({ ...draft, [k]: e.currentTarget.value });
+  const set = (k: keyof Draft) => (e: { currentTarget: HTMLInputElement }) =>
+    setDraft({ ...draft, [k]: e.currentTarget.value });
   return (
     <form
       aria-labelledby="product-heading"
@@ -242,9 +249,29 @@ function ProductForm(props: { productId: string }) {
     >
       <h2 id="product-heading">Product</h2>
       <Field label="Name" name="name" required value={draft.name} error={fields.name} onInput={set('name')} />
-      <Field label="Description" name="description" value={draft.description} error={fields.description} onInput={set('description')} />
-      <Field label={`Price (${base.currency})`} name="priceCents" inputMode="decimal" value={draft.price} error={fields.priceCents} onInput={set('price')} />
-      <Field label="Category" name="category" required value={draft.category} error={fields.category} onInput={set('category')} />
+      <Field
+        label="Description"
+        name="description"
+        value={draft.description}
+        error={fields.description}
+        onInput={set('description')}
+      />
+      <Field
+        label={`Price (${base.currency})`}
+        name="priceCents"
+        inputMode="decimal"
+        value={draft.price}
+        error={fields.priceCents}
+        onInput={set('price')}
+      />
+      <Field
+        label="Category"
+        name="category"
+        required
+        value={draft.category}
+        error={fields.category}
+        onInput={set('category')}
+      />
       <Alert message={error} id="product-error" />
       <Status message={status} />
       <button type="submit">Save product</button>

@@ -29,7 +29,8 @@ function Line(props: { line: CartLine; currency: string; onError: (m: string) =>
           onSubmit={(e) => {
             e.preventDefault();
             const q = Number(quantity);
-            if (!Number.isInteger(q) || q < 0 || q > 99) return props.onError('Quantity: enter a whole number from 0 to 99.');
+            if (!Number.isInteger(q) || q < 0 || q > 99)
+              return props.onError('Quantity: enter a whole number from 0 to 99.');
             void save(q);
           }}
         >

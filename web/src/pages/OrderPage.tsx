@@ -65,7 +65,14 @@ export function OrderPage(props: { id: string }) {
     const load = () =>
       api<Order>('GET', `/orders/${encodeURIComponent(props.id)}`).then(
         (o) => current && setOrder(o),
-        (err: unknown) => current && setError(sentence(err, { 404: 'We could not find this order in your account.', 400: 'This is not an order number.' })),
+        (err: unknown) =>
+          current &&
+          setError(
+            sentence(err, {
+              404: 'We could not find this order in your account.',
+              400: 'This is not an order number.',
+            }),
+          ),
       );
     const off = onOrderEvent((e) => {
       if (e === 'reopened') return void load();

@@ -30,7 +30,9 @@ export function Orders() {
     return onOrderEvent((e) => {
       if (e === 'reopened') return;
       setOrders((list) =>
-        list.map((o) => (o.id === e.orderId ? { ...o, status: e.status, reason: e.reason as Order['reason'], payment: e.payment } : o)),
+        list.map((o) =>
+          o.id === e.orderId ? { ...o, status: e.status, reason: e.reason as Order['reason'], payment: e.payment } : o,
+        ),
       );
     });
   }, [signedIn?.id]);

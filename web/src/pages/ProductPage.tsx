@@ -14,7 +14,9 @@ export function ProductPage(props: { id: string }) {
 
   useEffect(() => {
     product(props.id).then(setP, (err: unknown) =>
-      setError(sentence(err, { 404: 'This product does not exist or was removed.', 400: 'This product does not exist.' })),
+      setError(
+        sentence(err, { 404: 'This product does not exist or was removed.', 400: 'This product does not exist.' }),
+      ),
     );
   }, [props.id]);
 

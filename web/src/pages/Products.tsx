@@ -40,7 +40,8 @@ export function Products() {
     api<Page<Product>>('GET', `/products${query({ q, category, cursor, limit: pageSize })}`, { signal: abort.signal })
       .then(setPage)
       .catch((err: unknown) => {
-        if ((err as Error).name !== 'AbortError') setError(sentence(err, { 400: 'That search could not be run. Try other words.' }));
+        if ((err as Error).name !== 'AbortError')
+          setError(sentence(err, { 400: 'That search could not be run. Try other words.' }));
       });
     return () => abort.abort();
   }, [q, category, cursor]);
@@ -99,7 +100,7 @@ export function Products() {
             </h2>
             <p class="muted">{p.category}</p>
             <p class="price">{money(p.priceCents, p.currency)}</p>
-            <button type="button" aria-label={`Add ${p.name} to cart`} onClick={() => void add(p)}>
+            <button type="button" aria-label={`Add to cart: ${p.name}`} onClick={() => void add(p)}>
               Add to cart
             </button>
           </li>
@@ -107,7 +108,10 @@ export function Products() {
       </ul>
       <nav class="pager" aria-label="Pages">
         {trail.length > 0 && (
-          <button type="button" onClick={() => navigate(`/${query({ q, category, cursor: trail.pop() || undefined })}`)}>
+          <button
+            type="button"
+            onClick={() => navigate(`/${query({ q, category, cursor: trail.pop() || undefined })}`)}
+          >
             Previous page
           </button>
         )}
