@@ -260,7 +260,15 @@ export const shopStackSpecSchema = z
           .string()
           .min(1)
           .optional()
-          .describe('Full image reference of the storefront, overriding <image.registry>/storefront:<tag>.'),
+          .describe(
+            'Full image reference of the storefront, overriding <image.registry>/storefront:<tag> (Tilt sets it).',
+          ),
+        writableRootFilesystem: z
+          .boolean()
+          .default(false)
+          .describe(
+            'Development only: a writable root filesystem, so that Tilt live_update can replace the page sources.',
+          ),
       })
       .prefault({}),
   })

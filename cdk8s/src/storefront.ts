@@ -52,7 +52,9 @@ export class Storefront extends Construct {
                 resources: { requests: { cpu: '10m', memory: '48Mi' }, limits: { memory: '128Mi' } },
                 readinessProbe: { httpGet: { path: '/healthz', port: 'http' }, periodSeconds: 10 },
                 livenessProbe: { httpGet: { path: '/healthz', port: 'http' }, periodSeconds: 20 },
-                securityContext: containerSecurity,
+                securityContext: storefront.writableRootFilesystem
+                  ? { ...containerSecurity, readOnlyRootFilesystem: false }
+                  : containerSecurity,
               },
             ],
           },

@@ -181,6 +181,7 @@ function steps(set: ImageSet, base: BaseChoice, progress: Progress): ImageStep[]
           dockerfile: dockerfile('web/Dockerfile'),
           context: root,
           args: baseArgs,
+          target: 'runtime',
         }),
     },
     ...daprComponents.map((component): ImageStep => {
