@@ -136,6 +136,80 @@ describe('the storefront in Chromium, against a local stack', () => {
     expect(errors).toEqual([]);
   });
 
+  it('the session endpoint keeps tokens in HttpOnly cookies, renews them, refuses other sites and revokes on sign-out', async () => {
+    const origin = new URL(storefront.url).origin;
+    const body = JSON.stringify({ email: ADMIN.email, password: ADMIN.password });
+    const post = (path: string, headers: Record<string, string>, payload?: string) =>
+      fetch(at(path), { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: payload });
+    expect((await post('/session/login', { origin: 'https://elsewhere.example' }, body)).status).toBe(403);
+
+    const login = await post('/session/login', { origin }, body);
+    expect(login.status).toBe(200);
+    expect(await login.text()).not.toMatch(/eyJ|accessToken|refreshToken/);
+    const setCookies = login.headers.getSetCookie();
+    expect(setCookies).toHaveLength(2);
+    for (const c of setCookies) expect(c).toMatch(/; Path=\/session; Max-Age=\d+; HttpOnly; SameSite=Strict$/);
+    const jar = Object.fromEntries(setCookies.map((c) => c.split(';')[0]!.split('=') as [string, string]));
+    const refreshToken = decodeURIComponent(jar.shopstack_refresh!);
+    expect((await post('/session/api/v1/auth/refresh', { origin }, JSON.stringify({ refreshToken }))).status).toBe(404);
+
+    // without its access cookie the session is renewed from the refresh cookie; the old refresh token dies
+    const renewed = await fetch(at('/session'), { headers: { cookie: `shopstack_refresh=${jar.shopstack_refresh}` } });
+    expect((await renewed.json()).user.email).toBe(ADMIN.email);
+    const next = Object.fromEntries(
+      renewed.headers.getSetCookie().map((c) => c.split(';')[0]!.split('=') as [string, string]),
+    );
+    expect(next.shopstack_refresh).not.toBe(jar.shopstack_refresh);
+    expect((await api.call('POST', '/api/v1/auth/refresh', { body: { refreshToken } })).status).toBe(401);
+    const cookie = `shopstack_access=${next.shopstack_access}; shopstack_refresh=${next.shopstack_refresh}`;
+    const stock = await fetch(at(`/session/api/v1/inventory/${productIds[mugs.travel]}`), { headers: { cookie } });
+    expect(stock.status).toBe(200);
+
+    const out = await post('/session/logout', { origin, cookie });
+    expect(out.status).toBe(204);
+    expect(out.headers.getSetCookie().every((c) => c.includes('Max-Age=0'))).toBe(true);
+    const revoked = await api.call('POST', '/api/v1/auth/refresh', {
+      body: { refreshToken: decodeURIComponent(next.shopstack_refresh!) },
+    });
+    expect(revoked.status).toBe(401);
+  });
+
+  it('the order page resumes its event stream with Last-Event-ID after the connection drops', async () => {
+    const { page } = await browser.visitor();
+    await register(page);
+    const resumedFrom: string[] = [];
+    page.on('request', (req) => {
+      if (!req.url().includes('/notifications/stream')) return;
+      void req.allHeaders().then((h) => {
+        const id = h['last-event-id'] ?? new URL(req.url()).searchParams.get('lastEventId');
+        if (id) resumedFrom.push(id);
+      });
+    });
+    await page.goto(at(`/products/${productIds[mugs.travel]}`));
+    await page.getByRole('button', { name: 'Add to cart' }).click();
+    await page.getByText(`Added 1 × ${mugs.travel} to your cart.`).waitFor();
+    await page.goto(at('/checkout'));
+    await page.getByRole('list', { name: 'Order summary' }).getByRole('listitem').waitFor();
+    await page.getByLabel(/after a few seconds tok_slow/).check();
+    await page.getByRole('button', { name: 'Place order' }).click();
+    await page.locator('[data-status="PENDING"]').waitFor();
+    await page.evaluate(() => ((window as unknown as { mark: number }).mark = 7));
+    // order.created has arrived: the stream has an id to resume from
+    const seen = await page.waitForFunction(() =>
+      document.querySelector('[data-last-event]')?.getAttribute('data-last-event'),
+    );
+    const lastId = (await seen.jsonValue()) as string;
+
+    // the storefront restarts on the same port: every connection drops, the browser reconnects
+    const port = Number(new URL(storefront.url).port);
+    await storefront.stop();
+    storefront = await startLocalStorefront(stack, { port });
+    await page.locator('[data-status="CONFIRMED"]').waitFor({ timeout: 30_000 });
+    expect(await page.evaluate(() => (window as unknown as { mark?: number }).mark)).toBe(7);
+    await expect.poll(() => resumedFrom.length).toBeGreaterThan(0);
+    expect(BigInt(resumedFrom[0]!)).toBeGreaterThanOrEqual(BigInt(lastId));
+  });
+
   it('a declined card shows why the order was cancelled', async () => {
     const { page } = await browser.visitor();
     await register(page);

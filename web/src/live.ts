@@ -12,6 +12,8 @@ export interface OrderEvent {
 
 export type LiveState = 'off' | 'connecting' | 'live' | 'reconnecting';
 export const liveState = createStore<LiveState>('off');
+/** The id of the last event read: where a reopened stream resumes. */
+export const lastEvent = createStore<string | undefined>(undefined);
 
 const types = ['order.created', 'order.confirmed', 'order.cancelled', 'order.updated'];
 const listeners = new Set<(e: OrderEvent | 'reopened') => void>();
@@ -50,7 +52,10 @@ export function startLive(): void {
   for (const type of types) {
     es.addEventListener(type, (e) => {
       const msg = e as MessageEvent<string>;
-      if (msg.lastEventId) lastEventId = msg.lastEventId;
+      if (msg.lastEventId) {
+        lastEventId = msg.lastEventId;
+        lastEvent.set(lastEventId);
+      }
       try {
         const data = JSON.parse(msg.data) as OrderEvent;
         for (const l of listeners) l({ ...data, type });
@@ -66,6 +71,7 @@ export function stopLive(): void {
   source?.close();
   source = undefined;
   lastEventId = undefined;
+  lastEvent.set(undefined);
   liveState.set('off');
 }
 

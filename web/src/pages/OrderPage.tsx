@@ -1,7 +1,7 @@
 import { useEffect, useState } from 'preact/hooks';
 import { api } from '../api.ts';
 import { reasonSentence, sentence } from '../errors.ts';
-import { liveState, onOrderEvent } from '../live.ts';
+import { lastEvent, liveState, onOrderEvent } from '../live.ts';
 import { money } from '../money.ts';
 import { Link } from '../router.tsx';
 import type { Order } from '../types.ts';
@@ -59,6 +59,7 @@ export function OrderPage(props: { id: string }) {
   const [error, setError] = useState<string>();
   const [busy, setBusy] = useState(false);
   const live = liveState.use();
+  const lastEventId = lastEvent.use();
 
   useEffect(() => {
     let current = true;
@@ -103,7 +104,7 @@ export function OrderPage(props: { id: string }) {
             {order.status === 'CANCELLED' && order.payment?.status === 'refunded' && ' Your payment was refunded.'}
           </p>
           <Steps order={order} />
-          <p class="muted" data-live={live}>
+          <p class="muted" data-live={live} data-last-event={lastEventId}>
             Live updates: {live === 'live' ? 'connected' : live === 'off' ? 'off' : 'reconnecting…'}
           </p>
           <ul class="summary" aria-label="Items">
