@@ -235,12 +235,21 @@ describe('the storefront in Chromium, against a local stack', () => {
     await page.getByText(`Added 1 × ${mugs.travel} to your cart.`).waitFor();
     await page.goto(at('/checkout'));
     await page.getByRole('list', { name: 'Order summary' }).getByRole('listitem').waitFor();
+    const keys: string[] = [];
+    page.on('request', (req) => {
+      if (req.method() === 'POST' && req.url().endsWith('/session/api/v1/orders')) {
+        keys.push(req.headers()['idempotency-key'] ?? 'none');
+      }
+    });
     await page.getByRole('button', { name: 'Place order' }).dblclick();
     await page.waitForURL(/\/orders\/[0-9a-f-]{36}$/);
     await page.locator('[data-status="CONFIRMED"]').waitFor({ timeout: 30_000 });
     const session = await api.login(user.email, user.password);
     const orders = await api.call('GET', '/api/v1/orders', { token: session.accessToken });
     expect(orders.body.items).toHaveLength(1);
+    // both clicks were sent, with one Idempotency-Key: the API made one order of them
+    expect(keys).toHaveLength(2);
+    expect(new Set(keys).size).toBe(1);
   });
 
   it('checkout works with the keyboard alone, and a slow card is followed from PENDING to CONFIRMED', async () => {

@@ -7,6 +7,9 @@ import type { Problem } from './types.ts';
  */
 export const apiBase = '/session/api/v1';
 
+/** Told when the API answered 401: the session ended (the header then shows the visitor signed out). */
+export const sessionEnded = new EventTarget();
+
 export interface CallOptions {
   readonly body?: unknown;
   readonly headers?: Record<string, string>;
@@ -43,6 +46,7 @@ export async function call<T>(method: string, path: string, opts: CallOptions = 
     body = undefined;
   }
   if (!res.ok) {
+    if (res.status === 401 && path.startsWith(apiBase)) sessionEnded.dispatchEvent(new Event('ended'));
     const retry = Number(res.headers.get('retry-after'));
     throw new ApiError(
       res.status,

@@ -74,12 +74,26 @@ async function priceGuest(): Promise<CartView> {
   };
 }
 
-export async function loadCart(): Promise<void> {
-  cart.set(user.get() ? fromServer(await api<Cart>('GET', '/cart')) : await priceGuest());
+// cart operations run one after another, so that an older answer never replaces a newer one
+let queue: Promise<unknown> = Promise.resolve();
+function serial<T>(op: () => Promise<T>): Promise<T> {
+  const next = queue.then(op, op);
+  queue = next.catch(() => undefined);
+  return next;
+}
+
+export function loadCart(): Promise<void> {
+  return serial(async () => {
+    cart.set(user.get() ? fromServer(await api<Cart>('GET', '/cart')) : await priceGuest());
+  });
 }
 
 /** Sets a line's quantity (0 removes it). */
-export async function setQuantity(productId: string, quantity: number): Promise<void> {
+export function setQuantity(productId: string, quantity: number): Promise<void> {
+  return serial(() => writeQuantity(productId, quantity));
+}
+
+async function writeQuantity(productId: string, quantity: number): Promise<void> {
   if (user.get()) {
     const path = `/cart/items/${encodeURIComponent(productId)}`;
     const next =
@@ -93,13 +107,19 @@ export async function setQuantity(productId: string, quantity: number): Promise<
   cart.set(await priceGuest());
 }
 
-export async function addToCart(productId: string, quantity: number): Promise<void> {
-  const current = cart.get().lines.find((l) => l.productId === productId)?.quantity ?? 0;
-  await setQuantity(productId, current + quantity);
+export function addToCart(productId: string, quantity: number): Promise<void> {
+  return serial(async () => {
+    const current = cart.get().lines.find((l) => l.productId === productId)?.quantity ?? 0;
+    await writeQuantity(productId, current + quantity);
+  });
 }
 
 /** After sign-in: the guest cart's lines are added to the account's cart, then the guest cart is emptied. */
-export async function mergeGuestCart(): Promise<void> {
+export function mergeGuestCart(): Promise<void> {
+  return serial(mergeGuest);
+}
+
+async function mergeGuest(): Promise<void> {
   const guest = readGuest();
   let server = await api<Cart>('GET', '/cart');
   for (const line of guest) {

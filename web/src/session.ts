@@ -1,4 +1,4 @@
-import { call } from './api.ts';
+import { call, sessionEnded } from './api.ts';
 import { createStore } from './store.ts';
 import type { User } from './types.ts';
 
@@ -15,6 +15,9 @@ export async function loadSession(): Promise<void> {
     user.set(null);
   }
 }
+
+// a 401 from the API: ask the web server again who is signed in (it may have renewed or ended the session)
+sessionEnded.addEventListener('ended', () => void loadSession());
 
 export async function signIn(email: string, password: string): Promise<User> {
   const signed = (await call<{ user: User }>('POST', '/session/login', { body: { email, password } })).body.user;
