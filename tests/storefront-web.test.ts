@@ -323,10 +323,13 @@ describe('the storefront in Chromium, against a local stack', () => {
       .poll(() => page.locator('#product-error').textContent())
       .toContain('Conflict: someone else saved this product while you were editing (now “Gooseneck Kettle” at $61.00');
     await screenshot(page, 'admin-conflict');
+    // the admin's edit is kept, the field they did not touch shows the other admin's price
     expect(await page.getByLabel('Name').inputValue()).toBe('Gooseneck Kettle Pro');
+    expect(await page.getByLabel('Price (USD)').inputValue()).toBe('61.00');
     await page.getByRole('button', { name: 'Save product' }).click();
     await page.getByText(/^Saved \(version \d+\)\.$/).waitFor();
-    expect((await api.call('GET', `/api/v1/products/${id}`)).body.name).toBe('Gooseneck Kettle Pro');
+    const saved = (await api.call('GET', `/api/v1/products/${id}`)).body;
+    expect([saved.name, saved.priceCents]).toEqual(['Gooseneck Kettle Pro', 6100]);
   });
 
   it('a throttled sign-in shows its retry hint and keeps the form; an unreachable API is said so', async () => {

@@ -211,9 +211,18 @@ function ProductForm(props: { productId: string }) {
     setStatus(undefined);
     const priceCents = toCents(draft.price);
     if (priceCents === undefined) return setFields({ priceCents: 'Price: enter an amount like 12.50.' });
+    // only what the admin changed: a field someone else changed meanwhile is not written back
+    const was = draftOf(base);
+    const changes = {
+      ...(draft.name !== was.name && { name: draft.name }),
+      ...(draft.description !== was.description && { description: draft.description }),
+      ...(priceCents !== base.priceCents && { priceCents }),
+      ...(draft.category !== was.category && { category: draft.category }),
+    };
+    if (Object.keys(changes).length === 0) return setStatus('Nothing to save: no field was changed.');
     try {
       const { body } = await call<Product>('PATCH', `/session/api/v1/products/${base.id}`, {
-        body: { name: draft.name, description: draft.description, priceCents, category: draft.category },
+        body: changes,
         headers: { 'if-match': `"${base.version}"` },
       });
       setBase(body);
@@ -222,13 +231,21 @@ function ProductForm(props: { productId: string }) {
     } catch (err) {
       if (err instanceof ApiError && err.status === 412) {
         const latest = await fetchLatest().catch(() => undefined);
-        if (latest) setBase(latest);
+        if (latest) {
+          // the admin's edits on top of the latest version: their fields kept, the others refreshed
+          const theirs = draftOf(latest);
+          const mine = Object.fromEntries(
+            (Object.keys(was) as (keyof Draft)[]).map((k) => [k, draft[k] !== was[k] ? draft[k] : theirs[k]]),
+          ) as unknown as Draft;
+          setBase(latest);
+          setDraft(mine);
+        }
         setError(
           `Conflict: someone else saved this product while you were editing` +
             (latest
               ? ` (now “${latest.name}” at ${money(latest.priceCents, latest.currency)}, version ${latest.version})`
               : '') +
-            '. Your changes are kept below; press “Save product” again to replace theirs.',
+            '. Your changes are kept below over their version; press “Save product” again to apply them.',
         );
         return;
       }
