@@ -107,15 +107,16 @@ export async function startStorefront(opts: StorefrontOptions): Promise<Storefro
       method: 'POST',
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify({ refreshToken }),
+    }).catch((err: unknown) => {
+      log.warn('gateway unreachable', { path: '/api/v1/auth/refresh', error: (err as Error).message });
+      throw new WebError(503, 'Service Unavailable', 'the API gateway cannot be reached', unreachableType);
     });
     const body: unknown = await res.json().catch(() => undefined);
     if (res.ok && isTokens(body)) return body;
     if (res.status === 401 || res.status === 400) return undefined;
-    throw new WebError(
-      res.status === 429 ? 429 : 503,
-      'Service Unavailable',
-      `the session could not be renewed (${res.status})`,
-    );
+    throw res.status === 429
+      ? new WebError(429, 'Too Many Requests', 'the session could not be renewed: too many requests')
+      : new WebError(503, 'Service Unavailable', `the session could not be renewed (${res.status})`);
   });
 
   /** The session of a request: its access token, renewed first when it is about to expire. */
