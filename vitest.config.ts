@@ -12,6 +12,8 @@ export default defineConfig({
             'cdk8s/**/*.test.ts',
             'scripts/**/*.test.ts',
             'dashboard/src/**/*.test.ts',
+            'web/src/**/*.test.ts',
+            'web/server/**/*.test.ts',
           ],
           exclude: ['**/node_modules/**'],
           sequence: { groupOrder: 1 },

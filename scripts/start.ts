@@ -4,6 +4,7 @@ import { assertPortFree } from './common/ports.ts';
 import { allExited, killAllNow, stopAll } from './common/proc.ts';
 import { serviceNames } from '../services/manifests.ts';
 import { startLocalDashboard } from './local/dashboard.ts';
+import { startLocalStorefront } from './local/storefront.ts';
 import { type Stack, startStack } from './local/stack.ts';
 import { ensureSystemPackages, shopNeeds } from './local/system-packages.ts';
 
@@ -75,6 +76,7 @@ process.on('exit', killAllNow);
 try {
   ensureSystemPackages(shopNeeds, say);
   if (ports === 'fixed') await assertPortFree(8080, 'gateway');
+  if (ports === 'fixed') await assertPortFree(8082, 'storefront');
   starting = startStack({
     dir,
     services: serviceNames,
@@ -85,8 +87,10 @@ try {
   });
   stack = await starting;
   const daprView = await startLocalDashboard(stack, { port: ports === 'fixed' ? 8081 : 0 });
+  const storefront = await startLocalStorefront(stack, { port: ports === 'fixed' ? 8082 : 0 });
   const seconds = ((Date.now() - began) / 1000).toFixed(1);
   say(`ready in ${seconds}s`);
+  say(`Storefront      ${storefront.url}`);
   say(`REST API        ${stack.gatewayUrl}/api/v1/products`);
   say(`API docs        ${stack.gatewayUrl}/api/docs`);
   say(`Dapr view       ${daprView.url}`);

@@ -68,12 +68,13 @@ describe('the Tiltfile', () => {
     expect(shop.ResourceDependencies).toEqual(['operator']);
     expect(shop.DeployTarget.yaml).toContain('kind: ShopStack');
     expect(shop.DeployTarget.imageLocators?.map((l) => l.path).sort()).toEqual(
-      serviceNames.map((s) => `{.spec.services.${s}.image}`).sort(),
+      [...serviceNames.map((s) => `{.spec.services.${s}.image}`), '{.spec.storefront.image}'].sort(),
     );
     // every service's pods, by the operator's labels: owner references would keep one Deployment's only
     expect(shop.DeployTarget.discoveryStrategy).toBe('selectors-only');
     expect(shop.DeployTarget.kubernetesDiscoveryTemplateSpec?.extraSelectors).toEqual([
       { matchLabels: { 'app.kubernetes.io/component': 'app', 'app.kubernetes.io/instance': 'shop' } },
+      { matchLabels: { 'app.kubernetes.io/instance': 'shop', 'app.kubernetes.io/name': 'storefront' } },
     ]);
   });
 
@@ -84,6 +85,23 @@ describe('the Tiltfile', () => {
       expect(images[0]?.selector, name).toBe('shopstack.local/npm-cache');
       expect(images[0]?.LiveUpdateSpec?.syncs ?? [], name).toEqual([]);
     }
+  });
+
+  it('builds the storefront from its dev target and syncs its page and server sources', () => {
+    const image = (manifest('shop').ImageTargets ?? []).find((i) => i.selector === 'shopstack.local/storefront');
+    expect(image?.BuildDetails?.target).toBe('dev');
+    expect(image?.LiveUpdateSpec?.syncs?.map((s) => s.localPath)).toEqual([
+      'web/src',
+      'web/public',
+      'web/index.html',
+      'web/server',
+    ]);
+    expect(image?.LiveUpdateSpec?.stopPaths).toEqual(
+      expect.arrayContaining(['web/package.json', 'web/vite.config.ts']),
+    );
+    expect(manifest('shop').DeployTarget.yaml).toMatch(
+      /storefront:\n\s+enabled: true\n\s+image: shopstack.local\/storefront\n\s+writableRootFilesystem: true/,
+    );
   });
 
   it('runs the operator in the cluster from an image it syncs live, with a writable root filesystem', () => {
@@ -109,6 +127,7 @@ describe('the Tiltfile', () => {
       operator: ['operator'],
       shop: ['shop-services'],
       ...Object.fromEntries(serviceNames.map((s) => [s, ['shop-services']])),
+      storefront: ['shop-services'],
       postgres: ['data'],
       redis: ['data'],
       'dapr-view': ['dapr'],
@@ -116,8 +135,13 @@ describe('the Tiltfile', () => {
     });
   });
 
-  it('links the REST API, the OpenAPI docs and the Dapr view through the ingress', () => {
+  it('links the storefront, the REST API, the OpenAPI docs and the Dapr view through the ingress', () => {
     const links = manifest('shop').DeployTarget.Links?.map((l) => `${l.URL.Scheme}://${l.URL.Host}${l.URL.Path}`);
-    expect(links).toEqual(['http://127.0.0.1/api/v1/products', 'http://127.0.0.1/api/docs', 'http://127.0.0.1/dapr']);
+    expect(links).toEqual([
+      'http://127.0.0.1/',
+      'http://127.0.0.1/api/v1/products',
+      'http://127.0.0.1/api/docs',
+      'http://127.0.0.1/dapr',
+    ]);
   });
 });

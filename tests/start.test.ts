@@ -123,10 +123,14 @@ describe('npm start', () => {
     for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
   });
 
-  it('serves the seeded products, and Ctrl-C stops every process in order before npm returns', async () => {
+  it('serves the seeded products and the storefront, and Ctrl-C stops every process in order before npm returns', async () => {
     const dir = dataDir();
     const run = await startShop(dir);
     expect(await productIds(run.gatewayUrl)).toHaveLength(20);
+    // the storefront's URL is printed; it serves the page and proxies the API
+    const storefront = /Storefront\s+(http:\/\/127\.0\.0\.1:\d+\/)/.exec(run.output())?.[1] as string;
+    expect((await fetch(storefront)).headers.get('content-type')).toBe('text/html; charset=utf-8');
+    expect((await fetch(`${storefront}session/api/v1/products?limit=1`)).status).toBe(200);
     const started = descendants(run.pid);
     expect(started.length).toBeGreaterThanOrEqual(16); // runner, postgres, redis, sentry, 8 services, 8 sidecars
     expect(serviceFlags(started)).toEqual(Object.fromEntries(serviceNames.map((s) => [s, nodeOptions(s)])));

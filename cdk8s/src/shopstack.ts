@@ -4,6 +4,7 @@ import { AppService } from './app-service.ts';
 import type { ShopContext } from './context.ts';
 import { DaprComponents } from './dapr-components.ts';
 import { DaprDashboard } from './dashboard.ts';
+import { Storefront } from './storefront.ts';
 import { DaprResiliency } from './dapr-resiliency.ts';
 import { DaprSubscriptions } from './dapr-subscriptions.ts';
 import { GatewayIngress } from './gateway-ingress.ts';
@@ -73,5 +74,6 @@ export class ShopStack extends Construct {
     if (this.spec.ingress.enabled) new GatewayIngress(this, 'Ingress', { ctx });
     new NetworkPolicies(this, 'NetworkPolicies', { ctx });
     if (this.spec.dashboard.enabled) new DaprDashboard(this, 'Dashboard', { ctx });
+    if (this.spec.storefront.enabled) new Storefront(this, 'Storefront', { ctx });
   }
 }

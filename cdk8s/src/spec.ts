@@ -358,6 +358,27 @@ export const shopStackSpecSchema = z
           .describe('Full image reference of the view, overriding <image.registry>/dashboard:<tag>.'),
       })
       .prefault({}),
+    storefront: z
+      .object({
+        enabled: z
+          .boolean()
+          .default(false)
+          .describe('The web storefront at / on the ingress host; the gateway then keeps /api and /.well-known.'),
+        image: z
+          .string()
+          .min(1)
+          .optional()
+          .describe(
+            'Full image reference of the storefront, overriding <image.registry>/storefront:<tag> (Tilt sets it).',
+          ),
+        writableRootFilesystem: z
+          .boolean()
+          .default(false)
+          .describe(
+            'Development only: a writable root filesystem, so that Tilt live_update can replace the page sources.',
+          ),
+      })
+      .prefault({}),
   })
   .meta({
     'x-kubernetes-validations': [

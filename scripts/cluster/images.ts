@@ -24,6 +24,8 @@ export interface ImageSet {
   readonly operator: string;
   /** The read-only Dapr view the operator deploys when a ShopStack asks for it (spec.dashboard). */
   readonly dashboard: string;
+  /** The web storefront the operator deploys when a ShopStack asks for it (spec.storefront). */
+  readonly storefront: string;
   readonly postgres: string;
   readonly redis: string;
   /** Dapr's chart composes `{{global.registry}}/{{name}}:{{global.tag}}`: pass registry and tag. */
@@ -81,6 +83,7 @@ export function imageNames(version: string = shopVersion()): ImageSet {
     >,
     operator: `${registry}/operator:${version}`,
     dashboard: `${registry}/dashboard:${version}`,
+    storefront: `${registry}/storefront:${version}`,
     postgres: `${registry}/postgres:15`,
     redis: `${registry}/redis:7`,
     dapr: {
@@ -104,6 +107,7 @@ export function allImageRefs(set: ImageSet): string[] {
     ...Object.values(set.services),
     set.operator,
     set.dashboard,
+    set.storefront,
     ...Object.values(set.dapr.images),
     set.traefik,
     set.kubeRouter,
@@ -186,6 +190,19 @@ function steps(set: ImageSet, base: BaseChoice, progress: Progress): ImageStep[]
           dockerfile: dockerfile('dashboard/Dockerfile'),
           context: root,
           args: await nodeArgs(),
+        }),
+    },
+    {
+      // the operator deploys it too
+      group: 'operator',
+      ref: set.storefront,
+      build: async () =>
+        dockerBuild({
+          ref: set.storefront,
+          dockerfile: dockerfile('web/Dockerfile'),
+          context: root,
+          args: await nodeArgs(),
+          target: 'runtime',
         }),
     },
     ...daprComponents.map((component): ImageStep => {

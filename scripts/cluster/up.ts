@@ -87,10 +87,11 @@ async function restartWorkloadsOf(
     await restart(operatorNamespace, 'app.kubernetes.io/name=shopstack-operator', 'operator image');
   // every service runs a sidecar injected from the daprd image
   const daprdChanged = changed.includes(images.dapr.images.daprd);
-  for (const [service, ref] of [...Object.entries(images.services), ['dashboard', images.dashboard]] as [
-    string,
-    string,
-  ][]) {
+  for (const [service, ref] of [
+    ...Object.entries(images.services),
+    ['dashboard', images.dashboard],
+    ['storefront', images.storefront],
+  ] as [string, string][]) {
     if (changed.includes(ref)) await restart(shopNamespace, `app.kubernetes.io/name=${service}`, `${service} image`);
     else if (daprdChanged && service in images.services)
       await restart(shopNamespace, `app.kubernetes.io/name=${service}`, 'daprd image');
