@@ -8,6 +8,7 @@ import { eventRecorder } from './reconcile/events.ts';
 import { managedBy, ownerKey } from './reconcile/owner.ts';
 import { Reconciler } from './reconcile/reconciler.ts';
 import { Informer, type InformerEventType } from './watch/informer.ts';
+import { slimPod } from './insights/pods.ts';
 
 export interface ControllerOptions {
   readonly client: KubeClient;
@@ -47,6 +48,8 @@ export class Controller {
         onEvent,
         // generated credentials only need to exist: their values never sit in the operator's memory
         ...(kind === 'Secret' && { strip: (obj: KubeObject) => delete obj.data }),
+        // a pod is cached with only what the symptoms read (insights/pods.ts)
+        ...(kind === 'Pod' && { strip: slimPod }),
         ...(labelSelector && { labelSelector }),
         ...(opts.namespace && { namespace: opts.namespace }),
         ...(opts.watchTimeoutSeconds && { watchTimeoutSeconds: opts.watchTimeoutSeconds }),
@@ -60,6 +63,11 @@ export class Controller {
         informer(kind, (_type, obj) => this.#onOwned(obj), `app.kubernetes.io/managed-by=${managedBy}`),
       );
     }
+    // the shops' pods, for their symptoms; a pod belongs to the ShopStack its instance label names
+    this.#informers.set(
+      'Pod',
+      informer('Pod', (_type, obj) => this.#onPod(obj), `app.kubernetes.io/managed-by=${managedBy}`),
+    );
     const reconciler = new Reconciler({
       client,
       shops,
@@ -122,6 +130,11 @@ export class Controller {
         if (other.metadata.namespace === obj.metadata.namespace) this.#queue.add(objectKey(other));
       }
     }
+  }
+
+  #onPod(obj: KubeObject): void {
+    const shop = obj.metadata.labels?.['app.kubernetes.io/instance'];
+    if (shop && obj.metadata.namespace && this.#synced) this.#queue.add(`${obj.metadata.namespace}/${shop}`);
   }
 
   #onOwned(obj: KubeObject): void {

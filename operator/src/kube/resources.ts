@@ -77,6 +77,8 @@ const types: readonly ResourceType[] = [
     namespaced: true,
     verbs: ['list', 'delete'],
   },
+  // insights: the shop's pods, watched by the managed-by label, show its symptoms (operator/src/insights)
+  { apiVersion: 'v1', kind: 'Pod', plural: 'pods', namespaced: true, verbs: ['list', 'watch'] },
   { apiVersion: 'events.k8s.io/v1', kind: 'Event', plural: 'events', namespaced: true, verbs: ['create'] },
   // leader election: its own Lease, read, created once and renewed (replaced)
   {

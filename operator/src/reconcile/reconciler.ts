@@ -7,6 +7,9 @@ import { isStatus } from '../kube/errors.ts';
 import { type KubeObject, objectKey } from '../kube/object.ts';
 import type { WorkResult } from '../queue/workqueue.ts';
 import type { Informer } from '../watch/informer.ts';
+import { SymptomLedger } from '../insights/degraded.ts';
+import { shopPods } from '../insights/pods.ts';
+import { podSymptoms, type Symptom } from '../insights/symptoms.ts';
 import { externalDatabaseProblem, namespaceConflict } from './checks.ts';
 import type { EventRecorder } from './events.ts';
 import { finalize } from './finalize.ts';
@@ -38,8 +41,11 @@ interface RenderedText {
   readonly text: string;
 }
 
-/** How long to wait before re-checking what the operator does not watch (an external Secret). */
+/** How long to wait before re-checking what the operator does not watch (an external Secret), or a symptom. */
 const recheckMs = 30_000;
+
+/** A symptom that lasts is announced again as an Event this often (once otherwise). */
+const symptomRepeatMs = 30 * 60_000;
 
 function failureProblem(failures: SyncResult['failures']): Problem {
   const detail = failures
@@ -64,6 +70,7 @@ export class Reconciler {
   readonly #deps: ReconcilerDeps;
   // rendering is the costly part of a no-op reconcile, and depends only on the spec (its generation)
   readonly #rendered = new Map<string, RenderedText>();
+  readonly #announced = new SymptomLedger({ repeatMs: symptomRepeatMs });
 
   constructor(deps: ReconcilerDeps) {
     this.#deps = deps;
@@ -73,6 +80,7 @@ export class Reconciler {
     let shop = this.#deps.shops.get(key);
     if (!shop) {
       this.#rendered.delete(key);
+      this.#announced.forget(key);
       return undefined;
     }
     if (shop.metadata.deletionTimestamp) {
@@ -105,9 +113,14 @@ export class Reconciler {
       result.failures.length > 0
         ? failureProblem(result.failures)
         : await externalDatabaseProblem(this.#deps.client, shop.metadata.namespace ?? '', rendered.spec);
-    await this.#writeStatus(shop, this.#workloads(rendered.objects), problem);
+    const pods = shopPods(this.#deps.cache('Pod')?.list() ?? [], shop);
+    const symptoms = podSymptoms(pods, this.#now());
+    await this.#writeStatus(shop, this.#workloads(rendered.objects), problem, symptoms);
+    this.#announceSymptoms(key, shop, symptoms);
     if (result.failures.length > 0) throw new Error(failureProblem(result.failures).message);
-    return problem ? { requeueAfterMs: recheckMs } : undefined;
+    // an unready pod may become a symptom with time (a data store past its grace), with no event to say so
+    const unready = pods.some((pod) => !pod.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True'));
+    return problem || symptoms.length > 0 || unready ? { requeueAfterMs: recheckMs } : undefined;
   }
 
   #render(key: string, shop: KubeObject): Rendered {
@@ -152,6 +165,7 @@ export class Reconciler {
     shop: KubeObject,
     workloads: Record<string, WorkloadStatus> | undefined,
     problem?: Problem,
+    symptoms: readonly Symptom[] = [],
   ): Promise<void> {
     const previous = shop.status as ShopStackStatus | undefined;
     const status = computeStatus({
@@ -160,7 +174,10 @@ export class Reconciler {
       previous,
       workloads,
       ...(problem && { problem }),
-      now: (this.#deps.now?.() ?? new Date()).toISOString().replace(/\.\d{3}Z$/, 'Z'),
+      symptoms,
+      now: this.#now()
+        .toISOString()
+        .replace(/\.\d{3}Z$/, 'Z'),
     });
     // JSON round trip: drops undefined fields exactly as the server would
     if (isDeepStrictEqual(JSON.parse(JSON.stringify(status)), previous ?? {})) return;
@@ -170,7 +187,25 @@ export class Reconciler {
       { subresource: 'status' },
     );
     this.#deps.shops.remember(updated);
-    this.#announceConditions(shop, previous, status);
+    this.#announceConditions(shop, previous, status, symptoms);
+  }
+
+  #now(): Date {
+    return this.#deps.now?.() ?? new Date();
+  }
+
+  /** One Warning Event per new symptom (and again while it lasts, every symptomRepeatMs): never a storm. */
+  #announceSymptoms(key: string, shop: KubeObject, symptoms: readonly Symptom[]): void {
+    const log = this.#deps.log.child({ shopstack: key });
+    for (const symptom of this.#announced.due(key, symptoms, this.#now().getTime())) {
+      log.warn({ reason: symptom.reason, subject: symptom.subject, detail: symptom.message }, 'symptom');
+      this.#deps.events.record(shop, {
+        type: 'Warning',
+        reason: symptom.reason,
+        action: 'Observe',
+        note: symptom.message,
+      });
+    }
   }
 
   #announce(shop: KubeObject, result: SyncResult): void {
@@ -188,7 +223,12 @@ export class Reconciler {
     }
   }
 
-  #announceConditions(shop: KubeObject, previous: ShopStackStatus | undefined, status: ShopStackStatus): void {
+  #announceConditions(
+    shop: KubeObject,
+    previous: ShopStackStatus | undefined,
+    status: ShopStackStatus,
+    symptoms: readonly Symptom[],
+  ): void {
     const find = (s: ShopStackStatus | undefined, type: string) => s?.conditions?.find((c) => c.type === type);
     const ready = find(status, 'Ready');
     const degraded = find(status, 'Degraded');
@@ -198,7 +238,18 @@ export class Reconciler {
       this.#deps.events.record(shop, { type: 'Normal', reason: 'Ready', action: 'Reconcile', note: ready.message });
     }
     const before = find(previous, 'Degraded');
-    if (degraded?.status === 'True' && (before?.status !== 'True' || before.reason !== degraded.reason)) {
+    if (degraded?.status === 'False' && before?.status === 'True') {
+      log.info('no longer degraded');
+      this.#deps.events.record(shop, {
+        type: 'Normal',
+        reason: 'Recovered',
+        action: 'Observe',
+        note: degraded.message,
+      });
+    }
+    // a symptom is announced by #announceSymptoms, each on its own
+    const bySymptom = symptoms.some((s) => s.reason === degraded?.reason);
+    if (degraded?.status === 'True' && !bySymptom && (before?.status !== 'True' || before.reason !== degraded.reason)) {
       log.warn({ reason: degraded.reason, detail: degraded.message }, 'degraded');
       this.#deps.events.record(shop, {
         type: 'Warning',

@@ -1,4 +1,6 @@
 import type { Condition, ConditionType, ShopStackStatus, WorkloadStatus } from '../crd/status.ts';
+import { degradedVerdict } from '../insights/degraded.ts';
+import type { Symptom } from '../insights/symptoms.ts';
 import type { KubeObject } from '../kube/object.ts';
 
 interface WorkloadFields {
@@ -39,6 +41,8 @@ export interface StatusInput {
   /** By workload name; undefined when nothing could be rendered (an invalid spec). */
   readonly workloads: Record<string, WorkloadStatus> | undefined;
   readonly problem?: Problem;
+  /** What the shop's pods and metrics show (insights/symptoms.ts); they make it Degraded, not unready. */
+  readonly symptoms?: readonly Symptom[];
   readonly now: string;
 }
 
@@ -83,9 +87,8 @@ export function computeStatus(input: StatusInput): ShopStackStatus {
     : allReady
       ? condition('Ready', true, 'AllWorkloadsReady', `version ${input.version} is running`)
       : condition('Ready', false, 'WorkloadsNotReady', `waiting for ${waiting.join(', ')}`);
-  const degraded = problem
-    ? condition('Degraded', true, problem.reason, problem.message)
-    : condition('Degraded', false, 'AsExpected', 'no problems found');
+  const verdict = degradedVerdict(problem, input.symptoms ?? []);
+  const degraded = condition('Degraded', verdict.degraded, verdict.reason, verdict.message);
   return {
     observedGeneration: input.generation,
     version: allReady && !problem ? input.version : previous?.version,
