@@ -36,7 +36,7 @@ describe('operator insights: symptoms as the Degraded condition and Events', () 
 
   const shop = (): Promise<Any> => client.get('ShopStack', ns, 'demo');
   const degraded = async () => condition(await shop(), 'Degraded');
-  const eventsFor = async (reason: string) =>
+  const eventsFor = async (reason: string): Promise<Any[]> =>
     (await client.list('Event', { namespace: ns })).items.filter(
       (e: Any) => e.regarding?.kind === 'ShopStack' && e.reason === reason,
     );
