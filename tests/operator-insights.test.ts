@@ -1,9 +1,11 @@
 import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { KubeClient } from '../operator/src/kube/client.ts';
 import type { KubeObject } from '../operator/src/kube/object.ts';
+import { freePort } from '../scripts/common/ports.ts';
 import { type ControlPlane, startControlPlane } from '../scripts/controlplane/controlplane.ts';
 import {
   condition,
@@ -42,7 +44,13 @@ describe('operator insights: symptoms as the Degraded condition and Events', () 
     );
 
   /** A pod of the shop's `workload`, as its Deployment or StatefulSet would create it. */
-  async function createPod(name: string, workload: string, component: string, containers: string[]): Promise<void> {
+  async function createPod(
+    name: string,
+    workload: string,
+    component: string,
+    containers: string[],
+    port?: number,
+  ): Promise<void> {
     await client.create({
       apiVersion: 'v1',
       kind: 'Pod',
@@ -56,7 +64,13 @@ describe('operator insights: symptoms as the Degraded condition and Events', () 
           'app.kubernetes.io/managed-by': 'shopstack-operator',
         },
       },
-      spec: { containers: containers.map((c) => ({ name: c, image: `example/${c}:1` })) },
+      spec: {
+        containers: containers.map((c) => ({
+          name: c,
+          image: `example/${c}:1`,
+          ...(port && c === workload && { ports: [{ name: 'http', containerPort: port, protocol: 'TCP' }] }),
+        })),
+      },
     });
   }
   const setPodStatus = (name: string, status: Record<string, unknown>) =>
@@ -120,7 +134,7 @@ describe('operator insights: symptoms as the Degraded condition and Events', () 
     // THEN
     const found = await eventually('Degraded', async () => {
       const c = await degraded();
-      return c?.status === 'True' ? c : undefined;
+      return c?.message.includes('demo-orders-b') ? c : undefined;
     });
     expect(found.reason).toBe('PodsUnschedulable');
     expect(found.message).toContain('demo-orders-a, demo-orders-b cannot be scheduled (Insufficient cpu)');
@@ -178,5 +192,47 @@ describe('operator insights: symptoms as the Degraded condition and Events', () 
     await eventually('the Recovered Event', async () =>
       (await eventsFor('Recovered')).length === 1 ? true : undefined,
     );
+  });
+
+  it("the services' metrics show orders stuck in PENDING and dead-lettered events", async () => {
+    // GIVEN an orders and a payments pod whose /metrics (served here, on loopback) report both
+    const exposition = [
+      'shopstack_orders_stuck_pending{service="orders"} 3',
+      'shopstack_deadletter_events_total{topic="orders-deadletter",service="payments"} 2',
+      'shopstack_deadletter_events_total{topic="payments-deadletter",service="payments"} 0',
+    ].join('\n');
+    const port = await freePort();
+    const server: Server = createServer((req, res) => {
+      res.writeHead(req.url === '/metrics' ? 200 : 404, { 'content-type': 'text/plain' }).end(exposition);
+    });
+    await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve));
+    try {
+      for (const [name, workload] of [
+        ['demo-orders-m', 'orders'],
+        ['demo-payments-m', 'payments'],
+      ] as const) {
+        await createPod(name, workload, 'app', [workload, 'daprd'], port);
+        await setPodStatus(name, { ...ready, podIP: '127.0.0.1', podIPs: [{ ip: '127.0.0.1' }] });
+      }
+
+      // THEN
+      const found = await eventually('the metric symptoms', async () => {
+        const c = await degraded();
+        return c?.message.includes('4 events were dead-lettered') && c.message.includes('PENDING') ? c : undefined;
+      });
+      expect(found.reason).toBe('OrdersStuck');
+      expect(found.message).toContain('3 orders are still PENDING over a minute past their payment deadline');
+      expect(found.message).toContain(
+        'orders-deadletter: 4 events were dead-lettered since demo-orders-m, demo-payments-m',
+      );
+      expect(found.message).not.toContain('payments-deadletter');
+      await eventually('their Events', async () =>
+        (await eventsFor('OrdersStuck')).length === 1 && (await eventsFor('DeadLetters')).length === 1
+          ? true
+          : undefined,
+      );
+    } finally {
+      server.close();
+    }
   });
 });

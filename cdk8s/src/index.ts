@@ -13,3 +13,5 @@ export {
   shopStackSpecSchema,
 } from './spec.ts';
 export { checkSpec, type SpecProblem } from './validate.ts';
+export { type MetricsObserver, observedServices } from './metrics-observer.ts';
+export { appPort } from './profiles.ts';

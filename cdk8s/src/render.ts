@@ -1,5 +1,6 @@
 import { ApiObject, App, Chart } from 'cdk8s';
 import type { RandomSource } from './secrets.ts';
+import type { MetricsObserver } from './metrics-observer.ts';
 import { ShopStack } from './shopstack.ts';
 import type { ShopStackSpecInput } from './spec.ts';
 
@@ -36,6 +37,8 @@ export interface RenderOptions {
   readonly owner?: OwnerReference;
   readonly managedBy?: string;
   readonly random?: RandomSource;
+  /** The operator, allowed to read the services' /metrics for its insights (metrics-observer.ts). */
+  readonly observer?: MetricsObserver;
 }
 
 /** Renders one shop in-process (no files written): the operator's desired state. */
@@ -46,6 +49,7 @@ export function renderShopStack(opts: RenderOptions): KubeManifest[] {
     namespace: opts.namespace,
     ...(opts.managedBy && { managedBy: opts.managedBy }),
     ...(opts.random && { random: opts.random }),
+    ...(opts.observer && { observer: opts.observer }),
   });
   const { owner } = opts;
   if (owner) {

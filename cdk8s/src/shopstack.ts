@@ -8,6 +8,7 @@ import { DaprResiliency } from './dapr-resiliency.ts';
 import { DaprSubscriptions } from './dapr-subscriptions.ts';
 import { GatewayIngress } from './gateway-ingress.ts';
 import { NetworkPolicies } from './network-policies.ts';
+import { type MetricsObserver, MetricsObserverAccess } from './metrics-observer.ts';
 import { parseSpec } from './parse.ts';
 import { ManagedPostgres } from './postgres.ts';
 import { ManagedRedis } from './redis.ts';
@@ -25,6 +26,8 @@ export interface ShopStackProps {
   readonly managedBy?: string;
   /** Source of generated passwords, tokens and keys. @default cryptographic randomness */
   readonly random?: RandomSource;
+  /** Who may read the services' /metrics from another namespace (the operator). @default none */
+  readonly observer?: MetricsObserver;
 }
 
 // the longest suffix (`-identity-signing-key`, 21 characters) must still fit a 63-character name
@@ -72,6 +75,7 @@ export class ShopStack extends Construct {
     new DaprSubscriptions(this, 'Subscriptions', { ctx });
     if (this.spec.ingress.enabled) new GatewayIngress(this, 'Ingress', { ctx });
     new NetworkPolicies(this, 'NetworkPolicies', { ctx });
+    if (props.observer) new MetricsObserverAccess(this, 'MetricsObserver', { ctx, observer: props.observer });
     if (this.spec.dashboard.enabled) new DaprDashboard(this, 'Dashboard', { ctx });
   }
 }

@@ -9,6 +9,8 @@ import { managedBy, ownerKey } from './reconcile/owner.ts';
 import { Reconciler } from './reconcile/reconciler.ts';
 import { Informer, type InformerEventType } from './watch/informer.ts';
 import { slimPod } from './insights/pods.ts';
+import { MetricsProbe } from './insights/probe.ts';
+import type { MetricsObserver } from '@shopstack/cdk8s';
 
 export interface ControllerOptions {
   readonly client: KubeClient;
@@ -23,6 +25,10 @@ export interface ControllerOptions {
   /** Every ShopStack is reconciled at least this often, changed or not. */
   readonly resyncMs: number;
   readonly watchTimeoutSeconds?: number;
+  /** Read the services' /metrics for symptoms. */
+  readonly insightsMetrics?: boolean;
+  /** The operator's pods, which the shops' NetworkPolicies let read the services' /metrics. */
+  readonly observer?: MetricsObserver;
 }
 
 /** Informers for ShopStacks and everything they own, feeding one work queue of ShopStack keys. */
@@ -75,6 +81,8 @@ export class Controller {
       events: eventRecorder(client, { instance: opts.identity, log }),
       log,
       applyConcurrency: opts.applyConcurrency,
+      ...(opts.insightsMetrics && { metricsProbe: new MetricsProbe({ log }) }),
+      ...(opts.observer && { observer: opts.observer }),
     });
     this.#queue = new WorkQueue({
       concurrency: opts.concurrency,

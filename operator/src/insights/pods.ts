@@ -3,16 +3,20 @@ import { labelKeys } from '@shopstack/cdk8s';
 import type { PodView } from './symptoms.ts';
 
 /**
- * Keeps only what the symptoms read of a cached pod: container names, phase, conditions, container
- * states. A pod's env, volumes and annotations are most of its size, and the operator never reads them.
+ * Keeps only what the symptoms read of a cached pod: container names and ports, phase, IP, conditions,
+ * container states. A pod's env, volumes and annotations are most of its size, and the operator never reads them.
  */
 export function slimPod(obj: KubeObject): void {
-  const pod = obj as KubeObject & { spec?: { containers?: { name: string }[] }; status?: Record<string, unknown> };
-  if (pod.spec) pod.spec = { containers: (pod.spec.containers ?? []).map((c) => ({ name: c.name })) };
+  const pod = obj as KubeObject & {
+    spec?: { containers?: { name: string; ports?: unknown }[] };
+    status?: Record<string, unknown>;
+  };
+  if (pod.spec) pod.spec = { containers: (pod.spec.containers ?? []).map((c) => ({ name: c.name, ports: c.ports })) };
   delete obj.metadata.annotations;
   const status = pod.status ?? {};
   pod.status = {
     phase: status.phase,
+    podIP: status.podIP,
     conditions: status.conditions,
     containerStatuses: (
       status.containerStatuses as { name: string; restartCount?: number; state?: unknown }[] | undefined

@@ -19,9 +19,15 @@ export interface PodView {
     readonly creationTimestamp?: string;
     readonly deletionTimestamp?: string;
   };
-  readonly spec?: { readonly containers?: readonly { readonly name: string }[] };
+  readonly spec?: {
+    readonly containers?: readonly {
+      readonly name: string;
+      readonly ports?: readonly { readonly name?: string; readonly containerPort: number }[];
+    }[];
+  };
   readonly status?: {
     readonly phase?: string;
+    readonly podIP?: string;
     readonly conditions?: readonly {
       readonly type: string;
       readonly status: string;

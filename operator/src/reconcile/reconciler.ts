@@ -1,5 +1,12 @@
 import { isDeepStrictEqual } from 'node:util';
-import { InvalidSpecError, labelKeys, parseSpec, renderShopStack, type ShopStackSpec } from '@shopstack/cdk8s';
+import {
+  InvalidSpecError,
+  labelKeys,
+  type MetricsObserver,
+  parseSpec,
+  renderShopStack,
+  type ShopStackSpec,
+} from '@shopstack/cdk8s';
 import type { Logger } from 'pino';
 import type { ShopStackStatus, WorkloadStatus } from '../crd/status.ts';
 import type { KubeClient } from '../kube/client.ts';
@@ -9,6 +16,7 @@ import type { WorkResult } from '../queue/workqueue.ts';
 import type { Informer } from '../watch/informer.ts';
 import { SymptomLedger } from '../insights/degraded.ts';
 import { shopPods } from '../insights/pods.ts';
+import type { MetricsProbe } from '../insights/probe.ts';
 import { podSymptoms, type Symptom } from '../insights/symptoms.ts';
 import { externalDatabaseProblem, namespaceConflict } from './checks.ts';
 import type { EventRecorder } from './events.ts';
@@ -25,6 +33,10 @@ export interface ReconcilerDeps {
   readonly log: Logger;
   /** Requests in flight per ShopStack while syncing its objects. */
   readonly applyConcurrency: number;
+  /** Reads the symptoms in the services' metrics (stuck orders, dead letters); none when unset. */
+  readonly metricsProbe?: MetricsProbe;
+  /** The operator itself, allowed to read the services' /metrics through the shop's NetworkPolicies. */
+  readonly observer?: MetricsObserver;
   readonly now?: () => Date;
 }
 
@@ -81,6 +93,7 @@ export class Reconciler {
     if (!shop) {
       this.#rendered.delete(key);
       this.#announced.forget(key);
+      this.#deps.metricsProbe?.forget(key);
       return undefined;
     }
     if (shop.metadata.deletionTimestamp) {
@@ -114,7 +127,10 @@ export class Reconciler {
         ? failureProblem(result.failures)
         : await externalDatabaseProblem(this.#deps.client, shop.metadata.namespace ?? '', rendered.spec);
     const pods = shopPods(this.#deps.cache('Pod')?.list() ?? [], shop);
-    const symptoms = podSymptoms(pods, this.#now());
+    const symptoms = [
+      ...podSymptoms(pods, this.#now()),
+      ...((await this.#deps.metricsProbe?.symptoms(key, pods, this.#now().getTime())) ?? []),
+    ];
     await this.#writeStatus(shop, this.#workloads(rendered.objects), problem, symptoms);
     this.#announceSymptoms(key, shop, symptoms);
     if (result.failures.length > 0) throw new Error(failureProblem(result.failures).message);
@@ -135,6 +151,7 @@ export class Reconciler {
       spec,
       owner: ownerReference(shop),
       managedBy,
+      ...(this.#deps.observer && { observer: this.#deps.observer }),
     }) as KubeObject[];
     this.#rendered.set(key, { version, text: JSON.stringify({ spec, objects }) });
     return { generation, spec, objects };
