@@ -7,6 +7,7 @@ import { z } from 'zod';
  */
 
 import { type ServiceName, serviceNames } from '../../services/manifests.ts';
+import { gatewaySpec } from './gateway-limits.ts';
 
 export { type ServiceName, serviceNames };
 
@@ -229,6 +230,7 @@ export const shopStackSpecSchema = z
     database,
     redis,
     ingress,
+    gateway: gatewaySpec,
     dapr,
     admin: z
       .object({

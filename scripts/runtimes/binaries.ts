@@ -77,3 +77,11 @@ export const helmRecipe: BinaryRecipe = {
   script: 'build-helm.sh',
   prefer: 'path',
 };
+
+/** promtool: ours only, at the pinned version (scripts/runtimes/build-promtool.sh); it tests the alerting rules. */
+export const promtoolRecipe: BinaryRecipe = {
+  name: 'promtool',
+  folder: `promtool-${versions.PROMETHEUS_MODULE_VERSION}`,
+  script: 'build-promtool.sh',
+  prefer: 'only-cache',
+};
