@@ -2,6 +2,7 @@ import type { V1ConfigMap, V1Deployment, V1PodDisruptionBudget, V1Service } from
 import { Construct } from 'constructs';
 import { contentHash, secretEnv, serviceSettings } from './app-config.ts';
 import { meta, objectLabels, objectName, type ShopContext, selectorLabels } from './context.ts';
+import { ServiceAutoscaler } from './autoscaling.ts';
 import { DaprConfiguration } from './dapr-configuration.ts';
 import { kubeObject } from './kube-object.ts';
 import { appPort } from './profiles.ts';
@@ -68,7 +69,9 @@ export class AppService extends Construct {
       kind: 'Deployment',
       metadata: meta(ctx, { name, labels }),
       spec: {
-        replicas: ctx.spec.services[service].replicas,
+        // with autoscaling the HorizontalPodAutoscaler sets replicas; the operator's apply leaves them out,
+        // so the two never fight over the field (docs/architecture.md, "Autoscaling")
+        ...(!ctx.spec.services[service].autoscaling && { replicas: ctx.spec.services[service].replicas ?? 1 }),
         revisionHistoryLimit: 5,
         selector: { matchLabels: selector },
         // never drop below the requested capacity during a rollout
@@ -117,5 +120,7 @@ export class AppService extends Construct {
         },
       },
     });
+    const { autoscaling } = ctx.spec.services[service];
+    if (autoscaling) new ServiceAutoscaler(this, 'Autoscaler', { ctx, service, autoscaling });
   }
 }

@@ -7,6 +7,7 @@ import { z } from 'zod';
  */
 
 import { type ServiceName, serviceNames } from '../../services/manifests.ts';
+import { autoscalingSpec, autoscalingValidations } from './autoscaling.ts';
 import { gatewaySpec } from './gateway-limits.ts';
 
 export { type ServiceName, serviceNames };
@@ -37,7 +38,12 @@ const resources = (requests: { cpu: string; memory: string }, limits: { memory: 
 
 const serviceSpec = z
   .object({
-    replicas: z.int().min(0).max(20).default(1).describe('Pod replicas, 0 to 20.'),
+    replicas: z
+      .int()
+      .min(0)
+      .max(20)
+      .optional()
+      .describe('Pod replicas, 0 to 20; 1 when unset. Leave unset with autoscaling, which sets them.'),
     image: z
       .string()
       .min(1)
@@ -50,7 +56,9 @@ const serviceSpec = z
         'Development only: a writable root filesystem, so that Tilt live_update can replace the sources in the image.',
       ),
     resources: resources({ cpu: '50m', memory: '128Mi' }, { memory: '256Mi' }),
+    autoscaling: autoscalingSpec,
   })
+  .meta({ 'x-kubernetes-validations': autoscalingValidations })
   .prefault({});
 
 const services = z
@@ -256,7 +264,7 @@ export const shopStackSpecSchema = z
   .meta({
     'x-kubernetes-validations': [
       {
-        rule: '!self.ingress.enabled || self.services.gateway.replicas >= 1',
+        rule: '!self.ingress.enabled || !has(self.services.gateway.replicas) || self.services.gateway.replicas >= 1',
         message: 'services.gateway.replicas must be at least 1 while ingress is enabled',
         fieldPath: '.services.gateway.replicas',
       },

@@ -1,3 +1,4 @@
+import { checkAutoscaling } from './autoscaling.ts';
 import { parseQuantity } from './quantity.ts';
 import { type Resources, type ShopStackSpec, serviceNames } from './spec.ts';
 
@@ -30,6 +31,7 @@ function checkResources(field: string, resources: Resources): SpecProblem[] {
 export function checkSpec(spec: ShopStackSpec): SpecProblem[] {
   return [
     ...serviceNames.flatMap((name) => checkResources(`spec.services.${name}`, spec.services[name].resources)),
+    ...serviceNames.flatMap((name) => checkAutoscaling(`spec.services.${name}`, spec.services[name])),
     ...(spec.database.mode === 'managed'
       ? checkResources('spec.database.managed', spec.database.managed.resources)
       : []),

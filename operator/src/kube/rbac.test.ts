@@ -62,6 +62,7 @@ const fullShop: Partial<ShopStackSpecInput> = {
   admin: { secretRef: { name: 'shop-admin' } },
   demoCatalog: true,
   dashboard: { enabled: true },
+  services: { catalog: { autoscaling: { maxReplicas: 3 } } },
 };
 const rendered = renderShopStack({ name: 'demo', namespace: 'shop', spec: fullShop });
 

@@ -53,6 +53,7 @@ const types: readonly ResourceType[] = [
   owned('rbac.authorization.k8s.io/v1', 'Role', 'roles'),
   owned('rbac.authorization.k8s.io/v1', 'RoleBinding', 'rolebindings'),
   owned('policy/v1', 'PodDisruptionBudget', 'poddisruptionbudgets'),
+  owned('autoscaling/v2', 'HorizontalPodAutoscaler', 'horizontalpodautoscalers'),
   owned('networking.k8s.io/v1', 'NetworkPolicy', 'networkpolicies'),
   owned('networking.k8s.io/v1', 'Ingress', 'ingresses'),
   owned('dapr.io/v1alpha1', 'Component', 'components'),

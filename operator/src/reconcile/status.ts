@@ -19,7 +19,11 @@ interface WorkloadFields {
  * wanted replica is updated and ready (and, for Deployments, available).
  */
 export function workloadStatus(desired: KubeObject, live: KubeObject | undefined): WorkloadStatus {
-  const replicas = (desired as unknown as WorkloadFields).spec?.replicas ?? 1;
+  // with autoscaling the desired Deployment leaves replicas to the autoscaler: the live count is the wanted one
+  const replicas =
+    (desired as unknown as WorkloadFields).spec?.replicas ??
+    (live as unknown as WorkloadFields | undefined)?.spec?.replicas ??
+    1;
   if (!live) return { replicas, readyReplicas: 0, ready: false };
   const { metadata, status = {} } = live as unknown as WorkloadFields;
   const readyReplicas = status.readyReplicas ?? 0;
