@@ -146,4 +146,60 @@ describe('operator: spec.services.<name>.autoscaling', () => {
       (await deployment('demo-catalog')).spec.replicas === 2 ? true : undefined,
     );
   });
+
+  it("an event consumer scales with KEDA's Redis Streams scaler once KEDA's CRDs are there, instead of an HPA", async () => {
+    // GIVEN notifications autoscaled, without KEDA: an HPA
+    await client.mergePatch(
+      'ShopStack',
+      { namespace: ns, name: 'demo' },
+      { spec: { services: { notifications: { autoscaling: { maxReplicas: 4 } } } } },
+    );
+    await eventually('the notifications HPA', () =>
+      client.get('HorizontalPodAutoscaler', ns, 'demo-notifications').catch(() => undefined),
+    );
+
+    // WHEN KEDA's two kinds become served (stand-ins with an open schema: KEDA itself does not run here)
+    for (const [kind, plural] of [
+      ['ScaledObject', 'scaledobjects'],
+      ['TriggerAuthentication', 'triggerauthentications'],
+    ] as const) {
+      await client.create({
+        apiVersion: 'apiextensions.k8s.io/v1',
+        kind: 'CustomResourceDefinition',
+        metadata: { name: `${plural}.keda.sh` },
+        spec: {
+          group: 'keda.sh',
+          scope: 'Namespaced',
+          names: { kind, plural, singular: kind.toLowerCase(), listKind: `${kind}List` },
+          versions: [
+            {
+              name: 'v1alpha1',
+              served: true,
+              storage: true,
+              schema: { openAPIV3Schema: { type: 'object', 'x-kubernetes-preserve-unknown-fields': true } },
+            },
+          ],
+        },
+      });
+    }
+
+    // THEN a ScaledObject on the consumer group's pending entries replaces the HPA
+    const scaled: Any = await eventually(
+      'the ScaledObject',
+      () => client.get('ScaledObject', ns, 'demo-notifications').catch(() => undefined),
+      60_000,
+    );
+    expect(scaled.spec.triggers[0]).toMatchObject({
+      type: 'redis-streams',
+      metadata: { stream: 'orders', consumerGroup: 'notifications' },
+    });
+    await eventually('the notifications HPA to go', () =>
+      client.get('HorizontalPodAutoscaler', ns, 'demo-notifications').then(
+        () => undefined,
+        () => true,
+      ),
+    );
+    // KEDA reads the Redis password from its Secret through a TriggerAuthentication
+    expect(await client.get('TriggerAuthentication', ns, 'demo-notifications-redis')).toBeDefined();
+  });
 });

@@ -3,6 +3,7 @@ import { Construct } from 'constructs';
 import { contentHash, secretEnv, serviceSettings } from './app-config.ts';
 import { meta, objectLabels, objectName, type ShopContext, selectorLabels } from './context.ts';
 import { ServiceAutoscaler } from './autoscaling.ts';
+import { eventConsumers, KedaConsumerScaler } from './keda.ts';
 import { DaprConfiguration } from './dapr-configuration.ts';
 import { kubeObject } from './kube-object.ts';
 import { appPort } from './profiles.ts';
@@ -16,6 +17,8 @@ export interface AppServiceProps {
   readonly service: ServiceName;
   /** ServiceAccount the pods run as. */
   readonly serviceAccountName: string;
+  /** KEDA is installed: an event consumer with autoscaling scales on its backlog (keda.ts). */
+  readonly keda?: boolean;
 }
 
 // the API server drops empty lists; leaving them out keeps desired and live objects comparable
@@ -121,6 +124,10 @@ export class AppService extends Construct {
       },
     });
     const { autoscaling } = ctx.spec.services[service];
-    if (autoscaling) new ServiceAutoscaler(this, 'Autoscaler', { ctx, service, autoscaling });
+    if (autoscaling && props.keda && eventConsumers.includes(service)) {
+      new KedaConsumerScaler(this, 'Autoscaler', { ctx, service, autoscaling });
+    } else if (autoscaling) {
+      new ServiceAutoscaler(this, 'Autoscaler', { ctx, service, autoscaling });
+    }
   }
 }

@@ -39,6 +39,8 @@ export interface RenderOptions {
   readonly random?: RandomSource;
   /** The operator, allowed to read the services' /metrics for its insights (metrics-observer.ts). */
   readonly observer?: MetricsObserver;
+  /** KEDA's CRDs are installed in the cluster (keda.ts). */
+  readonly keda?: boolean;
 }
 
 /** Renders one shop in-process (no files written): the operator's desired state. */
@@ -50,6 +52,7 @@ export function renderShopStack(opts: RenderOptions): KubeManifest[] {
     ...(opts.managedBy && { managedBy: opts.managedBy }),
     ...(opts.random && { random: opts.random }),
     ...(opts.observer && { observer: opts.observer }),
+    ...(opts.keda && { keda: true }),
   });
   const { owner } = opts;
   if (owner) {

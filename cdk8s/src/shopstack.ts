@@ -28,6 +28,8 @@ export interface ShopStackProps {
   readonly random?: RandomSource;
   /** Who may read the services' /metrics from another namespace (the operator). @default none */
   readonly observer?: MetricsObserver;
+  /** KEDA's CRDs are installed: event consumers with autoscaling get a ScaledObject. @default false */
+  readonly keda?: boolean;
 }
 
 // the longest suffix (`-identity-signing-key`, 21 characters) must still fit a 63-character name
@@ -54,7 +56,12 @@ export class ShopStack extends Construct {
 
     const identity = new AppIdentity(this, 'Identity', { ctx });
     for (const service of serviceNames) {
-      new AppService(this, service, { ctx, service, serviceAccountName: identity.serviceAccountName });
+      new AppService(this, service, {
+        ctx,
+        service,
+        serviceAccountName: identity.serviceAccountName,
+        keda: props.keda ?? false,
+      });
     }
     new GeneratedSecret(this, 'DaprApiToken', {
       ctx,

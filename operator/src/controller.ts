@@ -1,6 +1,7 @@
 import type { Logger } from 'pino';
 import type { KubeClient } from './kube/client.ts';
 import { type KubeObject, objectKey } from './kube/object.ts';
+import { isStatus } from './kube/errors.ts';
 import { ownedKinds } from './kube/resources.ts';
 import type { OperatorMetrics } from './metrics.ts';
 import { WorkQueue } from './queue/workqueue.ts';
@@ -38,6 +39,7 @@ export class Controller {
   readonly #queue: WorkQueue;
   #resync: NodeJS.Timeout | undefined;
   #synced = false;
+  #kedaInstalled = false;
 
   constructor(opts: ControllerOptions) {
     this.#opts = opts;
@@ -83,6 +85,7 @@ export class Controller {
       applyConcurrency: opts.applyConcurrency,
       ...(opts.insightsMetrics && { metricsProbe: new MetricsProbe({ log }) }),
       ...(opts.observer && { observer: opts.observer }),
+      kedaInstalled: () => this.#kedaInstalled,
     });
     this.#queue = new WorkQueue({
       concurrency: opts.concurrency,
@@ -112,9 +115,12 @@ export class Controller {
   /** Fills every cache, then reconciles every ShopStack and keeps doing so on changes. */
   async start(): Promise<void> {
     await Promise.all([...this.#informers.values()].map((informer) => informer.start()));
+    await this.#discoverKeda();
     this.#synced = true;
     this.#enqueueAll();
-    this.#resync = setInterval(() => this.#enqueueAll(), this.#opts.resyncMs);
+    this.#resync = setInterval(() => {
+      void this.#discoverKeda().then(() => this.#enqueueAll());
+    }, this.#opts.resyncMs);
     this.#resync.unref();
     this.#opts.log.info({ kinds: this.#informers.size }, 'caches synced; reconciling');
   }
@@ -124,6 +130,21 @@ export class Controller {
     clearInterval(this.#resync);
     await this.#queue.shutdown();
     await Promise.all([...this.#informers.values()].map((informer) => informer.stop()));
+  }
+
+  /** Whether the API serves KEDA's ScaledObjects (discovery: no RBAC needed); kept as it was on an error. */
+  async #discoverKeda(): Promise<void> {
+    try {
+      const group = await this.#opts.client.request<KubeObject & { resources?: { name: string }[] }>({
+        method: 'GET',
+        resource: 'discovery',
+        path: '/apis/keda.sh/v1alpha1',
+      });
+      this.#kedaInstalled = group.resources?.some((r) => r.name === 'scaledobjects') ?? false;
+    } catch (err) {
+      if (isStatus(err, 404)) this.#kedaInstalled = false;
+      else this.#opts.log.warn({ err: (err as Error).message }, 'could not ask whether KEDA is installed');
+    }
   }
 
   #enqueueAll(): void {

@@ -62,9 +62,9 @@ const fullShop: Partial<ShopStackSpecInput> = {
   admin: { secretRef: { name: 'shop-admin' } },
   demoCatalog: true,
   dashboard: { enabled: true },
-  services: { catalog: { autoscaling: { maxReplicas: 3 } } },
+  services: { catalog: { autoscaling: { maxReplicas: 3 } }, notifications: { autoscaling: { maxReplicas: 3 } } },
 };
-const rendered = renderShopStack({ name: 'demo', namespace: 'shop', spec: fullShop });
+const rendered = renderShopStack({ name: 'demo', namespace: 'shop', spec: fullShop, keda: true });
 
 /** RBAC lets the operator grant in the Roles it creates only what it holds itself (escalation check). */
 const grantedOn = grants(rendered.filter((o) => o.kind === 'Role').flatMap((o) => o.rules as Rule[]));

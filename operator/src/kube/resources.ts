@@ -60,6 +60,9 @@ const types: readonly ResourceType[] = [
   owned('dapr.io/v1alpha1', 'Configuration', 'configurations'),
   owned('dapr.io/v1alpha1', 'Resiliency', 'resiliencies'),
   owned('dapr.io/v2alpha1', 'Subscription', 'subscriptions'),
+  // where KEDA is installed: the event consumers' scalers (cdk8s/src/keda.ts)
+  owned('keda.sh/v1alpha1', 'ScaledObject', 'scaledobjects'),
+  owned('keda.sh/v1alpha1', 'TriggerAuthentication', 'triggerauthentications'),
   {
     apiVersion: 'shopstack.io/v1alpha1',
     kind: 'ShopStack',

@@ -37,6 +37,8 @@ export interface ReconcilerDeps {
   readonly metricsProbe?: MetricsProbe;
   /** The operator itself, allowed to read the services' /metrics through the shop's NetworkPolicies. */
   readonly observer?: MetricsObserver;
+  /** Whether KEDA's CRDs are installed now (the controller asks discovery at start and every resync). */
+  readonly kedaInstalled?: () => boolean;
   readonly now?: () => Date;
 }
 
@@ -141,7 +143,8 @@ export class Reconciler {
 
   #render(key: string, shop: KubeObject): Rendered {
     const generation = shop.metadata.generation ?? 0;
-    const version = `${shop.metadata.uid}/${generation}`;
+    const keda = this.#deps.kedaInstalled?.() ?? false;
+    const version = `${shop.metadata.uid}/${generation}/${keda}`;
     const cached = this.#rendered.get(key);
     if (cached?.version === version) return { generation, ...JSON.parse(cached.text) };
     const spec = parseSpec(shop.spec);
@@ -152,6 +155,7 @@ export class Reconciler {
       owner: ownerReference(shop),
       managedBy,
       ...(this.#deps.observer && { observer: this.#deps.observer }),
+      keda,
     }) as KubeObject[];
     this.#rendered.set(key, { version, text: JSON.stringify({ spec, objects }) });
     return { generation, spec, objects };
