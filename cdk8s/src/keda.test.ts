@@ -36,6 +36,18 @@ describe('KEDA ScaledObjects for the event consumers', () => {
     });
     const auth = objects.find((o) => o.kind === 'TriggerAuthentication');
     expect(auth?.spec).toEqual({ secretTargetRef: [{ parameter: 'password', name: 'demo-redis', key: 'password' }] });
+    // KEDA's operator may reach the shop's Redis, and only with KEDA
+    const policy = objects.find((o) => o.metadata.name === 'demo-redis-keda') as { spec: unknown } | undefined;
+    expect(policy?.spec).toMatchObject({
+      podSelector: { matchLabels: { 'app.kubernetes.io/name': 'redis' } },
+      ingress: [
+        {
+          from: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'keda' } } }],
+          ports: [{ port: 6379 }],
+        },
+      ],
+    });
+    expect(render(false).find((o) => o.metadata.name === 'demo-redis-keda')).toBeUndefined();
     // a service that consumes no events keeps its HorizontalPodAutoscaler
     expect(kinds(objects, 'demo-catalog')).toContain('HorizontalPodAutoscaler');
   });

@@ -2,8 +2,9 @@ import { Construct } from 'constructs';
 import { manifests } from '../../services/manifests.ts';
 import { redisAddress } from './app-config.ts';
 import type { AutoscalingSpec } from './autoscaling.ts';
-import { meta, objectLabels, objectName, type ShopContext } from './context.ts';
+import { meta, objectLabels, objectName, selectorLabels, type ShopContext } from './context.ts';
 import { kubeObject } from './kube-object.ts';
+import { redisPort } from './redis.ts';
 import { secretNames } from './secrets.ts';
 import { type ServiceName, serviceNames } from './spec.ts';
 
@@ -75,6 +76,38 @@ export class KedaConsumerScaler extends Construct {
             type: 'cpu',
             metricType: 'Utilization',
             metadata: { value: String(autoscaling.targetCPUUtilizationPercentage) },
+          },
+        ],
+      },
+    });
+  }
+}
+
+/** KEDA's namespace and its operator's pods, as its Helm chart installs them. */
+export const kedaOperator = { namespace: 'keda', podLabels: { 'app.kubernetes.io/name': 'keda-operator' } } as const;
+
+/** Lets KEDA's operator read the consumer groups of the shop's managed Redis (its scaler connects to Redis). */
+export class KedaRedisAccess extends Construct {
+  constructor(scope: Construct, id: string, props: { readonly ctx: ShopContext }) {
+    super(scope, id);
+    const { ctx } = props;
+    const name = objectName(ctx, 'redis-keda');
+    kubeObject(this, 'policy', {
+      apiVersion: 'networking.k8s.io/v1',
+      kind: 'NetworkPolicy',
+      metadata: meta(ctx, { name, labels: objectLabels(ctx, 'redis-keda', 'network') }),
+      spec: {
+        podSelector: { matchLabels: selectorLabels(ctx, 'redis') },
+        policyTypes: ['Ingress'],
+        ingress: [
+          {
+            from: [
+              {
+                namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': kedaOperator.namespace } },
+                podSelector: { matchLabels: { ...kedaOperator.podLabels } },
+              },
+            ],
+            ports: [{ protocol: 'TCP', port: redisPort }],
           },
         ],
       },

@@ -7,6 +7,7 @@ import { DaprDashboard } from './dashboard.ts';
 import { DaprResiliency } from './dapr-resiliency.ts';
 import { DaprSubscriptions } from './dapr-subscriptions.ts';
 import { GatewayIngress } from './gateway-ingress.ts';
+import { eventConsumers, KedaRedisAccess } from './keda.ts';
 import { NetworkPolicies } from './network-policies.ts';
 import { type MetricsObserver, MetricsObserverAccess } from './metrics-observer.ts';
 import { parseSpec } from './parse.ts';
@@ -82,6 +83,8 @@ export class ShopStack extends Construct {
     new DaprSubscriptions(this, 'Subscriptions', { ctx });
     if (this.spec.ingress.enabled) new GatewayIngress(this, 'Ingress', { ctx });
     new NetworkPolicies(this, 'NetworkPolicies', { ctx });
+    const kedaScaled = eventConsumers.some((name) => this.spec.services[name].autoscaling);
+    if (props.keda && kedaScaled && this.spec.redis.mode === 'managed') new KedaRedisAccess(this, 'KedaRedis', { ctx });
     if (props.observer) new MetricsObserverAccess(this, 'MetricsObserver', { ctx, observer: props.observer });
     if (this.spec.dashboard.enabled) new DaprDashboard(this, 'Dashboard', { ctx });
   }
