@@ -83,7 +83,8 @@ const types: readonly ResourceType[] = [
   },
   // insights: the shop's pods, watched by the managed-by label, show its symptoms (operator/src/insights)
   { apiVersion: 'v1', kind: 'Pod', plural: 'pods', namespaced: true, verbs: ['list', 'watch'] },
-  { apiVersion: 'events.k8s.io/v1', kind: 'Event', plural: 'events', namespaced: true, verbs: ['create'] },
+  // list: only so that it may grant it to the Dapr view's Role (RBAC escalation rules); it never lists them
+  { apiVersion: 'events.k8s.io/v1', kind: 'Event', plural: 'events', namespaced: true, verbs: ['create', 'list'] },
   // leader election: its own Lease, read, created once and renewed (replaced)
   {
     apiVersion: 'coordination.k8s.io/v1',
