@@ -27,6 +27,14 @@ export function subscriptionSpec(service: ServiceName, topic: string): Record<st
 }
 
 /**
+ * The one service that reads `topic`'s dead-letter topic: the first of its consumers. With Redis Streams
+ * every app is a consumer group of its own, so a second reader would count each dead letter again.
+ */
+export function deadLetterReader(topic: string): ServiceName | undefined {
+  return serviceNames.filter((name) => manifests[name].subscribes.includes(topic)).sort()[0];
+}
+
+/**
  * `service`'s subscription to the dead-letter topic of `topic`: the kit counts and logs what lands there
  * (services/kit/src/dead-letters.ts), so a filling dead-letter topic shows on /metrics. It has no
  * dead-letter topic of its own.
@@ -50,6 +58,7 @@ export class DaprSubscriptions extends Construct {
           spec: subscriptionSpec(service, topic),
           scopes: [service],
         });
+        if (deadLetterReader(topic) !== service) continue;
         const deadLetters = objectName(ctx, `${service}-${topic}-deadletter`);
         kubeObject(this, deadLetters, {
           apiVersion: 'dapr.io/v2alpha1',

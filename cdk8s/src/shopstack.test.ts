@@ -56,7 +56,6 @@ describe('ShopStack', () => {
         'Subscription/demo-orders-payments',
         'Subscription/demo-orders-payments-deadletter',
         'Subscription/demo-payments-orders',
-        'Subscription/demo-payments-orders-deadletter',
         'Subscription/demo-notifications-orders',
         'Subscription/demo-notifications-orders-deadletter',
         'Ingress/demo-gateway',

@@ -7,7 +7,7 @@ import { stringify } from 'yaml';
 import { componentSpecs } from '../../cdk8s/src/dapr-components.ts';
 import { accessControlSpec, metricsSpec } from '../../cdk8s/src/dapr-configuration.ts';
 import { resiliencySpec } from '../../cdk8s/src/dapr-resiliency.ts';
-import { deadLetterSubscriptionSpec, subscriptionSpec } from '../../cdk8s/src/dapr-subscriptions.ts';
+import { deadLetterReader, deadLetterSubscriptionSpec, subscriptionSpec } from '../../cdk8s/src/dapr-subscriptions.ts';
 import { type Caller, manifests, type ServiceName, serviceNames } from '../../services/manifests.ts';
 import { localSecretStore, localTarget } from './component-target.ts';
 
@@ -73,13 +73,17 @@ function subscriptions(): Record<string, unknown>[] {
         spec: subscriptionSpec(service, topic),
         scopes: [service],
       },
-      {
-        apiVersion: 'dapr.io/v2alpha1',
-        kind: 'Subscription',
-        metadata: { name: `${service}-${topic}-deadletter` },
-        spec: deadLetterSubscriptionSpec(topic),
-        scopes: [service],
-      },
+      ...(deadLetterReader(topic) === service
+        ? [
+            {
+              apiVersion: 'dapr.io/v2alpha1',
+              kind: 'Subscription',
+              metadata: { name: `${service}-${topic}-deadletter` },
+              spec: deadLetterSubscriptionSpec(topic),
+              scopes: [service],
+            },
+          ]
+        : []),
     ]),
   );
 }

@@ -12,7 +12,9 @@ export const deadLetterMetric = 'shopstack_deadletter_events_total';
  * Counts and logs each event Dapr moved to one of the service's dead-letter topics (a poison event, or
  * one its retries gave up on), then acknowledges it: it stays in the topic's stream for a person to read
  * and replay, and the count is what the alert rules and the operator's Degraded condition watch.
- * The log names the event, never its data (it may hold a customer's details).
+ * The log names the event, never its data (it may hold a customer's details). Only one consumer of a
+ * topic is subscribed to its dead letters (cdk8s/src/dapr-subscriptions.ts, deadLetterReader); the others
+ * report 0, so the sum over pods is the count.
  */
 export function deadLetterRoutes(
   topics: readonly string[],
