@@ -13,7 +13,9 @@ start=$(date +%s)
 # Prometheus's module has no replace directives, so go install builds it at the pinned version; its
 # module versions v0.3XX.Y are the releases v3.XX.Y
 release="v3.${PROMETHEUS_MODULE_VERSION#v0.3}"
-CGO_ENABLED=0 GOBIN="$out/bin" nice -n 10 go install -tags netgo \
+# remove_all_sd: without the service discovery plugins (cloud SDKs), which rule tests never use: a far
+# smaller build
+CGO_ENABLED=0 GOBIN="$out/bin" nice -n 10 go install -tags netgo,remove_all_sd \
   -ldflags "-s -w -X github.com/prometheus/common/version.Version=${release#v}" \
   "github.com/prometheus/prometheus/cmd/promtool@$PROMETHEUS_MODULE_VERSION"
 echo "promtool $PROMETHEUS_MODULE_VERSION: built in $(( $(date +%s) - start ))s"
