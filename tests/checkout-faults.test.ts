@@ -13,7 +13,7 @@ import {
 } from './support/checkout.ts';
 import { serviceNames } from '../services/manifests.ts';
 import { sidecarClientOf } from './support/sidecar.ts';
-import { startTestStack, type TestStack } from './support/stack.ts';
+import { metricValue, startTestStack, type TestStack } from './support/stack.ts';
 import { type Session, storefrontEnv } from './support/storefront.ts';
 
 describe('checkout under concurrency, duplicate deliveries and crashes', () => {
@@ -251,8 +251,18 @@ describe('checkout under concurrency, duplicate deliveries and crashes', () => {
 
   it('an event no consumer can handle goes to the dead-letter topic instead of being retried for ever', async () => {
     const redis = new Redis(stack.redis.port, '127.0.0.1');
+    // each consumer reads its dead-letter topics and counts what lands there (services/kit/src/dead-letters.ts)
+    const counted = async () => {
+      let sum = 0;
+      for (const name of ['payments', 'notifications'] as const) {
+        const text = await (await fetch(`http://127.0.0.1:${service(name).appPort}/metrics`)).text();
+        sum += metricValue(text, 'shopstack_deadletter_events_total', { topic: 'orders-deadletter' });
+      }
+      return sum;
+    };
     try {
       const before = await redis.xlen('orders-deadletter');
+      const countedBefore = await counted();
       const envelope = {
         specversion: '1.0',
         source: 'orders',
@@ -280,6 +290,11 @@ describe('checkout under concurrency, duplicate deliveries and crashes', () => {
         return n - before >= 3 ? n : undefined;
       });
       expect(after - before).toBe(3);
+      // and every one is counted on /metrics, once
+      await eventually('the dead letters counted', async () =>
+        (await counted()) - countedBefore >= 3 ? true : undefined,
+      );
+      expect((await counted()) - countedBefore).toBe(3);
     } finally {
       redis.disconnect();
     }

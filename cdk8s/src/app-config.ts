@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import type { V1EnvVar } from '@kubernetes/client-node';
 import { objectName, type ShopContext } from './context.ts';
 import { configKeys, manifests, nodeOptions } from '../../services/manifests.ts';
+import { gatewayLimitSettings } from './gateway-limits.ts';
 import { appPort } from './profiles.ts';
 import { secretNames } from './secrets.ts';
 import type { ServiceName } from './spec.ts';
@@ -42,6 +43,7 @@ export function serviceSettings(ctx: ShopContext, service: ServiceName): Record<
   if (demoSeedEnv) settings[demoSeedEnv] = String(ctx.spec.demoCatalog);
   // the ingress controller runs in the pod network: believe its X-Forwarded-For, so limits count clients
   if (trustProxyEnv) settings[trustProxyEnv] = 'loopback, uniquelocal';
+  if (service === 'gateway') Object.assign(settings, gatewayLimitSettings(ctx.spec.gateway));
   return settings;
 }
 

@@ -2,6 +2,8 @@ import type { V1ConfigMap, V1Deployment, V1PodDisruptionBudget, V1Service } from
 import { Construct } from 'constructs';
 import { contentHash, secretEnv, serviceSettings } from './app-config.ts';
 import { meta, objectLabels, objectName, type ShopContext, selectorLabels } from './context.ts';
+import { ServiceAutoscaler } from './autoscaling.ts';
+import { eventConsumers, KedaConsumerScaler } from './keda.ts';
 import { DaprConfiguration } from './dapr-configuration.ts';
 import { kubeObject } from './kube-object.ts';
 import { appPort } from './profiles.ts';
@@ -15,6 +17,8 @@ export interface AppServiceProps {
   readonly service: ServiceName;
   /** ServiceAccount the pods run as. */
   readonly serviceAccountName: string;
+  /** KEDA is installed: an event consumer with autoscaling scales on its backlog (keda.ts). */
+  readonly keda?: boolean;
 }
 
 // the API server drops empty lists; leaving them out keeps desired and live objects comparable
@@ -54,10 +58,11 @@ export class AppService extends Construct {
       },
     });
 
-    const { replicas } = ctx.spec.services[service];
+    // replicas: 1 when unset; with autoscaling the HorizontalPodAutoscaler sets them
+    const { replicas = 1, autoscaling } = ctx.spec.services[service];
     // a drain may take one pod of several at a time; a single replica gets no budget, since one that
     // protected it (minAvailable 1) would block every node drain and one that did not would be a no-op
-    if (replicas > 1) {
+    if ((autoscaling?.maxReplicas ?? replicas) > 1) {
       kubeObject<V1PodDisruptionBudget>(this, 'Budget', {
         apiVersion: 'policy/v1',
         kind: 'PodDisruptionBudget',
@@ -73,7 +78,9 @@ export class AppService extends Construct {
       kind: 'Deployment',
       metadata: meta(ctx, { name, labels }),
       spec: {
-        replicas,
+        // with autoscaling the HorizontalPodAutoscaler sets replicas; the operator's apply leaves them out,
+        // so the two never fight over the field (docs/architecture.md, "Autoscaling")
+        ...(!autoscaling && { replicas }),
         revisionHistoryLimit: 5,
         selector: { matchLabels: selector },
         // never drop below the requested capacity during a rollout
@@ -125,5 +132,10 @@ export class AppService extends Construct {
         },
       },
     });
+    if (autoscaling && props.keda && eventConsumers.includes(service)) {
+      new KedaConsumerScaler(this, 'Autoscaler', { ctx, service, autoscaling });
+    } else if (autoscaling) {
+      new ServiceAutoscaler(this, 'Autoscaler', { ctx, service, autoscaling });
+    }
   }
 }

@@ -44,6 +44,8 @@ describe('DaprDashboard', () => {
         resources: ['components', 'configurations', 'subscriptions', 'resiliencies'],
         verbs: ['get', 'list'],
       },
+      { apiGroups: ['shopstack.io'], resources: ['shopstacks'], verbs: ['list'] },
+      { apiGroups: ['events.k8s.io'], resources: ['events'], verbs: ['list'] },
     ]);
     expect(find(objects, 'RoleBinding').subjects).toEqual([
       { kind: 'ServiceAccount', name: 'demo-dashboard', namespace: 'shop' },

@@ -25,6 +25,9 @@ export const dashboardRules = [
     resources: ['components', 'configurations', 'subscriptions', 'resiliencies'],
     verbs: ['get', 'list'],
   },
+  // the shop's conditions and latest Events
+  { apiGroups: ['shopstack.io'], resources: ['shopstacks'], verbs: ['list'] },
+  { apiGroups: ['events.k8s.io'], resources: ['events'], verbs: ['list'] },
 ];
 
 /**

@@ -26,3 +26,5 @@ export {
 } from './backup.ts';
 export { ageMs, dueRun, nextRun, scheduleProblem } from './schedule.ts';
 export { toYaml, toYamlStream, type YamlOptions } from './yaml.ts';
+export { type MetricsObserver, observedServices } from './metrics-observer.ts';
+export { appPort } from './profiles.ts';

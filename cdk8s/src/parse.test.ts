@@ -7,8 +7,8 @@ describe('parseSpec', () => {
     const spec = parseSpec({ version: '1.0.0' });
 
     // THEN
+    // replicas stay unset (1 when rendered), so that autoscaling can tell them apart from a choice
     expect(spec.services.orders).toEqual({
-      replicas: 1,
       writableRootFilesystem: false,
       resources: { requests: { cpu: '40m', memory: '128Mi' }, limits: { memory: '256Mi' } },
     });

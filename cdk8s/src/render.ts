@@ -1,5 +1,6 @@
 import { ApiObject, App, Chart } from 'cdk8s';
 import type { RandomSource } from './secrets.ts';
+import type { MetricsObserver } from './metrics-observer.ts';
 import { ShopStack } from './shopstack.ts';
 import type { ShopStackSpecInput } from './spec.ts';
 
@@ -36,6 +37,10 @@ export interface RenderOptions {
   readonly owner?: OwnerReference;
   readonly managedBy?: string;
   readonly random?: RandomSource;
+  /** The operator, allowed to read the services' /metrics for its insights (metrics-observer.ts). */
+  readonly observer?: MetricsObserver;
+  /** KEDA's CRDs are installed in the cluster (keda.ts). */
+  readonly keda?: boolean;
 }
 
 /** Renders one shop in-process (no files written): the operator's desired state. */
@@ -46,6 +51,8 @@ export function renderShopStack(opts: RenderOptions): KubeManifest[] {
     namespace: opts.namespace,
     ...(opts.managedBy && { managedBy: opts.managedBy }),
     ...(opts.random && { random: opts.random }),
+    ...(opts.observer && { observer: opts.observer }),
+    ...(opts.keda && { keda: true }),
   });
   const { owner } = opts;
   if (owner) {

@@ -8,7 +8,9 @@ import { Storefront } from './storefront.ts';
 import { DaprResiliency } from './dapr-resiliency.ts';
 import { DaprSubscriptions } from './dapr-subscriptions.ts';
 import { GatewayIngress } from './gateway-ingress.ts';
+import { eventConsumers, KedaRedisAccess } from './keda.ts';
 import { NetworkPolicies } from './network-policies.ts';
+import { type MetricsObserver, MetricsObserverAccess } from './metrics-observer.ts';
 import { parseSpec } from './parse.ts';
 import { ManagedPostgres } from './postgres.ts';
 import { ManagedRedis } from './redis.ts';
@@ -26,6 +28,10 @@ export interface ShopStackProps {
   readonly managedBy?: string;
   /** Source of generated passwords, tokens and keys. @default cryptographic randomness */
   readonly random?: RandomSource;
+  /** Who may read the services' /metrics from another namespace (the operator). @default none */
+  readonly observer?: MetricsObserver;
+  /** KEDA's CRDs are installed: event consumers with autoscaling get a ScaledObject. @default false */
+  readonly keda?: boolean;
 }
 
 // the longest suffix (`-identity-signing-key`, 21 characters) must still fit a 63-character name
@@ -52,7 +58,12 @@ export class ShopStack extends Construct {
 
     const identity = new AppIdentity(this, 'Identity', { ctx });
     for (const service of serviceNames) {
-      new AppService(this, service, { ctx, service, serviceAccountName: identity.serviceAccountName });
+      new AppService(this, service, {
+        ctx,
+        service,
+        serviceAccountName: identity.serviceAccountName,
+        keda: props.keda ?? false,
+      });
     }
     new GeneratedSecret(this, 'DaprApiToken', {
       ctx,
@@ -73,6 +84,9 @@ export class ShopStack extends Construct {
     new DaprSubscriptions(this, 'Subscriptions', { ctx });
     if (this.spec.ingress.enabled) new GatewayIngress(this, 'Ingress', { ctx });
     new NetworkPolicies(this, 'NetworkPolicies', { ctx });
+    const kedaScaled = eventConsumers.some((name) => this.spec.services[name].autoscaling);
+    if (props.keda && kedaScaled && this.spec.redis.mode === 'managed') new KedaRedisAccess(this, 'KedaRedis', { ctx });
+    if (props.observer) new MetricsObserverAccess(this, 'MetricsObserver', { ctx, observer: props.observer });
     if (this.spec.dashboard.enabled) new DaprDashboard(this, 'Dashboard', { ctx });
     if (this.spec.storefront.enabled) new Storefront(this, 'Storefront', { ctx });
   }

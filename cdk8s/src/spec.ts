@@ -7,6 +7,8 @@ import { z } from 'zod';
  */
 
 import { type ServiceName, serviceNames } from '../../services/manifests.ts';
+import { autoscalingSpec, autoscalingValidations } from './autoscaling.ts';
+import { gatewaySpec } from './gateway-limits.ts';
 
 export { type ServiceName, serviceNames };
 
@@ -36,7 +38,12 @@ const resources = (requests: { cpu: string; memory: string }, limits: { memory: 
 
 const serviceSpec = z
   .object({
-    replicas: z.int().min(0).max(20).default(1).describe('Pod replicas, 0 to 20.'),
+    replicas: z
+      .int()
+      .min(0)
+      .max(20)
+      .optional()
+      .describe('Pod replicas, 0 to 20; 1 when unset. Leave unset with autoscaling, which sets them.'),
     image: z
       .string()
       .min(1)
@@ -50,7 +57,9 @@ const serviceSpec = z
       ),
     // with its sidecar's 10m (dapr.sidecarResources), a pod asks for 50m: a shop fits on one 2-CPU kind node
     resources: resources({ cpu: '40m', memory: '128Mi' }, { memory: '256Mi' }),
+    autoscaling: autoscalingSpec,
   })
+  .meta({ 'x-kubernetes-validations': autoscalingValidations })
   .prefault({});
 
 const services = z
@@ -334,6 +343,7 @@ export const shopStackSpecSchema = z
     database,
     redis,
     ingress,
+    gateway: gatewaySpec,
     dapr,
     backup,
     restore,
@@ -383,7 +393,7 @@ export const shopStackSpecSchema = z
   .meta({
     'x-kubernetes-validations': [
       {
-        rule: '!self.ingress.enabled || self.services.gateway.replicas >= 1',
+        rule: '!self.ingress.enabled || !has(self.services.gateway.replicas) || self.services.gateway.replicas >= 1',
         message: 'services.gateway.replicas must be at least 1 while ingress is enabled',
         fieldPath: '.services.gateway.replicas',
       },

@@ -1,3 +1,4 @@
+import { checkAutoscaling } from './autoscaling.ts';
 import { parseQuantity } from './quantity.ts';
 import { scheduleProblem } from './schedule.ts';
 import { type Resources, type ShopStackSpec, serviceNames } from './spec.ts';
@@ -55,6 +56,7 @@ function checkBackup(spec: ShopStackSpec): SpecProblem[] {
 export function checkSpec(spec: ShopStackSpec): SpecProblem[] {
   return [
     ...serviceNames.flatMap((name) => checkResources(`spec.services.${name}.resources`, spec.services[name].resources)),
+    ...serviceNames.flatMap((name) => checkAutoscaling(`spec.services.${name}`, spec.services[name])),
     ...(spec.database.mode === 'managed'
       ? checkResources('spec.database.managed.resources', spec.database.managed.resources)
       : []),

@@ -103,4 +103,52 @@ describe('KubeSource', () => {
       },
     ]);
   });
+
+  it("shows the ShopStack's conditions and its ten newest Events, newest first, and no other object's", async () => {
+    // GIVEN
+    const event = (i: number, kind = 'ShopStack') => ({
+      regarding: { kind, name: 'demo' },
+      type: 'Warning',
+      reason: `Reason${i}`,
+      note: `note ${i}`,
+      eventTime: `2026-12-06T10:${String(i).padStart(2, '0')}:00.000000Z`,
+    });
+    const view = source({
+      '/apis/shopstack.io/v1alpha1/namespaces/shop/shopstacks': [
+        {
+          metadata: { name: 'demo' },
+          status: {
+            conditions: [
+              {
+                type: 'Degraded',
+                status: 'True',
+                reason: 'PodsUnschedulable',
+                message: 'orders: Insufficient cpu',
+                lastTransitionTime: '2026-12-06T10:00:00Z',
+              },
+            ],
+          },
+        },
+      ],
+      '/apis/events.k8s.io/v1/namespaces/shop/events': [
+        ...Array.from({ length: 12 }, (_, i) => event(i)),
+        event(59, 'Pod'),
+      ],
+    });
+
+    // WHEN
+    const { shops } = await view.read();
+
+    // THEN
+    expect(shops?.[0]?.conditions).toEqual([
+      {
+        type: 'Degraded',
+        status: 'True',
+        reason: 'PodsUnschedulable',
+        message: 'orders: Insufficient cpu',
+        since: '2026-12-06T10:00:00Z',
+      },
+    ]);
+    expect(shops?.[0]?.events.map((e) => e.reason)).toEqual(Array.from({ length: 10 }, (_, i) => `Reason${11 - i}`));
+  });
 });

@@ -1,6 +1,6 @@
 import { certificateView } from './certs.ts';
 import type { KubeReader } from './kube-client.ts';
-import type { AppView, CertificateView, DaprView, DaprViewSource, Health, HealthItem } from './model.ts';
+import type { AppView, CertificateView, DaprView, DaprViewSource, Health, HealthItem, ShopView } from './model.ts';
 import { type DaprResource, resourceViews } from './resources.ts';
 
 // the fields of Pods and Deployments the view reads; nothing else of them leaves this file
@@ -50,9 +50,11 @@ export class KubeSource implements DaprViewSource {
   async read(): Promise<DaprView> {
     const ns = this.#opts.namespace;
     const list = (path: string): Promise<readonly unknown[]> => this.#opts.reader.list(path);
-    const [pods, deployments, ...dapr] = await Promise.all([
+    const [pods, deployments, shops, events, ...dapr] = await Promise.all([
       list(`/api/v1/namespaces/${ns}/pods`),
       list(`/apis/apps/v1/namespaces/${ns}/deployments`),
+      list(`/apis/shopstack.io/v1alpha1/namespaces/${ns}/shopstacks`),
+      list(`/apis/events.k8s.io/v1/namespaces/${ns}/events`),
       list(`/apis/dapr.io/v1alpha1/namespaces/${ns}/components`),
       list(`/apis/dapr.io/v1alpha1/namespaces/${ns}/configurations`),
       list(`/apis/dapr.io/v2alpha1/namespaces/${ns}/subscriptions`),
@@ -72,8 +74,54 @@ export class KubeSource implements DaprViewSource {
       certificates: trustAnchors(daprPods),
       apps,
       ...resourceViews(resources),
+      shops: shopViews(shops as ShopStack[], events as ShopEvent[]),
     };
   }
+}
+
+// the fields of ShopStacks and Events the view reads
+interface ShopStack {
+  readonly metadata: { readonly name: string };
+  readonly status?: {
+    readonly conditions?: readonly {
+      type: string;
+      status: string;
+      reason?: string;
+      message?: string;
+      lastTransitionTime?: string;
+    }[];
+  };
+}
+interface ShopEvent {
+  readonly regarding?: { readonly kind?: string; readonly name?: string };
+  readonly type?: string;
+  readonly reason?: string;
+  readonly note?: string;
+  readonly eventTime?: string;
+  readonly deprecatedLastTimestamp?: string;
+  readonly metadata?: { readonly creationTimestamp?: string };
+}
+
+const shownEvents = 10;
+
+/** Each ShopStack's conditions and its newest Events (the operator's insights: docs/operations.md). */
+function shopViews(shops: readonly ShopStack[], events: readonly ShopEvent[]): ShopView[] {
+  const timeOf = (e: ShopEvent) => e.eventTime ?? e.deprecatedLastTimestamp ?? e.metadata?.creationTimestamp ?? '';
+  return shops.map((shop) => ({
+    name: shop.metadata.name,
+    conditions: (shop.status?.conditions ?? []).map((c) => ({
+      type: c.type,
+      status: c.status,
+      reason: c.reason ?? '',
+      message: c.message ?? '',
+      since: c.lastTransitionTime ?? '',
+    })),
+    events: events
+      .filter((e) => e.regarding?.kind === 'ShopStack' && e.regarding.name === shop.metadata.name)
+      .sort((a, b) => timeOf(b).localeCompare(timeOf(a)))
+      .slice(0, shownEvents)
+      .map((e) => ({ type: e.type ?? '', reason: e.reason ?? '', note: e.note ?? '', time: timeOf(e) })),
+  }));
 }
 
 const appIdOf = (annotations: Record<string, string> | undefined): string | undefined =>

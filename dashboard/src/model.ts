@@ -91,6 +91,25 @@ export interface CertificateView {
   readonly detail?: string;
 }
 
+/** The ShopStack's conditions and latest Events, as the operator states them (Kubernetes only). */
+export interface ShopView {
+  readonly name: string;
+  readonly conditions: readonly {
+    readonly type: string;
+    readonly status: string;
+    readonly reason: string;
+    readonly message: string;
+    readonly since: string;
+  }[];
+  /** Newest first, at most 10. */
+  readonly events: readonly {
+    readonly type: string;
+    readonly reason: string;
+    readonly note: string;
+    readonly time: string;
+  }[];
+}
+
 export interface DaprView {
   readonly source: 'local' | 'kubernetes';
   readonly namespace: string;
@@ -104,6 +123,8 @@ export interface DaprView {
   readonly configurations: readonly ConfigurationView[];
   readonly subscriptions: readonly SubscriptionView[];
   readonly resiliencies: readonly ResiliencyView[];
+  /** The shop's health as the operator reports it; absent in a local run. */
+  readonly shops?: readonly ShopView[];
 }
 
 /** Where a view comes from: the local runner's sidecars, or the Kubernetes API. */

@@ -9,6 +9,7 @@ import type {
   Health,
   HealthItem,
   ResiliencyView,
+  ShopView,
   SubscriptionView,
 } from '../src/model.ts';
 
@@ -147,10 +148,60 @@ function resiliencyRow(r: ResiliencyView): HTMLElement {
   );
 }
 
+// a condition reads as health: Ready=True and Degraded=False are good news
+function conditionHealth(type: string, status: string): Health {
+  if (status === 'Unknown') return 'unknown';
+  const good = type === 'Degraded' || type === 'Progressing' ? status === 'False' : status === 'True';
+  return good ? 'healthy' : type === 'Progressing' ? 'degraded' : 'unhealthy';
+}
+
+function shopSections(shop: ShopView): HTMLElement[] {
+  return [
+    section(
+      `shop-${shop.name}`,
+      `ShopStack ${shop.name}`,
+      "the operator's conditions",
+      table(
+        ['condition', 'status', 'reason', 'message', 'since'],
+        shop.conditions.map((c) =>
+          el(
+            'tr',
+            { 'data-condition': c.type },
+            td(el('strong', {}, c.type)),
+            td(pill(conditionHealth(c.type, c.status), c.status)),
+            td(c.reason),
+            td(c.message),
+            td(el('span', { class: 'muted' }, c.since)),
+          ),
+        ),
+      ),
+    ),
+    section(
+      `shop-${shop.name}-events`,
+      'Latest Events',
+      'newest first',
+      table(
+        ['time', 'type', 'reason', 'note'],
+        shop.events.map((e) =>
+          el(
+            'tr',
+            { 'data-event': e.reason },
+            td(el('span', { class: 'muted' }, e.time.slice(0, 19).replace('T', ' '))),
+            td(pill(e.type === 'Warning' ? 'degraded' : 'healthy', e.type)),
+            td(el('strong', {}, e.reason)),
+            td(e.note),
+          ),
+        ),
+      ),
+    ),
+  ];
+}
+
 function render(view: DaprView): HTMLElement[] {
   const local = view.source === 'local';
   const healthy = view.apps.filter((a) => a.health === 'healthy').length;
   return [
+    ...(view.shops ?? []).flatMap(shopSections),
     section(
       'apps',
       'Apps',

@@ -37,6 +37,13 @@ export const configSchema = z.object({
     .min(1)
     .default(process.env.POD_NAME ?? `${hostname()}-${process.pid}`),
   LOG_LEVEL: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal']).default('info'),
+  /** Read the orders and consumer services' /metrics for symptoms (stuck orders, dead letters). */
+  INSIGHTS_METRICS: flag.default(true),
+  /**
+   * The operator's own namespace (the chart sets it): each shop's NetworkPolicies let the operator's pods
+   * there, and no one else from outside, read the services' /metrics. Unset outside a cluster.
+   */
+  POD_NAMESPACE: z.string().min(1).optional(),
   /** Longest wait for running reconciles on SIGTERM. */
   SHUTDOWN_GRACE_MS: ms(20_000),
 });

@@ -2,6 +2,7 @@ import type { Logger } from 'pino';
 import { BackupReconciler, backupKeyPrefix } from './backup/backups.ts';
 import type { KubeClient } from './kube/client.ts';
 import { type KubeObject, objectKey } from './kube/object.ts';
+import { isStatus } from './kube/errors.ts';
 import { ownedKinds } from './kube/resources.ts';
 import type { OperatorMetrics } from './metrics.ts';
 import { WorkQueue } from './queue/workqueue.ts';
@@ -9,6 +10,9 @@ import { eventRecorder } from './reconcile/events.ts';
 import { managedBy, ownerKey } from './reconcile/owner.ts';
 import { Reconciler } from './reconcile/reconciler.ts';
 import { Informer, type InformerEventType } from './watch/informer.ts';
+import { slimPod } from './insights/pods.ts';
+import { MetricsProbe } from './insights/probe.ts';
+import type { MetricsObserver } from '@shopstack/cdk8s';
 
 export interface ControllerOptions {
   readonly client: KubeClient;
@@ -23,6 +27,10 @@ export interface ControllerOptions {
   /** Every ShopStack is reconciled at least this often, changed or not. */
   readonly resyncMs: number;
   readonly watchTimeoutSeconds?: number;
+  /** Read the services' /metrics for symptoms. */
+  readonly insightsMetrics?: boolean;
+  /** The operator's pods, which the shops' NetworkPolicies let read the services' /metrics. */
+  readonly observer?: MetricsObserver;
 }
 
 /** Informers for ShopStacks and everything they own, feeding one work queue of ShopStack keys. */
@@ -32,6 +40,7 @@ export class Controller {
   readonly #queue: WorkQueue;
   #resync: NodeJS.Timeout | undefined;
   #synced = false;
+  #kedaInstalled = false;
 
   constructor(opts: ControllerOptions) {
     this.#opts = opts;
@@ -48,6 +57,8 @@ export class Controller {
         onEvent,
         // generated credentials only need to exist: their values never sit in the operator's memory
         ...(kind === 'Secret' && { strip: (obj: KubeObject) => delete obj.data }),
+        // a pod is cached with only what the symptoms read (insights/pods.ts)
+        ...(kind === 'Pod' && { strip: slimPod }),
         ...(labelSelector && { labelSelector }),
         ...(opts.namespace && { namespace: opts.namespace }),
         ...(opts.watchTimeoutSeconds && { watchTimeoutSeconds: opts.watchTimeoutSeconds }),
@@ -64,6 +75,11 @@ export class Controller {
         informer(kind, (_type, obj) => this.#onOwned(obj), `app.kubernetes.io/managed-by=${managedBy}`),
       );
     }
+    // the shops' pods, for their symptoms; a pod belongs to the ShopStack its instance label names
+    this.#informers.set(
+      'Pod',
+      informer('Pod', (_type, obj) => this.#onPod(obj), `app.kubernetes.io/managed-by=${managedBy}`),
+    );
     const events = eventRecorder(client, { instance: opts.identity, log });
     const reconciler = new Reconciler({
       client,
@@ -73,6 +89,9 @@ export class Controller {
       events,
       log,
       applyConcurrency: opts.applyConcurrency,
+      ...(opts.insightsMetrics && { metricsProbe: new MetricsProbe({ log }) }),
+      ...(opts.observer && { observer: opts.observer }),
+      kedaInstalled: () => this.#kedaInstalled,
     });
     const backupReconciler = new BackupReconciler({
       client,
@@ -112,9 +131,12 @@ export class Controller {
   /** Fills every cache, then reconciles every ShopStack and keeps doing so on changes. */
   async start(): Promise<void> {
     await Promise.all([...this.#informers.values()].map((informer) => informer.start()));
+    await this.#discoverKeda();
     this.#synced = true;
     this.#enqueueAll();
-    this.#resync = setInterval(() => this.#enqueueAll(), this.#opts.resyncMs);
+    this.#resync = setInterval(() => {
+      void this.#discoverKeda().then(() => this.#enqueueAll());
+    }, this.#opts.resyncMs);
     this.#resync.unref();
     this.#opts.log.info({ kinds: this.#informers.size }, 'caches synced; reconciling');
   }
@@ -124,6 +146,21 @@ export class Controller {
     clearInterval(this.#resync);
     await this.#queue.shutdown();
     await Promise.all([...this.#informers.values()].map((informer) => informer.stop()));
+  }
+
+  /** Whether the API serves KEDA's ScaledObjects (discovery: no RBAC needed); kept as it was on an error. */
+  async #discoverKeda(): Promise<void> {
+    try {
+      const group = await this.#opts.client.request<KubeObject & { resources?: { name: string }[] }>({
+        method: 'GET',
+        resource: 'discovery',
+        path: '/apis/keda.sh/v1alpha1',
+      });
+      this.#kedaInstalled = group.resources?.some((r) => r.name === 'scaledobjects') ?? false;
+    } catch (err) {
+      if (isStatus(err, 404)) this.#kedaInstalled = false;
+      else this.#opts.log.warn({ err: (err as Error).message }, 'could not ask whether KEDA is installed');
+    }
   }
 
   #enqueueAll(): void {
@@ -147,6 +184,11 @@ export class Controller {
         if (other.metadata.namespace === obj.metadata.namespace) this.#queue.add(objectKey(other));
       }
     }
+  }
+
+  #onPod(obj: KubeObject): void {
+    const shop = obj.metadata.labels?.['app.kubernetes.io/instance'];
+    if (shop && obj.metadata.namespace && this.#synced) this.#queue.add(`${obj.metadata.namespace}/${shop}`);
   }
 
   #onOwned(obj: KubeObject): void {

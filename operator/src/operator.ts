@@ -76,6 +76,11 @@ export async function startOperator(config: OperatorConfig, log: Logger, credent
       concurrency: config.CONCURRENCY,
       applyConcurrency: config.APPLY_CONCURRENCY,
       resyncMs: config.RESYNC_MS,
+      insightsMetrics: config.INSIGHTS_METRICS,
+      // the chart's selector label of the operator's pods
+      ...(config.POD_NAMESPACE && {
+        observer: { namespace: config.POD_NAMESPACE, podLabels: { 'app.kubernetes.io/name': 'shopstack-operator' } },
+      }),
       ...(config.WATCH_TIMEOUT_SECONDS && { watchTimeoutSeconds: config.WATCH_TIMEOUT_SECONDS }),
     });
   const run = async (): Promise<void> => {

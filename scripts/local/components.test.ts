@@ -123,9 +123,14 @@ describe('components/ generated from the service manifests', () => {
     const pairs = docs.map((d) => `${d.scopes[0]}<-${d.spec.topic}->${d.spec.deadLetterTopic}`).sort();
     expect(pairs).toEqual([
       'notifications<-orders->orders-deadletter',
+      'notifications<-orders-deadletter->undefined',
       'orders<-payments->payments-deadletter',
+      'orders<-payments-deadletter->undefined',
       'payments<-orders->orders-deadletter',
     ]);
+    // each dead-letter topic is read once, by the kit's counter (services/kit/src/dead-letters.ts)
+    const readers = docs.filter((d) => !d.spec.deadLetterTopic).map((d) => d.spec.routes.default);
+    expect(new Set(readers)).toEqual(new Set(['/deadletters/orders', '/deadletters/payments']));
     // notifications takes its events in batches; the saga's steps one by one
     const batched = docs.filter((d) => d.spec.bulkSubscribe).map((d) => [d.scopes[0], d.spec.bulkSubscribe]);
     expect(batched).toEqual([['notifications', { enabled: true, maxMessagesCount: 64, maxAwaitDurationMs: 50 }]]);

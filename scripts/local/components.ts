@@ -7,7 +7,7 @@ import { componentSpecs } from '../../cdk8s/src/dapr-components.ts';
 import { accessControlSpec, metricsSpec } from '../../cdk8s/src/dapr-configuration.ts';
 import { resiliencySpec } from '../../cdk8s/src/dapr-resiliency.ts';
 import { toYamlStream } from '../../cdk8s/src/yaml.ts';
-import { subscriptionSpec } from '../../cdk8s/src/dapr-subscriptions.ts';
+import { deadLetterReader, deadLetterSubscriptionSpec, subscriptionSpec } from '../../cdk8s/src/dapr-subscriptions.ts';
 import { type Caller, manifests, type ServiceName, serviceNames } from '../../services/manifests.ts';
 import { localSecretStore, localTarget } from './component-target.ts';
 
@@ -65,13 +65,26 @@ const sentryConfiguration = {
 
 function subscriptions(): Record<string, unknown>[] {
   return serviceNames.flatMap((service) =>
-    manifests[service].subscribes.map((topic: string) => ({
-      apiVersion: 'dapr.io/v2alpha1',
-      kind: 'Subscription',
-      metadata: { name: `${service}-${topic}` },
-      spec: subscriptionSpec(service, topic),
-      scopes: [service],
-    })),
+    manifests[service].subscribes.flatMap((topic: string) => [
+      {
+        apiVersion: 'dapr.io/v2alpha1',
+        kind: 'Subscription',
+        metadata: { name: `${service}-${topic}` },
+        spec: subscriptionSpec(service, topic),
+        scopes: [service],
+      },
+      ...(deadLetterReader(topic) === service
+        ? [
+            {
+              apiVersion: 'dapr.io/v2alpha1',
+              kind: 'Subscription',
+              metadata: { name: `${service}-${topic}-deadletter` },
+              spec: deadLetterSubscriptionSpec(topic),
+              scopes: [service],
+            },
+          ]
+        : []),
+    ]),
   );
 }
 

@@ -93,3 +93,11 @@ export const trivyRecipe: BinaryRecipe = {
   script: 'build-trivy.sh',
   prefer: 'only-cache',
 };
+
+/** promtool: ours only, at the pinned version (scripts/runtimes/build-promtool.sh); it tests the alerting rules. */
+export const promtoolRecipe: BinaryRecipe = {
+  name: 'promtool',
+  folder: `promtool-${versions.PROMETHEUS_MODULE_VERSION}`,
+  script: 'build-promtool.sh',
+  prefer: 'only-cache',
+};

@@ -2,7 +2,7 @@
 
 import { ensureControlPlaneBinaries } from './kube.ts';
 import { ensureDaprBinaries } from './dapr.ts';
-import { cacheDir, ensureBinary, helmRecipe, kubeScoreRecipe, trivyRecipe } from './binaries.ts';
+import { cacheDir, ensureBinary, helmRecipe, kubeScoreRecipe, promtoolRecipe, trivyRecipe } from './binaries.ts';
 import { ensureTilt } from './tilt.ts';
 
 const began = Date.now();
@@ -15,8 +15,18 @@ try {
   // the manifest scanners of the scan gate (tests/scan-gate.test.ts)
   const kubeScore = await ensureBinary(kubeScoreRecipe);
   const trivy = await ensureBinary(trivyRecipe);
+  // tests/alerts.test.ts runs `promtool test rules` over the chart's alerting rules
+  const promtool = await ensureBinary(promtoolRecipe);
   console.error(`runtimes ready in ${((Date.now() - began) / 1000).toFixed(0)}s (cache: ${cacheDir})`);
-  for (const [name, path] of Object.entries({ ...dapr, ...controlPlane, helm, tilt, 'kube-score': kubeScore, trivy }))
+  for (const [name, path] of Object.entries({
+    ...dapr,
+    ...controlPlane,
+    helm,
+    tilt,
+    'kube-score': kubeScore,
+    trivy,
+    promtool,
+  }))
     if (typeof path === 'string') console.error(`  ${name.padEnd(16)} ${path}`);
 } catch (err) {
   console.error(`error: ${(err as Error).message}`);

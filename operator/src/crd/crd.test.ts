@@ -34,9 +34,10 @@ describe('ShopStack CRD', () => {
     };
     walk(spec, 'spec');
     expect(untyped).toEqual([]);
+    // no default: unset replicas are 1 when rendered, and refused with autoscaling
+    expect(spec.properties.services.properties.orders.properties.replicas).not.toHaveProperty('default');
     expect(spec.properties.services.properties.orders.properties.replicas).toMatchObject({
       type: 'integer',
-      default: 1,
       minimum: 0,
       maximum: 20,
     });

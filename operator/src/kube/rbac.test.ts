@@ -66,12 +66,16 @@ function uses(types: readonly ResourceType[]): string[] {
 /** A shop with every option that adds objects: the Dapr view, an admin, generated database credentials, a replicated service (its PDB). */
 const fullShop: Partial<ShopStackSpecInput> = {
   version: '1.2.3',
-  services: { gateway: { replicas: 2 } },
   admin: { secretRef: { name: 'shop-admin' } },
   demoCatalog: true,
   dashboard: { enabled: true },
+  services: {
+    gateway: { replicas: 2 },
+    catalog: { autoscaling: { maxReplicas: 3 } },
+    notifications: { autoscaling: { maxReplicas: 3 } },
+  },
 };
-const rendered = renderShopStack({ name: 'demo', namespace: 'shop', spec: fullShop });
+const rendered = renderShopStack({ name: 'demo', namespace: 'shop', spec: fullShop, keda: true });
 
 /** RBAC lets the operator grant in the Roles it creates only what it holds itself (escalation check). */
 const grantedOn = grants(rendered.filter((o) => o.kind === 'Role').flatMap((o) => o.rules as Rule[]));

@@ -53,6 +53,7 @@ const types: readonly ResourceType[] = [
   owned('rbac.authorization.k8s.io/v1', 'Role', 'roles'),
   owned('rbac.authorization.k8s.io/v1', 'RoleBinding', 'rolebindings'),
   owned('policy/v1', 'PodDisruptionBudget', 'poddisruptionbudgets'),
+  owned('autoscaling/v2', 'HorizontalPodAutoscaler', 'horizontalpodautoscalers'),
   owned('networking.k8s.io/v1', 'NetworkPolicy', 'networkpolicies'),
   owned('networking.k8s.io/v1', 'Ingress', 'ingresses'),
   owned('dapr.io/v1alpha1', 'Component', 'components'),
@@ -61,6 +62,9 @@ const types: readonly ResourceType[] = [
   owned('dapr.io/v2alpha1', 'Subscription', 'subscriptions'),
   // the backup Jobs (owned by their ShopStackBackup) and the restore Job (owned by its ShopStack)
   owned('batch/v1', 'Job', 'jobs'),
+  // where KEDA is installed: the event consumers' scalers (cdk8s/src/keda.ts)
+  owned('keda.sh/v1alpha1', 'ScaledObject', 'scaledobjects'),
+  owned('keda.sh/v1alpha1', 'TriggerAuthentication', 'triggerauthentications'),
   {
     apiVersion: 'shopstack.io/v1alpha1',
     kind: 'ShopStack',
@@ -92,6 +96,10 @@ const types: readonly ResourceType[] = [
   // a finished backup or restore Job's pod: its termination message holds the size or the error
   { apiVersion: 'v1', kind: 'Pod', plural: 'pods', namespaced: true, verbs: ['list'] },
   { apiVersion: 'events.k8s.io/v1', kind: 'Event', plural: 'events', namespaced: true, verbs: ['create'] },
+  // insights: the shop's pods, watched by the managed-by label, show its symptoms (operator/src/insights)
+  { apiVersion: 'v1', kind: 'Pod', plural: 'pods', namespaced: true, verbs: ['list', 'watch'] },
+  // list: only so that it may grant it to the Dapr view's Role (RBAC escalation rules); it never lists them
+  { apiVersion: 'events.k8s.io/v1', kind: 'Event', plural: 'events', namespaced: true, verbs: ['create', 'list'] },
   // leader election: its own Lease, read, created once and renewed (replaced)
   {
     apiVersion: 'coordination.k8s.io/v1',

@@ -1,5 +1,12 @@
 import { isDeepStrictEqual } from 'node:util';
-import { InvalidSpecError, labelKeys, parseSpec, renderShopStack, type ShopStackSpec } from '@shopstack/cdk8s';
+import {
+  InvalidSpecError,
+  labelKeys,
+  type MetricsObserver,
+  parseSpec,
+  renderShopStack,
+  type ShopStackSpec,
+} from '@shopstack/cdk8s';
 import type { Logger } from 'pino';
 import { holdServices, planRestore } from '../backup/restore.ts';
 import { applyRetention, runSchedule } from '../backup/schedule.ts';
@@ -9,6 +16,10 @@ import { isStatus } from '../kube/errors.ts';
 import { type KubeObject, objectKey } from '../kube/object.ts';
 import type { WorkResult } from '../queue/workqueue.ts';
 import type { Informer } from '../watch/informer.ts';
+import { SymptomLedger } from '../insights/degraded.ts';
+import { shopPods } from '../insights/pods.ts';
+import type { MetricsProbe } from '../insights/probe.ts';
+import { podSymptoms, type Symptom } from '../insights/symptoms.ts';
 import { externalDatabaseProblem, namespaceConflict } from './checks.ts';
 import type { EventRecorder } from './events.ts';
 import { finalize } from './finalize.ts';
@@ -25,6 +36,12 @@ export interface ReconcilerDeps {
   readonly log: Logger;
   /** Requests in flight per ShopStack while syncing its objects. */
   readonly applyConcurrency: number;
+  /** Reads the symptoms in the services' metrics (stuck orders, dead letters); none when unset. */
+  readonly metricsProbe?: MetricsProbe;
+  /** The operator itself, allowed to read the services' /metrics through the shop's NetworkPolicies. */
+  readonly observer?: MetricsObserver;
+  /** Whether KEDA's CRDs are installed now (the controller asks discovery at start and every resync). */
+  readonly kedaInstalled?: () => boolean;
   readonly now?: () => Date;
 }
 
@@ -41,7 +58,7 @@ interface RenderedText {
   readonly text: string;
 }
 
-/** How long to wait before re-checking what the operator does not watch (an external Secret). */
+/** How long to wait before re-checking what the operator does not watch (an external Secret), or a symptom. */
 const recheckMs = 30_000;
 
 /** What a status carries besides the conditions: the restore, the backup schedule, and why it is held. */
@@ -49,12 +66,17 @@ interface StatusExtras {
   readonly held?: Problem | undefined;
   readonly restore: RestoreStatus | undefined;
   readonly backup: BackupScheduleStatus | undefined;
+  /** What the shop's pods and metrics show (insights/symptoms.ts). */
+  readonly symptoms?: readonly Symptom[];
 }
 
 const earliest = (...delays: (number | undefined)[]): number | undefined => {
   const set = delays.filter((d): d is number => d !== undefined);
   return set.length > 0 ? Math.min(...set) : undefined;
 };
+
+/** A symptom that lasts is announced again as an Event this often (once otherwise). */
+const symptomRepeatMs = 30 * 60_000;
 
 function failureProblem(failures: SyncResult['failures']): Problem {
   const detail = failures
@@ -79,6 +101,7 @@ export class Reconciler {
   readonly #deps: ReconcilerDeps;
   // rendering is the costly part of a no-op reconcile, and depends only on the spec (its generation)
   readonly #rendered = new Map<string, RenderedText>();
+  readonly #announced = new SymptomLedger({ repeatMs: symptomRepeatMs });
 
   constructor(deps: ReconcilerDeps) {
     this.#deps = deps;
@@ -88,6 +111,8 @@ export class Reconciler {
     let shop = this.#deps.shops.get(key);
     if (!shop) {
       this.#rendered.delete(key);
+      this.#announced.forget(key);
+      this.#deps.metricsProbe?.forget(key);
       return undefined;
     }
     if (shop.metadata.deletionTimestamp) {
@@ -131,19 +156,32 @@ export class Reconciler {
         ? failureProblem(result.failures)
         : (restore.problem ??
           (await externalDatabaseProblem(this.#deps.client, shop.metadata.namespace ?? '', rendered.spec)));
+    const pods = shopPods(this.#deps.cache('Pod')?.list() ?? [], shop);
+    const symptoms = [
+      ...podSymptoms(pods, this.#now()),
+      ...((await this.#deps.metricsProbe?.symptoms(key, pods, this.#now().getTime())) ?? []),
+    ];
     await this.#writeStatus(shop, this.#workloads(desired), problem, {
       held: restore.waiting,
       restore: restore.status,
       backup: schedule.status,
+      symptoms,
     });
+    this.#announceSymptoms(key, shop, symptoms);
     if (result.failures.length > 0) throw new Error(failureProblem(result.failures).message);
-    const requeueAfterMs = earliest(problem ? recheckMs : undefined, schedule.requeueAfterMs);
+    // an unready pod may become a symptom with time (a data store past its grace), with no event to say so
+    const unready = pods.some((pod) => !pod.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True'));
+    const requeueAfterMs = earliest(
+      problem || symptoms.length > 0 || unready ? recheckMs : undefined,
+      schedule.requeueAfterMs,
+    );
     return requeueAfterMs === undefined ? undefined : { requeueAfterMs };
   }
 
   #render(key: string, shop: KubeObject): Rendered {
     const generation = shop.metadata.generation ?? 0;
-    const version = `${shop.metadata.uid}/${generation}`;
+    const keda = this.#deps.kedaInstalled?.() ?? false;
+    const version = `${shop.metadata.uid}/${generation}/${keda}`;
     const cached = this.#rendered.get(key);
     if (cached?.version === version) return { generation, ...JSON.parse(cached.text) };
     const spec = parseSpec(shop.spec);
@@ -153,6 +191,8 @@ export class Reconciler {
       spec,
       owner: ownerReference(shop),
       managedBy,
+      ...(this.#deps.observer && { observer: this.#deps.observer }),
+      keda,
     }) as KubeObject[];
     this.#rendered.set(key, { version, text: JSON.stringify({ spec, objects }) });
     return { generation, spec, objects };
@@ -186,7 +226,12 @@ export class Reconciler {
     extras?: StatusExtras,
   ): Promise<void> {
     const previous = shop.status as ShopStackStatus | undefined;
-    const { held, restore, backup } = extras ?? { restore: previous?.restore, backup: previous?.backup };
+    const {
+      held,
+      restore,
+      backup,
+      symptoms = [],
+    }: StatusExtras = extras ?? { restore: previous?.restore, backup: previous?.backup };
     const status: ShopStackStatus = {
       ...computeStatus({
         generation: shop.metadata.generation ?? 0,
@@ -195,7 +240,10 @@ export class Reconciler {
         workloads,
         ...(problem && { problem }),
         ...(held && { held }),
-        now: (this.#deps.now?.() ?? new Date()).toISOString().replace(/\.\d{3}Z$/, 'Z'),
+        symptoms,
+        now: this.#now()
+          .toISOString()
+          .replace(/\.\d{3}Z$/, 'Z'),
       }),
       ...(restore && { restore }),
       ...(backup && { backup }),
@@ -208,7 +256,25 @@ export class Reconciler {
       { subresource: 'status' },
     );
     this.#deps.shops.remember(updated);
-    this.#announceConditions(shop, previous, status);
+    this.#announceConditions(shop, previous, status, symptoms);
+  }
+
+  #now(): Date {
+    return this.#deps.now?.() ?? new Date();
+  }
+
+  /** One Warning Event per new symptom (and again while it lasts, every symptomRepeatMs): never a storm. */
+  #announceSymptoms(key: string, shop: KubeObject, symptoms: readonly Symptom[]): void {
+    const log = this.#deps.log.child({ shopstack: key });
+    for (const symptom of this.#announced.due(key, symptoms, this.#now().getTime())) {
+      log.warn({ reason: symptom.reason, subject: symptom.subject, detail: symptom.message }, 'symptom');
+      this.#deps.events.record(shop, {
+        type: 'Warning',
+        reason: symptom.reason,
+        action: 'Observe',
+        note: symptom.message,
+      });
+    }
   }
 
   #announce(shop: KubeObject, result: SyncResult): void {
@@ -226,7 +292,12 @@ export class Reconciler {
     }
   }
 
-  #announceConditions(shop: KubeObject, previous: ShopStackStatus | undefined, status: ShopStackStatus): void {
+  #announceConditions(
+    shop: KubeObject,
+    previous: ShopStackStatus | undefined,
+    status: ShopStackStatus,
+    symptoms: readonly Symptom[],
+  ): void {
     const find = (s: ShopStackStatus | undefined, type: string) => s?.conditions?.find((c) => c.type === type);
     const ready = find(status, 'Ready');
     const degraded = find(status, 'Degraded');
@@ -236,7 +307,18 @@ export class Reconciler {
       this.#deps.events.record(shop, { type: 'Normal', reason: 'Ready', action: 'Reconcile', note: ready.message });
     }
     const before = find(previous, 'Degraded');
-    if (degraded?.status === 'True' && (before?.status !== 'True' || before.reason !== degraded.reason)) {
+    if (degraded?.status === 'False' && before?.status === 'True') {
+      log.info('no longer degraded');
+      this.#deps.events.record(shop, {
+        type: 'Normal',
+        reason: 'Recovered',
+        action: 'Observe',
+        note: degraded.message,
+      });
+    }
+    // a symptom is announced by #announceSymptoms, each on its own
+    const bySymptom = symptoms.some((s) => s.reason === degraded?.reason);
+    if (degraded?.status === 'True' && !bySymptom && (before?.status !== 'True' || before.reason !== degraded.reason)) {
       log.warn({ reason: degraded.reason, detail: degraded.message }, 'degraded');
       this.#deps.events.record(shop, {
         type: 'Warning',

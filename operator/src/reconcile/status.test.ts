@@ -103,3 +103,29 @@ describe('computeStatus', () => {
     expect(second).toEqual(first);
   });
 });
+
+describe('computeStatus with symptoms', () => {
+  const base = {
+    generation: 1,
+    version: '1.0.0',
+    previous: undefined,
+    workloads: { orders: { replicas: 1, readyReplicas: 1, ready: true } },
+    now: '2026-12-06T12:00:00Z',
+  };
+
+  it('a symptom makes it Degraded with its reason and message, and leaves Ready to the workloads', () => {
+    const symptom = { reason: 'PodsUnschedulable', subject: 'orders', message: 'orders: Insufficient cpu' };
+    const status = computeStatus({ ...base, symptoms: [symptom] });
+    const find = (type: string) => status.conditions?.find((c) => c.type === type);
+    expect(find('Degraded')).toMatchObject({ status: 'True', reason: 'PodsUnschedulable', message: symptom.message });
+    expect(find('Ready')).toMatchObject({ status: 'True' });
+  });
+
+  it('without symptoms it is not Degraded', () => {
+    const status = computeStatus({ ...base, symptoms: [] });
+    expect(status.conditions?.find((c) => c.type === 'Degraded')).toMatchObject({
+      status: 'False',
+      reason: 'AsExpected',
+    });
+  });
+});

@@ -1,4 +1,6 @@
 import type { Condition, ConditionType, ShopStackStatus, WorkloadStatus } from '../crd/status.ts';
+import { degradedVerdict } from '../insights/degraded.ts';
+import type { Symptom } from '../insights/symptoms.ts';
 import type { KubeObject } from '../kube/object.ts';
 
 interface WorkloadFields {
@@ -17,7 +19,11 @@ interface WorkloadFields {
  * wanted replica is updated and ready (and, for Deployments, available).
  */
 export function workloadStatus(desired: KubeObject, live: KubeObject | undefined): WorkloadStatus {
-  const replicas = (desired as unknown as WorkloadFields).spec?.replicas ?? 1;
+  // with autoscaling the desired Deployment leaves replicas to the autoscaler: the live count is the wanted one
+  const replicas =
+    (desired as unknown as WorkloadFields).spec?.replicas ??
+    (live as unknown as WorkloadFields | undefined)?.spec?.replicas ??
+    1;
   if (!live) return { replicas, readyReplicas: 0, ready: false };
   const { metadata, status = {} } = live as unknown as WorkloadFields;
   const readyReplicas = status.readyReplicas ?? 0;
@@ -41,6 +47,8 @@ export interface StatusInput {
   readonly problem?: Problem;
   /** Not Ready yet though nothing is wrong, e.g. a restore the services wait for. */
   readonly held?: Problem;
+  /** What the shop's pods and metrics show (insights/symptoms.ts); they make it Degraded, not unready. */
+  readonly symptoms?: readonly Symptom[];
   readonly now: string;
 }
 
@@ -88,9 +96,8 @@ export function computeStatus(input: StatusInput): ShopStackStatus {
       : allReady
         ? condition('Ready', true, 'AllWorkloadsReady', `version ${input.version} is running`)
         : condition('Ready', false, 'WorkloadsNotReady', `waiting for ${waiting.join(', ')}`);
-  const degraded = problem
-    ? condition('Degraded', true, problem.reason, problem.message)
-    : condition('Degraded', false, 'AsExpected', 'no problems found');
+  const verdict = degradedVerdict(problem, input.symptoms ?? []);
+  const degraded = condition('Degraded', verdict.degraded, verdict.reason, verdict.message);
   return {
     observedGeneration: input.generation,
     version: allReady && !problem && !held ? input.version : previous?.version,

@@ -1,9 +1,10 @@
-import { Counter, collectDefaultMetrics, Histogram, Registry } from 'prom-client';
+import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
 
 export interface Metrics {
   readonly registry: Registry;
   readonly httpDuration: Histogram<'method' | 'route' | 'status'>;
   counter(name: string, help: string, labelNames?: readonly string[]): Counter<string>;
+  gauge(name: string, help: string, labelNames?: readonly string[]): Gauge<string>;
 }
 
 /** A per-app Prometheus registry with process metrics and request durations. */
@@ -27,5 +28,8 @@ export function createMetrics(service: string): Metrics {
     counter: (name, help, labelNames = []) =>
       (registry.getSingleMetric(name) as Counter<string> | undefined) ??
       new Counter({ name, help, labelNames, registers: [registry] }),
+    gauge: (name, help, labelNames = []) =>
+      (registry.getSingleMetric(name) as Gauge<string> | undefined) ??
+      new Gauge({ name, help, labelNames, registers: [registry] }),
   };
 }

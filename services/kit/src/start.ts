@@ -1,5 +1,6 @@
 import type { z } from 'zod';
 import { loadConfig } from './config.ts';
+import { deadLetterRoutes } from './dead-letters.ts';
 import { createLogger, type Logger } from './logger.ts';
 import type { ServiceManifest } from './manifest.ts';
 import { type ServeOptions, type Service, serve } from './service.ts';
@@ -42,7 +43,12 @@ export function serviceStart<M extends ServiceManifest>(
     const listen = listenOf(manifest, config);
     const logger = createLogger(manifest.name);
     const { onListening, ...parts } = await build({ config, logger });
-    const service = await serve({ ...parts, ...listen, name: manifest.name, logger });
+    const deadLetters = deadLetterRoutes(manifest.subscribes, logger);
+    const routes: ServeOptions['routes'] = (router, metrics) => {
+      deadLetters(router, metrics);
+      parts.routes(router, metrics);
+    };
+    const service = await serve({ ...parts, routes, ...listen, name: manifest.name, logger });
     onListening?.();
     return service;
   };

@@ -26,7 +26,10 @@ export const start = serviceStart(manifest, ({ config, logger }) => {
         deadlineMs: config.ORDER_PAYMENT_DEADLINE_MS,
       })(router, metrics);
       paymentEventRoutes(saga, logger)(router, metrics);
-      expiryRoutes({ ...saga, lease: createLease(state, 'expiry-lease', config.EXPIRY_LEASE_MS) }, logger)(router);
+      expiryRoutes({ ...saga, lease: createLease(state, 'expiry-lease', config.EXPIRY_LEASE_MS) }, logger)(
+        router,
+        metrics,
+      );
     },
   };
 });

@@ -1,19 +1,37 @@
-import type { Logger } from '@shopstack/kit';
+import type { Logger, Metrics } from '@shopstack/kit';
 import type { Router } from 'express';
-import { expireOverdueOrders } from '../domain/expire-orders.ts';
+import { expireOverdueOrders, stuckMarginMs } from '../domain/expire-orders.ts';
 import type { SagaDeps } from '../domain/payment-results.ts';
 import type { Lease } from '../domain/ports.ts';
 
-/** The `order-expiry` cron binding calls this on every replica; the lease picks the one that sweeps. */
-export function expiryRoutes(deps: SagaDeps & { readonly lease: Lease }, logger: Logger): (router: Router) => void {
+/**
+ * The `order-expiry` cron binding calls this on every replica; the lease picks the one that sweeps. The
+ * sweeping replica reports the orders stuck in PENDING past their deadline plus a margin, and when it
+ * last swept (docs/operations.md, "Metrics"; the StuckOrders alert).
+ */
+export function expiryRoutes(
+  deps: SagaDeps & { readonly lease: Lease },
+  logger: Logger,
+): (router: Router, metrics: Metrics) => void {
   let running = false;
-  return (router) => {
+  return (router, metrics) => {
+    const stuck = metrics.gauge(
+      'shopstack_orders_stuck_pending',
+      `PENDING orders past their payment deadline by over ${stuckMarginMs / 1000}s, as the last sweep found them (at most 100)`,
+    );
+    const swept = metrics.gauge(
+      'shopstack_orders_expiry_sweep_timestamp_seconds',
+      'When this replica last completed a sweep of unpaid orders (it holds the expiry lease)',
+    );
     router.post('/order-expiry', async (_req, res) => {
       if (!running) {
         running = true;
         try {
-          const expired = await expireOverdueOrders(deps);
-          if (expired) logger.info({ expired }, 'unpaid orders expired');
+          const result = await expireOverdueOrders(deps);
+          // a replica that does not hold the lease reports none: the one sweeping speaks for all
+          stuck.set(result?.stuck ?? 0);
+          if (result) swept.set(deps.now().getTime() / 1000);
+          if (result?.expired) logger.info({ expired: result.expired }, 'unpaid orders expired');
         } finally {
           running = false;
         }
