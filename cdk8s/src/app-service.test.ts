@@ -112,16 +112,20 @@ describe('AppService', () => {
                 'dapr.io/app-id': 'cart',
                 'dapr.io/app-port': '8080',
                 'dapr.io/app-token-secret': 'demo-app-api-token',
+                'dapr.io/block-shutdown-duration': '10s',
                 'dapr.io/config': 'demo-cart',
                 'dapr.io/enable-metrics': 'true',
                 'dapr.io/enabled': 'true',
                 'dapr.io/env': 'GOMAXPROCS=1',
+                'dapr.io/graceful-shutdown-seconds': '5',
                 'dapr.io/log-level': 'info',
                 'shopstack.io/config-hash': expect.stringMatching(/^[0-9a-f]{16}$/),
               },
             },
             spec: {
               serviceAccountName: 'demo-app',
+              // longer than the sidecar's block and drain and the app's preStop sleep and drain
+              terminationGracePeriodSeconds: 30,
               securityContext: {
                 fsGroup: 10001,
                 runAsGroup: 10001,
@@ -149,7 +153,9 @@ describe('AppService', () => {
                   resources: { requests: { cpu: '50m', memory: '128Mi' }, limits: { memory: '256Mi' } },
                   startupProbe: probe('/healthz', 2, 60),
                   livenessProbe: probe('/healthz', 10, 3),
-                  readinessProbe: probe('/readyz', 5, 2),
+                  readinessProbe: { ...probe('/readyz', 5, 2), timeoutSeconds: 3 },
+                  // the app serves until its sidecar stopped taking calls (10 s block + 5 s drain)
+                  lifecycle: { preStop: { sleep: { seconds: 15 } } },
                   securityContext: {
                     allowPrivilegeEscalation: false,
                     capabilities: { drop: ['ALL'] },

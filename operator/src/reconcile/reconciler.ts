@@ -13,6 +13,7 @@ import { finalize } from './finalize.ts';
 import { finalizer, managedBy, ownerReference } from './owner.ts';
 import { computeStatus, type Problem, workloadStatus } from './status.ts';
 import { type SyncResult, syncObjects } from './sync.ts';
+import { startupOrder, versionProblem } from './upgrade.ts';
 
 export interface ReconcilerDeps {
   readonly client: KubeClient;
@@ -95,10 +96,16 @@ export class Reconciler {
       return undefined;
     }
 
+    const refused = versionProblem((shop.status as ShopStackStatus | undefined)?.version, rendered.spec.version);
+    if (refused) {
+      await this.#writeStatus(shop, undefined, refused);
+      return undefined;
+    }
+    const order = startupOrder(rendered.objects, (obj) => this.#deps.cache(obj.kind)?.get(objectKey(obj)));
     const result = await syncObjects(
       { client: this.#deps.client, cache: this.#deps.cache, concurrency: this.#deps.applyConcurrency },
       shop,
-      rendered.objects,
+      order.apply,
     );
     this.#announce(shop, result);
     const problem =

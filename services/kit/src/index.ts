@@ -11,7 +11,17 @@ export {
   sidecarOf,
 } from './sidecar-client.ts';
 export { type AnswerHeaders, type SidecarAnswer, SidecarError, type SidecarStream } from './sidecar-http.ts';
-export { createPool, type Migration, migrate, migrateFrom, type Pool, pgErrorFields, readMigrations } from './db.ts';
+export {
+  createPool,
+  isPostgresUnavailable,
+  type Migration,
+  migrate,
+  migrateFrom,
+  type Pool,
+  pgErrorFields,
+  readMigrations,
+  waitForPostgres,
+} from './db.ts';
 export {
   type EventBatchRouteOptions,
   type EventOutcome,
