@@ -22,6 +22,7 @@ export {
   readMigrations,
   waitForPostgres,
 } from './db.ts';
+export { contractProblems } from './expand-contract.ts';
 export {
   type EventBatchRouteOptions,
   type EventOutcome,
