@@ -208,6 +208,8 @@ export function traefikObjects(image: string): unknown[] {
                   '--entryPoints.websecure.address=:8443',
                   '--entryPoints.traefik.address=:9000',
                   '--providers.kubernetesIngress=true',
+                  // a Service with no serving endpoint answers 503; by default Traefik drops its route, a 404
+                  '--providers.kubernetesIngress.allowEmptyServices=true',
                   '--ping=true',
                   '--global.checkNewVersion=false',
                   '--global.sendAnonymousUsage=false',
