@@ -132,7 +132,10 @@ const redis = z
           { rule: 'self == oldSelf', message: 'redis.storage cannot be changed: volume claims are immutable' },
         ],
       }),
-    storageClassName: z.string().optional().describe("Storage class of managed Redis's volume; the cluster default when unset."),
+    storageClassName: z
+      .string()
+      .optional()
+      .describe("Storage class of managed Redis's volume; the cluster default when unset."),
     resources: resources({ cpu: '50m', memory: '64Mi' }, { memory: '256Mi' }),
     external: z
       .object({
