@@ -107,6 +107,22 @@ describe('day-2 operations of a ShopStack on kind, under load through the ingres
 
   beforeAll(async () => {
     tools = (await sharedCluster(log)).tools;
+    // a shop left at another version (an interrupted run) would refuse the example's: start it afresh
+    const found = await kubectl(tools, [
+      '-n',
+      shopNamespace,
+      'get',
+      'shopstack',
+      shopName,
+      '--ignore-not-found',
+      '-o',
+      'json',
+    ]);
+    const version = found ? (JSON.parse(found) as { status?: ShopStatus }).status?.version : undefined;
+    if (version && version !== from) {
+      log(`the shop runs ${version}; re-creating it at ${from}`);
+      await kubectl(tools, ['-n', shopNamespace, 'delete', 'shopstack', shopName, '--timeout=5m']);
+    }
     await applyShop(tools, log);
     api = checkoutClient({ gatewayUrl: ingressUrl }, await adminCredentials(tools));
     // one user per load (the per-user limit is 300/min)
@@ -189,14 +205,39 @@ describe('day-2 operations of a ShopStack on kind, under load through the ingres
       const before = await snapshot();
       await installOperator(tools, to, log);
       // the new operator holds the lease, has listed everything and reconciled the shop
-      await eventually(
-        'the upgraded operator to reconcile the shop',
+      const newPod = async () => {
+        const pods = JSON.parse(
+          await kubectl(tools, [
+            '-n',
+            operatorNamespace,
+            'get',
+            'pods',
+            '-l',
+            'app.kubernetes.io/name=shopstack-operator',
+            '-o',
+            'json',
+          ]),
+        ) as {
+          items: {
+            metadata: { name: string; deletionTimestamp?: string };
+            spec: { containers: { image: string }[] };
+          }[];
+        };
+        return pods.items.find(
+          (p) => !p.metadata.deletionTimestamp && p.spec.containers[0]?.image === imageNames(to).operator,
+        );
+      };
+      const operatorLog = await eventually(
+        'the upgraded operator to lead and reconcile',
         async () => {
-          const logs = await kubectl(tools, ['-n', operatorNamespace, 'logs', 'deployment/shopstack-operator']);
-          return /leader|reconcil/i.test(logs) ? true : undefined;
+          const pod = await newPod();
+          if (!pod) return undefined;
+          const logs = await kubectl(tools, ['-n', operatorNamespace, 'logs', pod.metadata.name]);
+          return logs.includes('caches synced; reconciling') ? pod.metadata.name : undefined;
         },
-        minutes(2),
+        minutes(3),
       );
+      log(`operator pod ${operatorLog} leads and reconciles`);
       await sleep(20_000);
       const after = await snapshot();
       const written = Object.keys(after.versions).filter((k) => after.versions[k] !== before.versions[k]);
