@@ -383,20 +383,21 @@ describe('day-2 operations of a ShopStack on kind, under load through the ingres
           await sleep(1_000);
         }
       };
-      const firstAcceptedAfter = async (since: number): Promise<number> =>
-        eventually(
+      // one order, retried with its key every 150 ms: when the shop takes orders again
+      const firstAcceptedAfter = async (since: number): Promise<number> => {
+        const key = randomUUID();
+        const body = { items: [{ productId, quantity: 1 }], payment: { token: 'tok_visa' } };
+        return eventually(
           'an order accepted after the deletion',
           async () => {
-            const res = await api.placeOrder(user.accessToken, {
-              items: [{ productId, quantity: 1 }],
-              payment: { token: 'tok_visa' },
-            });
+            const res = await api.placeOrder(user.accessToken, body, key);
             if (res.status !== 202) return undefined;
             accepted.push(res.body.id as string);
             return (Date.now() - since) / 1000;
           },
           minutes(5),
         );
+      };
       // 120 orders at about 3 a second, 4 at a time
       const queue = Array.from({ length: 120 }, (_, i) => i);
       const workers = Array.from({ length: 4 }, async () => {
