@@ -184,7 +184,7 @@ describe('day-2 operations of a ShopStack on kind, under load through the ingres
         groups: ['services', 'operator'],
         refresh: ['services', 'operator'],
       });
-      await loadImages([...Object.values(next.services), next.operator], { progress: log });
+      await loadImages([...Object.values(next.services), next.operator, next.dashboard], { progress: log });
       const snapshot = async () => {
         const objects = await get<{ items: Listed[] }>([
           'deployments,statefulsets,services,configmaps,secrets,ingresses,poddisruptionbudgets,networkpolicies,components.dapr.io,configurations.dapr.io,subscriptions.dapr.io,resiliencies.dapr.io,shopstacks',
