@@ -15,6 +15,8 @@ import { type Answer, failures, startLoad, summary } from '../support/load.ts';
 import type { Session } from '../support/storefront.ts';
 
 const minutes = (n: number): number => n * 60_000;
+/** The ShopStack kind, fully qualified: a bare `shopstack` may also name a category of several kinds. */
+const shopKind = 'shopstacks.shopstack.io';
 const log = (line: string): void => console.error(`[day2] ${line}`);
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const from = shopVersion();
@@ -51,14 +53,14 @@ describe('day-2 operations of a ShopStack on kind, under load through the ingres
   const get = async <T>(args: string[]): Promise<T> =>
     JSON.parse(await kubectl(tools, ['-n', shopNamespace, 'get', ...args, '-o', 'json'])) as T;
   const shopStatus = async (): Promise<ShopStatus> =>
-    (await get<{ status?: ShopStatus }>(['shopstack', shopName])).status ?? {};
+    (await get<{ status?: ShopStatus }>([shopKind, shopName])).status ?? {};
   const condition = (status: ShopStatus, type: string) => status.conditions?.find((c) => c.type === type);
   const patchShop = (spec: unknown) =>
     kubectl(tools, [
       '-n',
       shopNamespace,
       'patch',
-      'shopstack',
+      shopKind,
       shopName,
       '--type',
       'merge',
@@ -66,7 +68,7 @@ describe('day-2 operations of a ShopStack on kind, under load through the ingres
       JSON.stringify({ spec }),
     ]);
   const waitReady = () =>
-    kubectl(tools, ['-n', shopNamespace, 'wait', '--for=condition=Ready', `shopstack/${shopName}`, '--timeout=10m']);
+    kubectl(tools, ['-n', shopNamespace, 'wait', '--for=condition=Ready', `${shopKind}/${shopName}`, '--timeout=10m']);
   const servicePods = async () =>
     (await get<{ items: Listed[] }>(['pods', '-l', 'app.kubernetes.io/component=app'])).items;
 
@@ -112,7 +114,7 @@ describe('day-2 operations of a ShopStack on kind, under load through the ingres
       '-n',
       shopNamespace,
       'get',
-      'shopstack',
+      shopKind,
       shopName,
       '--ignore-not-found',
       '-o',
@@ -121,7 +123,7 @@ describe('day-2 operations of a ShopStack on kind, under load through the ingres
     const version = found ? (JSON.parse(found) as { status?: ShopStatus }).status?.version : undefined;
     if (version && version !== from) {
       log(`the shop runs ${version}; re-creating it at ${from}`);
-      await kubectl(tools, ['-n', shopNamespace, 'delete', 'shopstack', shopName, '--timeout=5m']);
+      await kubectl(tools, ['-n', shopNamespace, 'delete', shopKind, shopName, '--timeout=5m']);
     }
     await applyShop(tools, log);
     api = checkoutClient({ gatewayUrl: ingressUrl }, await adminCredentials(tools));
@@ -187,7 +189,7 @@ describe('day-2 operations of a ShopStack on kind, under load through the ingres
       await loadImages([...Object.values(next.services), next.operator, next.dashboard], { progress: log });
       const snapshot = async () => {
         const objects = await get<{ items: Listed[] }>([
-          'deployments,statefulsets,services,configmaps,secrets,ingresses,poddisruptionbudgets,networkpolicies,components.dapr.io,configurations.dapr.io,subscriptions.dapr.io,resiliencies.dapr.io,shopstacks',
+          'deployments,statefulsets,services,configmaps,secrets,ingresses,poddisruptionbudgets,networkpolicies,components.dapr.io,configurations.dapr.io,subscriptions.dapr.io,resiliencies.dapr.io,shopstacks.shopstack.io',
         ]);
         const pods = await get<{ items: Listed[] }>(['pods']);
         return {
@@ -341,7 +343,7 @@ describe('day-2 operations of a ShopStack on kind, under load through the ingres
     `re-creates the shop at ${from}: every service pod starts with no restart (the operator starts services once their data stores are ready)`,
     async () => {
       // back to a shop at the version the run found (a downgrade is refused, so it is re-created)
-      await kubectl(tools, ['-n', shopNamespace, 'delete', 'shopstack', shopName, '--timeout=5m']);
+      await kubectl(tools, ['-n', shopNamespace, 'delete', shopKind, shopName, '--timeout=5m']);
       const began = Date.now();
       await applyShop(tools, log);
       log(`shop re-created and Ready in ${((Date.now() - began) / 1000).toFixed(0)} s`);
