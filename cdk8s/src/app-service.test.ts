@@ -119,6 +119,8 @@ describe('AppService', () => {
                 'dapr.io/env': 'GOMAXPROCS=1',
                 'dapr.io/graceful-shutdown-seconds': '5',
                 'dapr.io/log-level': 'info',
+                'dapr.io/sidecar-readiness-probe-period-seconds': '2',
+                'dapr.io/sidecar-readiness-probe-timeout-seconds': '3',
                 'shopstack.io/config-hash': expect.stringMatching(/^[0-9a-f]{16}$/),
               },
             },

@@ -105,6 +105,10 @@ export class AppService extends Construct {
               'dapr.io/enable-metrics': 'true',
               'dapr.io/block-shutdown-duration': `${shutdown.sidecarBlockSeconds}s`,
               'dapr.io/graceful-shutdown-seconds': String(shutdown.sidecarDrainSeconds),
+              // the injector's 1 s timeout every 1 s flapped the sidecars' readiness while a roll started eight
+              // pods on two cores, taking whole Services out of their endpoints
+              'dapr.io/sidecar-readiness-probe-timeout-seconds': '3',
+              'dapr.io/sidecar-readiness-probe-period-seconds': '2',
               ...(dapr.sidecarGoMaxProcs > 0 && { 'dapr.io/env': `GOMAXPROCS=${dapr.sidecarGoMaxProcs}` }),
               'shopstack.io/config-hash': contentHash(settings),
             },

@@ -72,6 +72,38 @@ describe('day-2 operations of a ShopStack on kind, under load through the ingres
   const servicePods = async () =>
     (await get<{ items: Listed[] }>(['pods', '-l', 'app.kubernetes.io/component=app'])).items;
 
+  /** Why pods were unready or restarted (probe failures, kills, back-offs): the evidence when a check fails. */
+  const podTrouble = async (): Promise<string[]> => {
+    const events = await get<{
+      items: { reason: string; message: string; count?: number; involvedObject: { name: string } }[];
+    }>(['events']);
+    return events.items
+      .filter((e) => ['Unhealthy', 'BackOff', 'Killing', 'Failed'].includes(e.reason))
+      .map((e) => `${e.involvedObject.name} ${e.reason} x${e.count ?? 1}: ${e.message.slice(0, 160)}`);
+  };
+  const lastStates = async (): Promise<string[]> =>
+    (
+      await get<{
+        items: {
+          metadata: { name: string };
+          status?: {
+            containerStatuses?: {
+              name: string;
+              restartCount: number;
+              lastState?: { terminated?: { reason?: string; exitCode?: number } };
+            }[];
+          };
+        }[];
+      }>(['pods'])
+    ).items.flatMap((p) =>
+      (p.status?.containerStatuses ?? [])
+        .filter((c) => c.restartCount > 0)
+        .map(
+          (c) =>
+            `${p.metadata.name}/${c.name} restarts ${c.restartCount}, last ${JSON.stringify(c.lastState?.terminated ?? {})}`,
+        ),
+    );
+
   /** Every accepted order settles once; confirmed ones kept their payment, cancelled ones none. */
   const checkOrders = async (ids: readonly string[], user: Session): Promise<Order[]> => {
     expect(new Set(ids).size).toBe(ids.length);
@@ -306,6 +338,7 @@ describe('day-2 operations of a ShopStack on kind, under load through the ingres
       watching = false;
       await watch;
       log(`upgrade ${from} -> ${to} in ${wall.toFixed(0)} s: ${summary(answers)}`);
+      if (failures(answers).length) for (const line of await podTrouble()) log(`  event: ${line}`);
       for (const line of seen) log(`  status: ${line}`);
       expect(failures(answers)).toEqual([]);
       expect(seen.some((l) => l.startsWith(`${from} Upgrading: upgrading from ${from} to ${to}: rolled`))).toBe(true);
@@ -356,6 +389,7 @@ describe('day-2 operations of a ShopStack on kind, under load through the ingres
         (p.status?.containerStatuses ?? []).reduce((n, c) => n + c.restartCount, 0),
       ]);
       log(`restarts after bring-up: ${JSON.stringify(restarts)}`);
+      for (const line of await lastStates()) log(`  ${line}`);
       expect(restarts.filter(([, n]) => n !== 0)).toEqual([]);
     },
     minutes(20),

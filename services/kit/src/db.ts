@@ -109,6 +109,32 @@ export async function waitForPostgres(pool: Pool, logger: Logger, timeoutMs = 12
   }
 }
 
+/** What a Redis client must offer to be connected with retries: ioredis with `lazyConnect`. */
+export interface Connectable {
+  connect(): Promise<unknown>;
+  disconnect(): void;
+}
+
+/**
+ * Connects `redis` (created with `lazyConnect`), retrying with backoff (0.5 s doubling to 5 s) for up to
+ * `timeoutMs`: a service that starts while Redis (or its Service's endpoints) is not there yet waits
+ * instead of exiting and being restarted.
+ */
+export async function connectRedis(redis: Connectable, logger: Logger, timeoutMs = 120_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (let delay = 500; ; delay = Math.min(delay * 2, 5_000)) {
+    try {
+      await redis.connect();
+      return;
+    } catch (err) {
+      redis.disconnect();
+      if (Date.now() + delay > deadline) throw err;
+      logger.warn({ reason: (err as Error).message, retryInMs: delay }, 'waiting for Redis');
+      await new Promise((resolve) => setTimeout(resolve, delay));
+    }
+  }
+}
+
 /** Waits for Postgres (see waitForPostgres), applies the `NNN_name.sql` files of `dir` (see migrate) and logs what it applied. */
 export async function migrateFrom(pool: Pool, dir: string, logger: Logger): Promise<void> {
   await waitForPostgres(pool, logger);

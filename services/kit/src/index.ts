@@ -12,6 +12,7 @@ export {
 } from './sidecar-client.ts';
 export { type AnswerHeaders, type SidecarAnswer, SidecarError, type SidecarStream } from './sidecar-http.ts';
 export {
+  connectRedis,
   createPool,
   isPostgresUnavailable,
   type Migration,
