@@ -105,8 +105,8 @@ export class AppService extends Construct {
               'dapr.io/enable-metrics': 'true',
               'dapr.io/block-shutdown-duration': `${shutdown.sidecarBlockSeconds}s`,
               'dapr.io/graceful-shutdown-seconds': String(shutdown.sidecarDrainSeconds),
-              // the injector's 1 s timeout every 1 s flapped the sidecars' readiness while a roll started eight
-              // pods on two cores, taking whole Services out of their endpoints
+              // the injector's default (1 s timeout, every 1 s) can fail a healthy sidecar while a roll starts
+              // eight pods on two cores, and an unready sidecar takes its pod out of the Service's endpoints
               'dapr.io/sidecar-readiness-probe-timeout-seconds': '3',
               'dapr.io/sidecar-readiness-probe-period-seconds': '2',
               ...(dapr.sidecarGoMaxProcs > 0 && { 'dapr.io/env': `GOMAXPROCS=${dapr.sidecarGoMaxProcs}` }),
@@ -130,7 +130,7 @@ export class AppService extends Construct {
                 resources: containerResources(ctx.spec.services[service].resources),
                 startupProbe: { httpGet: { path: '/healthz', port: 'http' }, periodSeconds: 2, failureThreshold: 60 },
                 livenessProbe: { httpGet: { path: '/healthz', port: 'http' }, periodSeconds: 10, failureThreshold: 3 },
-                // a 1 s timeout failed probes of healthy pods while a roll started eight Node processes on two cores
+                // the default 1 s timeout can fail a healthy app while a roll starts eight pods on two cores
                 readinessProbe: {
                   httpGet: { path: '/readyz', port: 'http' },
                   periodSeconds: 5,
