@@ -94,7 +94,7 @@ describe('ShopStack operator', () => {
     });
   });
 
-  it('creating the example ShopStack creates every child with its expected fields and owner reference', async () => {
+  it('creating the example ShopStack creates every child with its expected fields and owner reference, the services once their data stores are ready', async () => {
     // GIVEN
     const example = exampleShopStack();
 
@@ -103,6 +103,18 @@ describe('ShopStack operator', () => {
 
     // THEN
     const expected = renderShopStack({ name: 'demo', namespace: ns, spec: example.spec });
+    // the services wait for their data stores: their Deployments come once Postgres and Redis are ready
+    const isService = (o: { kind: string; metadata: { labels?: Record<string, string> } }) =>
+      o.kind === 'Deployment' && o.metadata.labels?.['app.kubernetes.io/component'] === 'app';
+    for (const object of expected.filter((o) => !isService(o))) {
+      await eventually(`${object.kind}/${object.metadata.name}`, () =>
+        child(object.kind, object.metadata.name).catch(() => undefined),
+      );
+    }
+    const services = expected.filter(isService);
+    expect(services.length).toBeGreaterThan(0);
+    await expect(child('Deployment', 'demo-gateway')).rejects.toThrow();
+    await reportWorkloadsReady(client, ns);
     for (const object of expected) {
       const live: Any = await eventually(`${object.kind}/${object.metadata.name}`, () =>
         child(object.kind, object.metadata.name).catch(() => undefined),

@@ -106,19 +106,25 @@ describe('AppService', () => {
                 'dapr.io/app-id': 'cart',
                 'dapr.io/app-port': '8080',
                 'dapr.io/app-token-secret': 'demo-app-api-token',
+                'dapr.io/block-shutdown-duration': '10s',
                 'dapr.io/config': 'demo-cart',
                 'dapr.io/enable-metrics': 'true',
                 'dapr.io/enabled': 'true',
                 'dapr.io/env': 'GOMAXPROCS=1',
+                'dapr.io/graceful-shutdown-seconds': '5',
                 'dapr.io/log-level': 'info',
                 'dapr.io/sidecar-cpu-request': '10m',
                 'dapr.io/sidecar-memory-request': '64Mi',
                 'dapr.io/sidecar-memory-limit': '512Mi',
+                'dapr.io/sidecar-readiness-probe-period-seconds': '2',
+                'dapr.io/sidecar-readiness-probe-timeout-seconds': '3',
                 'shopstack.io/config-hash': expect.stringMatching(/^[0-9a-f]{16}$/),
               },
             },
             spec: {
               serviceAccountName: 'demo-app',
+              // longer than the sidecar's block and drain and the app's preStop sleep and drain
+              terminationGracePeriodSeconds: 30,
               affinity: {
                 podAntiAffinity: {
                   preferredDuringSchedulingIgnoredDuringExecution: [
@@ -162,7 +168,9 @@ describe('AppService', () => {
                   },
                   startupProbe: probe('/healthz', 2, 60),
                   livenessProbe: probe('/healthz', 10, 3),
-                  readinessProbe: probe('/readyz', 5, 2),
+                  readinessProbe: { ...probe('/readyz', 5, 2), timeoutSeconds: 3 },
+                  // the app serves until its sidecar stopped taking calls (10 s block + 5 s drain)
+                  lifecycle: { preStop: { sleep: { seconds: 15 } } },
                   securityContext: {
                     allowPrivilegeEscalation: false,
                     capabilities: { drop: ['ALL'] },

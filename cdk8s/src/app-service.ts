@@ -29,6 +29,24 @@ function nonEmpty<K extends string, T>(key: K, list: T[]): { [P in K]?: T[] } {
 /** Non-root user the service images run as. */
 export const appUid = 10001;
 
+/**
+ * How a pod leaves without failing a request (docs/operations.md). A terminating pod leaves its Service's
+ * endpoints at once, but the news takes a few seconds to reach Traefik (EndpointSlices, then its 2 s
+ * throttle), CoreDNS (a 5 s TTL on the sidecars' `<app>-dapr` names) and the other sidecars, whose gRPC
+ * connections stay pinned to the pod until its daprd closes them. So, from the deletion:
+ * - daprd keeps serving for `sidecarBlockSeconds`, then drains its calls for `sidecarDrainSeconds`
+ *   (closing its connections: the callers reconnect to the pods that remain);
+ * - the app sleeps in preStop until its sidecar is done, so every call daprd accepted still finds it, then
+ *   gets SIGTERM and finishes what is in flight (`runMain`, up to 5 s);
+ * - the kubelet's grace period covers both with a margin.
+ */
+export const shutdown = {
+  sidecarBlockSeconds: 10,
+  sidecarDrainSeconds: 5,
+  appDelaySeconds: 15,
+  gracePeriodSeconds: 30,
+} as const;
+
 /** One ShopStack service: its Deployment with a Dapr sidecar, Service, ConfigMap, PDB and Dapr Configuration. */
 export class AppService extends Construct {
   constructor(scope: Construct, id: string, props: AppServiceProps) {
@@ -98,12 +116,19 @@ export class AppService extends Construct {
               'dapr.io/app-token-secret': secretNames.appApiToken(ctx),
               'dapr.io/enable-metrics': 'true',
               ...sidecarResourceAnnotations(dapr.sidecarResources),
+              'dapr.io/block-shutdown-duration': `${shutdown.sidecarBlockSeconds}s`,
+              'dapr.io/graceful-shutdown-seconds': String(shutdown.sidecarDrainSeconds),
+              // the injector's default (1 s timeout, every 1 s) can fail a healthy sidecar while a roll starts
+              // eight pods on two cores, and an unready sidecar takes its pod out of the Service's endpoints
+              'dapr.io/sidecar-readiness-probe-timeout-seconds': '3',
+              'dapr.io/sidecar-readiness-probe-period-seconds': '2',
               ...(dapr.sidecarGoMaxProcs > 0 && { 'dapr.io/env': `GOMAXPROCS=${dapr.sidecarGoMaxProcs}` }),
               'shopstack.io/config-hash': contentHash(settings),
             },
           },
           spec: {
             serviceAccountName: props.serviceAccountName,
+            terminationGracePeriodSeconds: shutdown.gracePeriodSeconds,
             securityContext: podSecurity(appUid),
             // replicas on different nodes when there are several; on a single node they still schedule
             affinity: spreadAcrossNodes(selector),
@@ -120,7 +145,14 @@ export class AppService extends Construct {
                 resources: containerResources(ctx.spec.services[service].resources, [tmp]),
                 startupProbe: { httpGet: { path: '/healthz', port: 'http' }, periodSeconds: 2, failureThreshold: 60 },
                 livenessProbe: { httpGet: { path: '/healthz', port: 'http' }, periodSeconds: 10, failureThreshold: 3 },
-                readinessProbe: { httpGet: { path: '/readyz', port: 'http' }, periodSeconds: 5, failureThreshold: 2 },
+                // the default 1 s timeout can fail a healthy app while a roll starts eight pods on two cores
+                readinessProbe: {
+                  httpGet: { path: '/readyz', port: 'http' },
+                  periodSeconds: 5,
+                  timeoutSeconds: 3,
+                  failureThreshold: 2,
+                },
+                lifecycle: { preStop: { sleep: { seconds: shutdown.appDelaySeconds } } },
                 securityContext: ctx.spec.services[service].writableRootFilesystem
                   ? { ...containerSecurity, readOnlyRootFilesystem: false }
                   : containerSecurity,

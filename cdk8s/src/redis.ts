@@ -1,4 +1,4 @@
-import type { V1Deployment, V1EnvVar, V1Service } from '@kubernetes/client-node';
+import type { V1EnvVar, V1Service, V1StatefulSet } from '@kubernetes/client-node';
 import { Construct } from 'constructs';
 import { meta, objectLabels, objectName, type ShopContext, selectorLabels } from './context.ts';
 import { kubeObject } from './kube-object.ts';
@@ -15,7 +15,11 @@ export interface ManagedRedisProps {
   readonly random: RandomSource;
 }
 
-/** A single Redis for pub/sub and rate limits, password-protected, append-only file on a scratch volume. */
+/**
+ * A single Redis for pub/sub and rate limits, password-protected. Its append-only file is on a
+ * PersistentVolumeClaim: the streams hold events the outbox already handed over, so a rescheduled pod
+ * must find them again (an emptyDir lost them).
+ */
 export class ManagedRedis extends Construct {
   constructor(scope: Construct, id: string, props: ManagedRedisProps) {
     super(scope, id);
@@ -43,18 +47,20 @@ export class ManagedRedis extends Construct {
       { name: 'REDIS_PASSWORD', valueFrom: password },
       { name: 'REDISCLI_AUTH', valueFrom: password },
     ];
-    // the append-only file: rewritten when it doubles, so a few times the 256 MiB dataset at most
-    const data = scratch('data', '/data', 1024);
     const ping = { exec: { command: ['redis-cli', 'ping'] } };
-    kubeObject<V1Deployment>(this, 'Deployment', {
+    const tmp = scratch('tmp', '/tmp', 16);
+    const { storage, storageClassName } = ctx.spec.redis;
+    kubeObject<V1StatefulSet>(this, 'StatefulSet', {
       apiVersion: 'apps/v1',
-      kind: 'Deployment',
+      kind: 'StatefulSet',
       metadata: meta(ctx, { name, labels }),
       spec: {
+        serviceName: name,
+        // one writer at a time: a StatefulSet replaces its pod only once the old one is gone
         replicas: 1,
         selector: { matchLabels: selector },
-        // one writer at a time: two Redis pods would split the streams Dapr pub/sub relies on
-        strategy: { type: 'Recreate' },
+        // the operator's finalizer applies spec.database.managed.volumeRetention to this claim too
+        persistentVolumeClaimRetentionPolicy: { whenDeleted: 'Retain', whenScaled: 'Retain' },
         template: {
           metadata: { labels },
           spec: {
@@ -67,16 +73,26 @@ export class ManagedRedis extends Construct {
                 args: ['--requirepass', '$(REDIS_PASSWORD)', '--appendonly', 'yes', '--dir', '/data'],
                 ports: [{ name: 'redis', containerPort: redisPort, protocol: 'TCP' }],
                 env,
-                resources: containerResources(ctx.spec.redis.resources, [data]),
+                resources: containerResources(ctx.spec.redis.resources, [tmp]),
                 readinessProbe: { ...ping, periodSeconds: 5 },
                 livenessProbe: { ...ping, periodSeconds: 10, failureThreshold: 6 },
                 securityContext: containerSecurity,
-                volumeMounts: [data.mount],
+                volumeMounts: [{ name: 'data', mountPath: '/data' }, tmp.mount],
               },
             ],
-            volumes: [data.volume],
+            volumes: [tmp.volume],
           },
         },
+        volumeClaimTemplates: [
+          {
+            metadata: { name: 'data', labels: selector },
+            spec: {
+              accessModes: ['ReadWriteOnce'],
+              ...(storageClassName && { storageClassName }),
+              resources: { requests: { storage } },
+            },
+          },
+        ],
       },
     });
   }

@@ -43,7 +43,7 @@ describe('ShopStack', () => {
         'StatefulSet/demo-postgres',
         'Secret/demo-redis',
         'Service/demo-redis',
-        'Deployment/demo-redis',
+        'StatefulSet/demo-redis',
         'Component/statestore',
         'Component/orderstore',
         'Component/paymentstore',
@@ -75,7 +75,7 @@ describe('ShopStack', () => {
 
   it('runs every service with a Dapr sidecar, as non-root, on a read-only root filesystem', () => {
     // WHEN
-    const deployments = synth().filter((o) => o.kind === 'Deployment' && o.metadata.name !== 'demo-redis');
+    const deployments = synth().filter((o) => o.kind === 'Deployment');
 
     // THEN
     expect(deployments).toHaveLength(services.length);
@@ -251,7 +251,7 @@ describe('ShopStack', () => {
     const objects = synth({ redis: { mode: 'external', external: { address: 'redis.infra:6380' } } });
 
     // THEN
-    expect(find(objects, 'Deployment', 'demo-redis')).toBeUndefined();
+    expect(find(objects, 'StatefulSet', 'demo-redis')).toBeUndefined();
     expect(find(objects, 'Component', 'pubsub').spec.metadata).toContainEqual({
       name: 'redisHost',
       value: 'redis.infra:6380',

@@ -132,9 +132,21 @@ const database = z
 const redis = z
   .object({
     mode: immutableMode(['managed', 'external'], 'redis').describe(
-      'managed: a single Redis Deployment; external: an existing server.',
+      'managed: a single Redis StatefulSet; external: an existing server.',
     ),
     image: z.string().min(1).default('redis:8.2.2-alpine'),
+    storage: quantity
+      .default('1Gi')
+      .describe("Size of managed Redis's data volume (its append-only file: the pub/sub streams in flight).")
+      .meta({
+        'x-kubernetes-validations': [
+          { rule: 'self == oldSelf', message: 'redis.storage cannot be changed: volume claims are immutable' },
+        ],
+      }),
+    storageClassName: z
+      .string()
+      .optional()
+      .describe("Storage class of managed Redis's volume; the cluster default when unset."),
     resources: resources({ cpu: '50m', memory: '64Mi' }, { memory: '256Mi' }),
     external: z
       .object({

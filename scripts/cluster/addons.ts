@@ -250,6 +250,8 @@ export function traefikObjects(image: string, tls: IngressCertificate): unknown[
                   '--entryPoints.websecure.http.tls=true',
                   '--providers.kubernetesIngress=true',
                   '--providers.file.directory=/etc/traefik/dynamic',
+                  // a Service with no serving endpoint answers 503; by default Traefik drops its route, a 404
+                  '--providers.kubernetesIngress.allowEmptyServices=true',
                   '--ping=true',
                   '--global.checkNewVersion=false',
                   '--global.sendAnonymousUsage=false',

@@ -54,7 +54,16 @@ export interface BuildImagesOptions {
   readonly groups?: readonly ImageGroup[];
   /** Groups built even when their tag exists: the shop's own code, where Docker's layer cache makes an unchanged build cheap. */
   readonly refresh?: readonly ImageGroup[];
+  /**
+   * The tag of the service, operator and Dapr-view images (default: the root package.json's version). A
+   * second tag of the same sources costs seconds (every layer is cached); its images differ by their
+   * `io.shopstack.version` label, so an upgrade test rolls between two real images.
+   */
+  readonly version?: string;
 }
+
+/** The label that carries the version an image of the shop's own code was built as. */
+export const versionLabel = 'io.shopstack.version';
 
 const root = resolve(import.meta.dirname, '../..');
 const registry = 'shopstack.local';
@@ -143,6 +152,7 @@ function steps(set: ImageSet, base: BaseChoice, progress: Progress): ImageStep[]
     await npmCache;
     return { BASE_IMAGE: base.node, NPM_CACHE_IMAGE: npmCacheRef };
   };
+  const versioned = { [versionLabel]: set.version };
   const onDebian = (name: 'postgres' | 'redis'): ImageStep => ({
     group: 'data',
     ref: set[name],
@@ -167,6 +177,7 @@ function steps(set: ImageSet, base: BaseChoice, progress: Progress): ImageStep[]
           context: root,
           args: { ...(await nodeArgs()), SERVICE: service },
           target: 'runtime',
+          labels: versioned,
         }),
     })),
     {
@@ -178,6 +189,7 @@ function steps(set: ImageSet, base: BaseChoice, progress: Progress): ImageStep[]
           dockerfile: dockerfile('operator/Dockerfile'),
           context: root,
           args: await nodeArgs(),
+          labels: versioned,
         }),
     },
     {
@@ -190,6 +202,7 @@ function steps(set: ImageSet, base: BaseChoice, progress: Progress): ImageStep[]
           dockerfile: dockerfile('dashboard/Dockerfile'),
           context: root,
           args: await nodeArgs(),
+          labels: versioned,
         }),
     },
     {
@@ -203,6 +216,7 @@ function steps(set: ImageSet, base: BaseChoice, progress: Progress): ImageStep[]
           context: root,
           args: await nodeArgs(),
           target: 'runtime',
+          labels: versioned,
         }),
     },
     ...daprComponents.map((component): ImageStep => {
@@ -282,7 +296,7 @@ export async function buildImages(opts: BuildImagesOptions): Promise<ImageSet> {
   await requireDocker();
   const base = await chooseBase(progress);
   await ensureLocalBases(base, opts);
-  const set = imageNames();
+  const set = imageNames(opts.version);
   const wanted = steps(set, base, progress).filter((step) => !opts.groups || opts.groups.includes(step.group));
   let built = 0;
   for (const step of wanted) {

@@ -309,7 +309,7 @@ export async function applyShop(tools: ClusterTools, progress: Progress): Promis
     shopNamespace,
     'wait',
     '--for=condition=Ready',
-    `shopstack/${shopName}`,
+    `shopstacks.shopstack.io/${shopName}`,
     '--timeout=15m',
   ]);
   await waitForShopPods(tools, progress);

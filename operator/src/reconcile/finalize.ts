@@ -33,7 +33,7 @@ async function ignoreNotFound(request: Promise<unknown>): Promise<void> {
 }
 
 /**
- * What owner references cannot do on deletion. The StatefulSet's volume claims are not owned by the
+ * What owner references cannot do on deletion. The StatefulSets' volume claims (Postgres, Redis) are not owned by the
  * ShopStack, so garbage collection never removes them: with `Delete` they are deleted here. With
  * `Retain` they stay, and so do the generated credentials (their owner references are dropped), so a
  * ShopStack re-created under the same name finds its data and the passwords that open it.
@@ -45,7 +45,7 @@ export async function finalize(deps: FinalizeDeps, shop: KubeObject): Promise<vo
   if (volumeRetention(shop) === 'Delete') {
     const claims = await deps.client.list('PersistentVolumeClaim', {
       namespace,
-      labelSelector: `app.kubernetes.io/instance=${name},app.kubernetes.io/name=postgres`,
+      labelSelector: `app.kubernetes.io/instance=${name},app.kubernetes.io/name in (postgres,redis)`,
     });
     await Promise.all(
       claims.items.map((claim) =>

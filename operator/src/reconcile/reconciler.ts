@@ -26,6 +26,7 @@ import { finalize } from './finalize.ts';
 import { finalizer, managedBy, ownerReference } from './owner.ts';
 import { computeStatus, type Problem, workloadStatus } from './status.ts';
 import { type SyncResult, syncObjects } from './sync.ts';
+import { startupOrder, versionProblem } from './upgrade.ts';
 
 export interface ReconcilerDeps {
   readonly client: KubeClient;
@@ -135,15 +136,21 @@ export class Reconciler {
       return undefined;
     }
 
+    const refused = versionProblem((shop.status as ShopStackStatus | undefined)?.version, rendered.spec.version);
+    if (refused) {
+      await this.#writeStatus(shop, undefined, refused);
+      return undefined;
+    }
     const now = this.#deps.now?.() ?? new Date();
     const previous = shop.status as ShopStackStatus | undefined;
     const backupDeps = { ...this.#deps, jobs: this.#deps.cache('Job') };
     const restore = await planRestore(backupDeps, shop, rendered.spec, previous?.restore, now);
     const desired = [...(restore.hold ? holdServices(rendered.objects) : rendered.objects), ...restore.objects];
+    const order = startupOrder(desired, (obj) => this.#deps.cache(obj.kind)?.get(objectKey(obj)));
     const result = await syncObjects(
       { client: this.#deps.client, cache: this.#deps.cache, concurrency: this.#deps.applyConcurrency },
       shop,
-      desired,
+      order.apply,
     );
     this.#announce(shop, result);
     // no backup is taken, and none pruned, before the shop's own data is back

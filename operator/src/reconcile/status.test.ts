@@ -129,3 +129,94 @@ describe('computeStatus with symptoms', () => {
     });
   });
 });
+
+describe('computeStatus during an upgrade and an outage', () => {
+  const now = '2026-01-01T00:00:00Z';
+  const running = computeStatus({
+    generation: 1,
+    version: '0.1.0',
+    previous: undefined,
+    now,
+    workloads: { postgres: { replicas: 1, readyReplicas: 1, ready: true } },
+  });
+  const find = (status: ReturnType<typeof computeStatus>, type: string) =>
+    status.conditions?.find((c) => c.type === type);
+
+  it('names the from and to versions and the services rolled so far, and keeps the running version', () => {
+    // WHEN gateway rolled, orders not yet
+    const status = computeStatus({
+      generation: 2,
+      version: '0.1.1',
+      previous: running,
+      now,
+      workloads: {
+        postgres: { replicas: 1, readyReplicas: 1, ready: true },
+        gateway: { replicas: 1, readyReplicas: 1, ready: true },
+        orders: { replicas: 1, readyReplicas: 1, ready: false },
+      },
+    });
+
+    // THEN
+    expect(status.version).toBe('0.1.0');
+    expect(find(status, 'Progressing')).toMatchObject({
+      status: 'True',
+      reason: 'Upgrading',
+      message: 'upgrading from 0.1.0 to 0.1.1: rolled gateway (1 of 2 services); waiting for orders',
+    });
+    expect(find(status, 'Ready')).toMatchObject({ status: 'False', reason: 'Upgrading' });
+  });
+
+  it('is Ready with the new version only when every service runs it', () => {
+    const status = computeStatus({
+      generation: 2,
+      version: '0.1.1',
+      previous: running,
+      now,
+      workloads: { gateway: { replicas: 1, readyReplicas: 1, ready: true } },
+    });
+    expect(status.version).toBe('0.1.1');
+    expect(find(status, 'Ready')).toMatchObject({ status: 'True', message: 'version 0.1.1 is running' });
+  });
+
+  it('says DatabaseUnavailable while the managed Postgres is not ready', () => {
+    const status = computeStatus({
+      generation: 1,
+      version: '0.1.0',
+      previous: running,
+      now,
+      workloads: {
+        postgres: { replicas: 1, readyReplicas: 0, ready: false },
+        orders: { replicas: 1, readyReplicas: 0, ready: false },
+      },
+    });
+    expect(find(status, 'Ready')).toMatchObject({
+      status: 'False',
+      reason: 'DatabaseUnavailable',
+      message: 'postgres is not ready (0/1 replicas)',
+    });
+  });
+});
+
+describe('workloadStatus of a Deployment whose old pods still run', () => {
+  it('is not ready until the old replicas are gone', () => {
+    const deployment: KubeObject = {
+      apiVersion: 'apps/v1',
+      kind: 'Deployment',
+      metadata: { name: 'x' },
+      spec: { replicas: 1 },
+    };
+    const live = (replicas: number): KubeObject => ({
+      ...deployment,
+      metadata: { name: 'x', generation: 2 },
+      status: {
+        observedGeneration: 2,
+        replicas,
+        readyReplicas: replicas,
+        updatedReplicas: 1,
+        availableReplicas: replicas,
+      },
+    });
+    expect(workloadStatus(deployment, live(2)).ready).toBe(false);
+    expect(workloadStatus(deployment, live(1)).ready).toBe(true);
+  });
+});

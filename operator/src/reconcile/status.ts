@@ -8,6 +8,7 @@ interface WorkloadFields {
   spec?: { replicas?: number };
   status?: {
     observedGeneration?: number;
+    replicas?: number;
     readyReplicas?: number;
     updatedReplicas?: number;
     availableReplicas?: number;
@@ -28,9 +29,12 @@ export function workloadStatus(desired: KubeObject, live: KubeObject | undefined
   const { metadata, status = {} } = live as unknown as WorkloadFields;
   const readyReplicas = status.readyReplicas ?? 0;
   const observed = (status.observedGeneration ?? 0) >= (metadata.generation ?? 0);
-  const counts = [readyReplicas, status.updatedReplicas ?? 0];
+  const updated = status.updatedReplicas ?? 0;
+  const counts = [readyReplicas, updated];
   if (live.kind === 'Deployment') counts.push(status.availableReplicas ?? 0);
-  return { replicas, readyReplicas, ready: observed && counts.every((count) => count >= replicas) };
+  // a Deployment whose old pods still run (a roll's last step) is not done either
+  const oldPodsGone = live.kind !== 'Deployment' || (status.replicas ?? 0) <= updated;
+  return { replicas, readyReplicas, ready: observed && oldPodsGone && counts.every((count) => count >= replicas) };
 }
 
 export interface Problem {
@@ -75,6 +79,48 @@ function withTransitions(
   });
 }
 
+/** The managed data stores' workloads (by name label), and the reason Ready gives while one is down. */
+const dataStores: Readonly<Record<string, string>> = { postgres: 'DatabaseUnavailable', redis: 'RedisUnavailable' };
+
+/** Ready while no problem: the data stores first (everything depends on them), then an upgrade, then the rest. */
+function readyCondition(
+  input: StatusInput,
+  waiting: readonly string[],
+  upgrade: string | undefined,
+): Omit<Condition, 'lastTransitionTime'> {
+  const { problem, held } = input;
+  if (problem) return condition('Ready', false, problem.reason, problem.message);
+  if (held) return condition('Ready', false, held.reason, held.message);
+  const store = waiting.find((name) => name in dataStores);
+  if (store && input.workloads) {
+    const { readyReplicas, replicas } = input.workloads[store] ?? { readyReplicas: 0, replicas: 1 };
+    const reason = dataStores[store] ?? 'WorkloadsNotReady';
+    return condition('Ready', false, reason, `${store} is not ready (${readyReplicas}/${replicas} replicas)`);
+  }
+  if (input.workloads !== undefined && waiting.length === 0) {
+    return condition('Ready', true, 'AllWorkloadsReady', `version ${input.version} is running`);
+  }
+  if (upgrade) return condition('Ready', false, 'Upgrading', upgrade);
+  return condition('Ready', false, 'WorkloadsNotReady', `waiting for ${waiting.join(', ')}`);
+}
+
+/**
+ * While `spec.version` differs from the version running (`status.version`, set once every workload ran it):
+ * "upgrading from A to B: rolled x, y (2 of 8 services); waiting for ...". Services are the workloads other
+ * than the data stores, which a version change does not roll.
+ */
+function upgradeMessage(input: StatusInput, names: readonly string[], waiting: readonly string[]): string | undefined {
+  const from = input.previous?.version;
+  if (!from || from === input.version || input.workloads === undefined) return undefined;
+  const services = names.filter((name) => !(name in dataStores));
+  const rolled = services.filter((name) => !waiting.includes(name));
+  const left = services.filter((name) => waiting.includes(name));
+  return (
+    `upgrading from ${from} to ${input.version}: rolled ${rolled.join(', ') || 'none yet'} ` +
+    `(${rolled.length} of ${services.length} services)${left.length ? `; waiting for ${left.join(', ')}` : ''}`
+  );
+}
+
 /** The ShopStack status for what the reconcile saw: conditions Ready, Progressing and Degraded. */
 export function computeStatus(input: StatusInput): ShopStackStatus {
   const { problem, previous } = input;
@@ -82,20 +128,17 @@ export function computeStatus(input: StatusInput): ShopStackStatus {
   const names = Object.keys(workloads).sort();
   const waiting = names.filter((name) => !workloads[name]?.ready);
   const allReady = input.workloads !== undefined && waiting.length === 0;
+  const upgrade = upgradeMessage(input, names, waiting);
   const progressing =
     input.workloads === undefined
       ? condition('Progressing', false, problem?.reason ?? 'Blocked', 'nothing is rolled out until the spec is fixed')
       : waiting.length > 0
-        ? condition('Progressing', true, 'RollingOut', `waiting for ${waiting.join(', ')}`)
+        ? upgrade
+          ? condition('Progressing', true, 'Upgrading', upgrade)
+          : condition('Progressing', true, 'RollingOut', `waiting for ${waiting.join(', ')}`)
         : condition('Progressing', false, 'RolloutComplete', `all ${names.length} workloads are ready`);
   const { held } = input;
-  const ready = problem
-    ? condition('Ready', false, problem.reason, problem.message)
-    : held
-      ? condition('Ready', false, held.reason, held.message)
-      : allReady
-        ? condition('Ready', true, 'AllWorkloadsReady', `version ${input.version} is running`)
-        : condition('Ready', false, 'WorkloadsNotReady', `waiting for ${waiting.join(', ')}`);
+  const ready = readyCondition(input, waiting, upgrade);
   const verdict = degradedVerdict(problem, input.symptoms ?? []);
   const degraded = condition('Degraded', verdict.degraded, verdict.reason, verdict.message);
   return {

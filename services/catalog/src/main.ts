@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { createPool, migrateFrom, runMain, serviceStart } from '@shopstack/kit';
+import { connectRedis, createPool, migrateFrom, runMain, serviceStart } from '@shopstack/kit';
 import { Redis } from 'ioredis';
 import { withProductCache } from './data/product-cache.ts';
 import { createProductRepository } from './data/products-repo.ts';
@@ -17,7 +17,7 @@ export const start = serviceStart(manifest, async ({ config, logger }) => {
   const redis = config.REDIS_URL
     ? new Redis(config.REDIS_URL, { lazyConnect: true, enableOfflineQueue: false, maxRetriesPerRequest: 1 })
     : undefined;
-  await redis?.connect();
+  if (redis) await connectRedis(redis, logger);
   const products = createProductRepository(pool);
   const repo = redis
     ? withProductCache(products, redis, { ttlSeconds: config.PRODUCT_CACHE_TTL_SECONDS, logger })

@@ -1,4 +1,4 @@
-import { runMain, serviceStart, sidecarOf } from '@shopstack/kit';
+import { connectRedis, runMain, serviceStart, sidecarOf } from '@shopstack/kit';
 import { Redis } from 'ioredis';
 import { createTokenVerifier } from './auth/verifier.ts';
 import { createRateLimits } from './data/rate-limits.ts';
@@ -18,7 +18,7 @@ import { createApiDocument } from './openapi/registry.ts';
 export const start = serviceStart(manifest, async ({ config, logger }) => {
   const sidecar = sidecarOf(config);
   const redis = new Redis(config.REDIS_URL, { lazyConnect: true, enableOfflineQueue: false, maxRetriesPerRequest: 1 });
-  await redis.connect();
+  await connectRedis(redis, logger);
   const limits = createRateLimits(
     redis,
     {

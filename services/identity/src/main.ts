@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { createPool, migrateFrom, runMain, serviceStart } from '@shopstack/kit';
+import { connectRedis, createPool, migrateFrom, runMain, serviceStart } from '@shopstack/kit';
 import { Redis } from 'ioredis';
 import { createAccessTokenIssuer } from './data/access-tokens.ts';
 import { createArgon2Hasher } from './data/argon2-hasher.ts';
@@ -14,7 +14,7 @@ import { manifest } from './manifest.ts';
 export const start = serviceStart(manifest, async ({ config, logger }) => {
   const pool = createPool(config.DATABASE_URL, logger);
   const redis = new Redis(config.REDIS_URL, { lazyConnect: true, enableOfflineQueue: false, maxRetriesPerRequest: 1 });
-  await redis.connect();
+  await connectRedis(redis, logger);
   await migrateFrom(pool, join(import.meta.dirname, '../migrations'), logger);
   const keys = createSigningKeys(pool, config.ACCESS_TOKEN_TTL_SECONDS);
   await keys.ensureFresh(config.SIGNING_KEY_MAX_AGE_HOURS);

@@ -82,8 +82,62 @@ export async function migrate(pool: Pool, migrations: readonly Migration[]): Pro
   }
 }
 
-/** Applies the `NNN_name.sql` files of `dir` (see migrate) and logs what it applied. */
+/** Errors that say Postgres is not reachable yet (starting, restarting, its Service without endpoints). */
+export function isPostgresUnavailable(err: unknown): boolean {
+  const code = (err as { code?: unknown }).code;
+  if (typeof code !== 'string') return false;
+  // network errors from Node, then SQLSTATE classes 08 (connection) and 57P (the server is shutting down or starting)
+  return /^(ECONNREFUSED|ECONNRESET|ENOTFOUND|EAI_AGAIN|ETIMEDOUT|EHOSTUNREACH)$|^08|^57P/.test(code);
+}
+
+/**
+ * Waits until Postgres answers, retrying with backoff (0.5 s doubling to 5 s) for up to `timeoutMs`, so a
+ * service started before its database waits for it instead of exiting and being restarted. Any other
+ * error (a wrong password, say) ends the wait at once.
+ */
+export async function waitForPostgres(pool: Pool, logger: Logger, timeoutMs = 120_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (let delay = 500; ; delay = Math.min(delay * 2, 5_000)) {
+    try {
+      await pool.query('SELECT 1');
+      return;
+    } catch (err) {
+      if (!isPostgresUnavailable(err) || Date.now() + delay > deadline) throw err;
+      logger.warn({ ...pgErrorFields(err as Error), retryInMs: delay }, 'waiting for Postgres');
+      await new Promise((resolve) => setTimeout(resolve, delay));
+    }
+  }
+}
+
+/** What a Redis client must offer to be connected with retries: ioredis with `lazyConnect`. */
+export interface Connectable {
+  connect(): Promise<unknown>;
+  disconnect(): void;
+}
+
+/**
+ * Connects `redis` (created with `lazyConnect`), retrying with backoff (0.5 s doubling to 5 s) for up to
+ * `timeoutMs`: a service that starts while Redis (or its Service's endpoints) is not there yet waits
+ * instead of exiting and being restarted.
+ */
+export async function connectRedis(redis: Connectable, logger: Logger, timeoutMs = 120_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (let delay = 500; ; delay = Math.min(delay * 2, 5_000)) {
+    try {
+      await redis.connect();
+      return;
+    } catch (err) {
+      redis.disconnect();
+      if (Date.now() + delay > deadline) throw err;
+      logger.warn({ reason: (err as Error).message, retryInMs: delay }, 'waiting for Redis');
+      await new Promise((resolve) => setTimeout(resolve, delay));
+    }
+  }
+}
+
+/** Waits for Postgres (see waitForPostgres), applies the `NNN_name.sql` files of `dir` (see migrate) and logs what it applied. */
 export async function migrateFrom(pool: Pool, dir: string, logger: Logger): Promise<void> {
+  await waitForPostgres(pool, logger);
   const applied = await migrate(pool, readMigrations(dir));
   if (applied.length) logger.info({ applied }, 'migrations applied');
 }

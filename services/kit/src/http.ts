@@ -11,6 +11,8 @@ export interface AppOptions {
   readonly metrics: Metrics;
   /** Named checks run by /readyz; each rejects when its dependency is unreachable. */
   readonly readiness?: Readonly<Record<string, () => Promise<unknown>>>;
+  /** True once the process is stopping: /readyz then answers 503 whatever the checks say. */
+  readonly stopping?: () => boolean;
   /**
    * When set, every route except /healthz, /readyz and /metrics requires it in `dapr-api-token` (Dapr's
    * APP_API_TOKEN). Such an app answers only its sidecar, never a browser, so it sends no security headers.
@@ -35,6 +37,10 @@ export function createApp(opts: AppOptions): Express {
     res.json({ status: 'ok' });
   });
   app.get('/readyz', async (_req, res) => {
+    if (opts.stopping?.()) {
+      res.status(503).json({ status: 'stopping', failed: [] });
+      return;
+    }
     const checks = Object.entries(opts.readiness ?? {});
     const results = await Promise.allSettled(checks.map(([, check]) => check()));
     const failed = checks.filter((_, i) => results[i]?.status === 'rejected').map(([name]) => name);

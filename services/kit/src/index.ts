@@ -11,7 +11,19 @@ export {
   sidecarOf,
 } from './sidecar-client.ts';
 export { type AnswerHeaders, type SidecarAnswer, SidecarError, type SidecarStream } from './sidecar-http.ts';
-export { createPool, type Migration, migrate, migrateFrom, type Pool, pgErrorFields, readMigrations } from './db.ts';
+export {
+  connectRedis,
+  createPool,
+  isPostgresUnavailable,
+  type Migration,
+  migrate,
+  migrateFrom,
+  type Pool,
+  pgErrorFields,
+  readMigrations,
+  waitForPostgres,
+} from './db.ts';
+export { contractProblems } from './expand-contract.ts';
 export {
   type EventBatchRouteOptions,
   type EventOutcome,

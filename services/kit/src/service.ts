@@ -3,7 +3,7 @@ import { listen, type Running } from './lifecycle.ts';
 import { createMetrics } from './metrics.ts';
 import { shutdownTelemetry } from './telemetry.ts';
 
-export interface ServeOptions extends Omit<AppOptions, 'metrics'> {
+export interface ServeOptions extends Omit<AppOptions, 'metrics' | 'stopping'> {
   readonly name: string;
   readonly port: number;
   /** Address to bind (default loopback: only the sidecar reaches an app). */
@@ -22,12 +22,14 @@ export interface Service extends Running {
 
 /** Builds the app, listens, and returns a handle that stops it in order: drain, close, flush traces. */
 export async function serve(opts: ServeOptions): Promise<Service> {
-  const app = createApp({ ...opts, metrics: createMetrics(opts.name) });
+  let stopping = false;
+  const app = createApp({ ...opts, metrics: createMetrics(opts.name), stopping: () => stopping });
   const http = await listen(app, opts.port, opts.host);
   opts.logger.info({ port: http.port }, `${opts.name} listening`);
   return {
     port: http.port,
     async stop() {
+      stopping = true;
       opts.beforeDrain?.();
       await http.close(opts.drainMs);
       await opts.close?.();
