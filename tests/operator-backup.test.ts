@@ -162,6 +162,14 @@ describe('ShopStack backups and restore in the operator', () => {
       /spec\.backup\.retention\.maxAge/,
     );
     expect(await refused({ ...backup('nameless', ns, 'demo'), spec: {} })).toMatch(/spec\.shopStack: Required value/);
+    // a restore replaces the databases: it cannot be added to a shop that exists
+    const added = await client
+      .mergePatch('ShopStack', { namespace: ns, name: 'demo' }, { spec: { restore: { from: { backup: 'b1' } } } })
+      .then(
+        () => 'accepted',
+        (err: Error) => err.message,
+      );
+    expect(added).toMatch(/spec\.restore: .*restore can only be set when the ShopStack is created/);
   });
 
   it('reports a schedule whose fields are out of range as an invalid spec, naming the field', async () => {

@@ -409,6 +409,12 @@ export const shopStackSpecSchema = z
         message: 'services.gateway.replicas must be at least 1 while ingress is enabled',
         fieldPath: '.services.gateway.replicas',
       },
+      {
+        // a restore loads the backup over the databases (pg_restore --clean): never into a running shop
+        rule: '!has(self.restore) || has(oldSelf.restore)',
+        message: 'restore can only be set when the ShopStack is created',
+        fieldPath: '.restore',
+      },
     ],
   });
 

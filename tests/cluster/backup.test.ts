@@ -94,8 +94,14 @@ describe('backups and restore of a ShopStack on kind', () => {
       );
       const [first, second] = await api.products(2);
       if (!first || !second) throw new Error('the demo catalog has fewer than 2 products');
-      await api.setStock(first.id, 40);
-      await api.setStock(second.id, 25);
+      // other tests on this cluster may have ordered these products: on hand covers what they hold
+      for (const [product, free] of [
+        [first, 40],
+        [second, 25],
+      ] as const) {
+        const current = await api.stock(product.id);
+        await api.setStock(product.id, current.reserved + current.committed + free);
+      }
       const order = async (user: (typeof users)[number], token: string, productId: string, quantity: number) => {
         const res = await api.placeOrder(user.session.accessToken, {
           items: [{ productId, quantity }],

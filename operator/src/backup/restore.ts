@@ -43,6 +43,13 @@ export async function planRestore(
 ): Promise<RestorePlan> {
   const from = spec.restore?.from.backup;
   if (!from || previous?.phase === 'Succeeded') return { hold: false, objects: [], status: previous };
+  // the API server refuses a restore added later (spec.ts); a shop that has already run (a version rolled
+  // out) keeps running rather than have its databases replaced
+  const ran = (shop.status as { version?: string } | undefined)?.version !== undefined;
+  if (!previous && ran) {
+    const message = 'spec.restore was added to a shop that already runs: it is read only when the ShopStack is created';
+    return { hold: false, objects: [], status: undefined, problem: { reason: 'RestoreIgnored', message } };
+  }
   const namespace = shop.metadata.namespace ?? '';
   const job = deps.jobs?.get(`${namespace}/${restoreJobName(shop.metadata.name)}`);
   if (!job) {

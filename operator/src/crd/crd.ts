@@ -99,8 +99,9 @@ export function shopStackBackupCrd(): Schema {
         listKind: 'ShopStackBackupList',
         plural: 'shopstackbackups',
         singular: 'shopstackbackup',
+        // no category: `shopstack` is the ShopStack's category, and a second kind in it would make
+        // `kubectl delete shopstack <name>` match two kinds
         shortNames: ['shopbackup'],
-        categories: ['shopstack'],
       },
       versions: [
         {
