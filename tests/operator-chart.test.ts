@@ -90,6 +90,7 @@ describe('the operator Helm chart', () => {
         'ClusterRole',
         'ClusterRoleBinding',
         'Deployment',
+        'NetworkPolicy',
         'PodDisruptionBudget',
         'Role',
         'RoleBinding',
