@@ -93,7 +93,8 @@ export class DaprDashboard extends Construct {
                   limits: { memory: '128Mi' },
                 }),
                 readinessProbe: { httpGet: { path: '/healthz', port: 'http' }, periodSeconds: 10 },
-                livenessProbe: { httpGet: { path: '/healthz', port: 'http' }, periodSeconds: 20 },
+                // ready when it answers; alive while it accepts connections (a probe that differs from readiness)
+                livenessProbe: { tcpSocket: { port: 'http' }, periodSeconds: 20 },
                 securityContext: containerSecurity,
               },
             ],

@@ -62,6 +62,15 @@ describe('parseSpec', () => {
     ]);
   });
 
+  it("when a sidecar's request exceeds its limit, the error names the sidecar's field", () => {
+    expect(() =>
+      parseSpec({
+        version: '1.0.0',
+        dapr: { sidecarResources: { requests: { memory: '1Gi' }, limits: { memory: '64Mi' } } },
+      }),
+    ).toThrow(/spec\.dapr\.sidecarResources\.requests\.memory: request 1Gi exceeds limit 64Mi/);
+  });
+
   it('when the version is missing, the error says so', () => {
     expect(() => parseSpec({})).toThrow(/spec\.version: .*\(got missing\)/);
   });

@@ -106,7 +106,8 @@ export class ManagedPostgres extends Construct {
                 ],
                 resources: containerResources(spec.resources, [run, tmp]),
                 readinessProbe: { ...ready, periodSeconds: 5 },
-                livenessProbe: { ...ready, periodSeconds: 10, failureThreshold: 6 },
+                // alive while it accepts connections: a long crash recovery answers pg_isready "no" but must not be killed
+                livenessProbe: { tcpSocket: { port: 'postgres' }, periodSeconds: 10, failureThreshold: 6 },
                 securityContext: containerSecurity,
                 volumeMounts: [
                   { name: 'data', mountPath: '/var/lib/postgresql' },

@@ -38,3 +38,10 @@ tidy_or_fail() {
     exit 1
   fi
 }
+
+# go_build_lock LABEL: waits for the machine-wide Go build lock (one Go build at a time on a shared
+# machine), held until the script exits; build times measured after it exclude the wait
+go_build_lock() {
+  exec 9>/tmp/shopstack-go.lock
+  flock -n 9 || { echo "$1: waiting for another Go build (/tmp/shopstack-go.lock)"; flock 9; }
+}

@@ -1,6 +1,7 @@
 // Runs kube-score and `trivy config` over the scan inputs (inputs.ts) and reads their JSON reports as
 // findings: one per rule, object and (for kube-score) container.
 import { execFile } from 'node:child_process';
+import { relative, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { versions } from '../runtimes/binaries.ts';
 import type { ScanInputs } from './inputs.ts';
@@ -19,7 +20,8 @@ export interface Finding {
 
 const run = promisify(execFile);
 const maxBuffer = 64 * 1024 * 1024;
-const objectOf = (file: string): string => file.replace(/\.yaml$/, '');
+/** A scanned file, relative to the scan folder, without `.yaml`. */
+const objectOf = (dir: string, file: string): string => relative(dir, resolve(dir, file)).replace(/\.yaml$/, '');
 
 interface KubeScoreObject {
   file_name: string;
@@ -50,7 +52,7 @@ export async function kubeScore(binary: string, dir: string, inputs: ScanInputs)
         (c.comments?.length ? c.comments : [{ path: '', summary: c.check.name }]).map((comment) => ({
           scanner: 'kube-score' as const,
           rule: c.check.id,
-          object: objectOf(object.file_name),
+          object: objectOf(dir, object.file_name),
           message: comment.path ? `${comment.path}: ${comment.summary}` : comment.summary,
         })),
       ),
@@ -95,7 +97,7 @@ export async function trivy(binary: string, dir: string, cacheDir: string): Prom
       .map((m) => ({
         scanner: 'trivy' as const,
         rule: m.ID,
-        object: objectOf(result.Target),
+        object: objectOf(dir, result.Target),
         message: `${m.Title}: ${m.Message}`,
       })),
   );
