@@ -7,7 +7,7 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type ClusterTools, kubectl } from '../../scripts/cluster/addons.ts';
 import { imageNames } from '../../scripts/cluster/images.ts';
-import { adminCredentials, applyShop, ingressUrl, shopNamespace } from '../../scripts/cluster/up.ts';
+import { adminCredentials, applyShop, ingressUrl, shopName, shopNamespace } from '../../scripts/cluster/up.ts';
 import { serviceNames } from '../../services/manifests.ts';
 import { checkoutClient, eventually } from '../support/checkout.ts';
 import { sharedCluster } from '../support/cluster.ts';
@@ -48,7 +48,7 @@ Promise.all(targets.map(one)).then((r) => console.log(JSON.stringify(Object.from
 `;
 
 interface Pod {
-  metadata: { name: string; labels?: Record<string, string> };
+  metadata: { name: string; labels?: Record<string, string>; deletionTimestamp?: string };
   status: { phase: string; podIP?: string };
 }
 
@@ -119,8 +119,18 @@ describe('NetworkPolicies enforced on kind', () => {
   beforeAll(async () => {
     tools = (await sharedCluster((line) => console.error(line))).tools;
     await applyShop(tools, (line) => console.error(line));
+    // pods started before the policies keep their open connections: restart the apps, so that every
+    // sidecar starts under them (Sentry, Dapr's operator, the API server, the data stores, DNS)
+    const began = Date.now();
+    const apps = ['-n', shopNamespace, '-l', 'app.kubernetes.io/component=app'];
+    await run(['rollout', 'restart', 'deployment', ...apps]);
+    for (const service of serviceNames)
+      await run(['-n', shopNamespace, 'rollout', 'status', `deployment/${shopName}-${service}`, '--timeout=10m']);
+    console.error(`every app restarted under the policies in ${((Date.now() - began) / 1000).toFixed(0)}s`);
     const pods = JSON.parse(await run(['-n', shopNamespace, 'get', 'pods', '-o', 'json'])).items as Pod[];
-    for (const pod of pods.filter((p) => p.status.phase === 'Running' && p.status.podIP)) {
+    for (const pod of pods.filter(
+      (p) => p.status.phase === 'Running' && p.status.podIP && !p.metadata.deletionTimestamp,
+    )) {
       const name = pod.metadata.labels?.['app.kubernetes.io/name'];
       if (name && !ips[name]) {
         ips[name] = pod.status.podIP as string;
@@ -147,7 +157,7 @@ describe('NetworkPolicies enforced on kind', () => {
     const outsideIp = await run(['-n', probeNamespace, 'get', 'pod', 'outside', '-o', 'jsonpath={.status.podIP}']);
     ips.outside = outsideIp.trim();
 
-    const began = Date.now();
+    const probesBegan = Date.now();
     const targets = guarded.map((g) => target(g.component, g.port));
     const other = [
       `${ips.outside}:${listenerPort}`,
@@ -162,7 +172,7 @@ describe('NetworkPolicies enforced on kind', () => {
       probe(shopNamespace, podNames.dashboard as string, 'dashboard', [...targets, ...other]),
       probe(shopNamespace, podNames.gateway as string, 'gateway', [...targets, ...other]),
     ]);
-    console.error(`network probes: ${((Date.now() - began) / 1000).toFixed(1)}s`);
+    console.error(`network probes: ${((Date.now() - probesBegan) / 1000).toFixed(1)}s`);
     console.error(JSON.stringify({ fromNode, fromOutside, fromDashboard, fromGateway }, null, 1));
   }, minutes(80));
 
