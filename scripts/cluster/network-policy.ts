@@ -116,6 +116,6 @@ export async function installNetworkPolicyEnforcer(
     await kubectl(tools, ['-n', namespace, 'rollout', 'status', `daemonset/${name}`, '--timeout=180s']);
   } catch (err) {
     const logs = await kubectl(tools, ['-n', namespace, 'logs', `daemonset/${name}`, '--tail=20']).catch(() => '');
-    throw new Error(`${(err as Error).message}\nkube-router's last lines:\n${logs}`);
+    throw new Error(`${(err as Error).message}\nkube-router's last lines:\n${logs}`, { cause: err });
   }
 }
