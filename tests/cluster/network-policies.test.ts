@@ -7,7 +7,7 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type ClusterTools, kubectl } from '../../scripts/cluster/addons.ts';
 import { imageNames } from '../../scripts/cluster/images.ts';
-import { adminCredentials, applyShop, ingressUrl, shopName, shopNamespace } from '../../scripts/cluster/up.ts';
+import { adminCredentials, applyShop, ingressUrl, shopNamespace } from '../../scripts/cluster/up.ts';
 import { serviceNames } from '../../services/manifests.ts';
 import { checkoutClient, eventually } from '../support/checkout.ts';
 import { sharedCluster } from '../support/cluster.ts';
@@ -119,13 +119,28 @@ describe('NetworkPolicies enforced on kind', () => {
   beforeAll(async () => {
     tools = (await sharedCluster((line) => console.error(line))).tools;
     await applyShop(tools, (line) => console.error(line));
-    // pods started before the policies keep their open connections: restart the apps, so that every
-    // sidecar starts under them (Sentry, Dapr's operator, the API server, the data stores, DNS)
+    // pods started before the policies keep their open connections: replace the apps' pods (all at once:
+    // a surge of eight would not fit the node), so that every sidecar starts under them (Sentry, Dapr's
+    // operator, the API server, the data stores, DNS)
     const began = Date.now();
-    const apps = ['-n', shopNamespace, '-l', 'app.kubernetes.io/component=app'];
-    await run(['rollout', 'restart', 'deployment', ...apps]);
-    for (const service of serviceNames)
-      await run(['-n', shopNamespace, 'rollout', 'status', `deployment/${shopName}-${service}`, '--timeout=10m']);
+    await run(['-n', shopNamespace, 'delete', 'pods', '-l', 'app.kubernetes.io/component=app', '--wait=true']);
+    await eventually(
+      'every app back, Ready with its sidecar',
+      async () => {
+        const all = JSON.parse(
+          await run(['-n', shopNamespace, 'get', 'pods', '-l', 'app.kubernetes.io/component=app', '-o', 'json']),
+        ).items as (Pod & { status: { containerStatuses?: { ready: boolean }[] } })[];
+        const ready = all.filter(
+          (p) =>
+            !p.metadata.deletionTimestamp &&
+            p.status.containerStatuses?.length === 2 &&
+            p.status.containerStatuses.every((c) => c.ready),
+        );
+        const names = new Set(ready.map((p) => p.metadata.labels?.['app.kubernetes.io/name']));
+        return serviceNames.every((service) => names.has(service)) ? true : undefined;
+      },
+      minutes(10),
+    );
     console.error(`every app restarted under the policies in ${((Date.now() - began) / 1000).toFixed(0)}s`);
     const pods = JSON.parse(await run(['-n', shopNamespace, 'get', 'pods', '-o', 'json'])).items as Pod[];
     for (const pod of pods.filter(
