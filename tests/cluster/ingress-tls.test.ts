@@ -56,7 +56,16 @@ describe('TLS at the kind ingress', () => {
         return names.includes(`ingress.networking.k8s.io/${shopName}-gateway-http`) ? true : undefined;
       },
       minutes(2),
-    );
+    ).catch(async (err: unknown) => {
+      // what the operator made of the spec, for the post-mortem
+      const shop = await kubectl(tools, ['-n', shopNamespace, 'get', 'shopstack', shopName, '-o', 'json']);
+      const { spec, status } = JSON.parse(shop) as { spec: { ingress: unknown }; status: unknown };
+      console.error(JSON.stringify({ ingress: spec.ingress, status }, null, 1));
+      console.error(
+        await kubectl(tools, ['-n', 'shopstack-system', 'logs', 'deployment/shopstack-operator', '--tail=30']),
+      );
+      throw err;
+    });
   }, minutes(80));
 
   afterAll(async () => {
