@@ -294,6 +294,16 @@ export async function installTraefik(tools: ClusterTools, progress: Progress): P
 export async function installOperator(tools: ClusterTools, version: string, progress: Progress): Promise<void> {
   const repository = tools.images ? tools.images.operator.replace(/:[^:/]+$/, '') : 'ghcr.io/shopstack/operator';
   progress(`installing the ShopStack operator (${repository}:${version}, namespace ${operatorNamespace})`);
+  // Helm installs a chart's crds/ once and never upgrades them: apply the current CRD first, or the API
+  // server would prune the fields a newer spec adds
+  await kubectl(tools, [
+    'apply',
+    '--server-side',
+    '--force-conflicts',
+    '--field-manager=shopstack-cluster',
+    '-f',
+    join(root, 'charts', 'shopstack-operator', 'crds'),
+  ]);
   await execOrThrow('helm install of the operator', tools.helm, [
     '--kubeconfig',
     tools.kubeconfig,
