@@ -228,6 +228,36 @@ describe('ShopStack operator', () => {
     });
   });
 
+  it('enabling ingress TLS serves HTTPS only and adds the HTTP twin that redirects; disabling removes it', async () => {
+    // WHEN
+    await client.mergePatch(
+      'ShopStack',
+      { namespace: ns, name: 'demo' },
+      { spec: { ingress: { tls: { secretName: 'demo-tls' } } } },
+    );
+
+    // THEN
+    const twin = await eventually('the redirect Ingress', async () =>
+      client.get<Any>('Ingress', ns, 'demo-gateway-http').catch(() => undefined),
+    );
+    expect(twin.metadata.annotations['traefik.ingress.kubernetes.io/router.middlewares']).toBe('https-redirect@file');
+    const secure = await child('Ingress', 'demo-gateway');
+    expect(secure.metadata.annotations['traefik.ingress.kubernetes.io/router.entrypoints']).toBe('websecure');
+
+    // WHEN
+    await client.mergePatch('ShopStack', { namespace: ns, name: 'demo' }, { spec: { ingress: { tls: null } } });
+
+    // THEN
+    await eventually('the redirect Ingress to go', async () =>
+      (await client
+        .get<Any>('Ingress', ns, 'demo-gateway-http')
+        .then(() => false)
+        .catch(() => true))
+        ? true
+        : undefined,
+    );
+  });
+
   it('a child deleted or edited by hand is restored', async () => {
     // WHEN
     await client.delete('ConfigMap', ns, 'demo-cart');

@@ -302,6 +302,7 @@ export async function installOperator(tools: ClusterTools, version: string, prog
     'apply',
     '--server-side',
     '--force-conflicts',
+    '--field-manager=shopstack-cluster',
     '-f',
     join(root, 'charts', 'shopstack-operator', 'crds'),
   ]);

@@ -112,5 +112,10 @@ export async function installNetworkPolicyEnforcer(
   progress(`NetworkPolicies: installing kube-router's firewall (${image}) to enforce them`);
   await apply(tools, kubeRouterObjects(image));
   if (imageChanged) await kubectl(tools, ['-n', namespace, 'rollout', 'restart', `daemonset/${name}`]);
-  await kubectl(tools, ['-n', namespace, 'rollout', 'status', `daemonset/${name}`, '--timeout=180s']);
+  try {
+    await kubectl(tools, ['-n', namespace, 'rollout', 'status', `daemonset/${name}`, '--timeout=180s']);
+  } catch (err) {
+    const logs = await kubectl(tools, ['-n', namespace, 'logs', `daemonset/${name}`, '--tail=20']).catch(() => '');
+    throw new Error(`${(err as Error).message}\nkube-router's last lines:\n${logs}`, { cause: err });
+  }
 }
