@@ -246,6 +246,14 @@ export async function installTraefik(tools: ClusterTools, progress: Progress): P
 export async function installOperator(tools: ClusterTools, version: string, progress: Progress): Promise<void> {
   const repository = tools.images ? tools.images.operator.replace(/:[^:/]+$/, '') : 'ghcr.io/shopstack/operator';
   progress(`installing the ShopStack operator (${repository}:${version}, namespace ${operatorNamespace})`);
+  // Helm installs a chart's CRDs with the first release only: a schema change reaches an older cluster here
+  await kubectl(tools, [
+    'apply',
+    '--server-side',
+    '--force-conflicts',
+    '-f',
+    join(root, 'charts', 'shopstack-operator', 'crds'),
+  ]);
   await execOrThrow('helm install of the operator', tools.helm, [
     '--kubeconfig',
     tools.kubeconfig,
