@@ -78,6 +78,15 @@ describe('the Tiltfile', () => {
     ]);
   });
 
+  it('builds the npm layer (images/npm-cache) from the package manifests alone, before the images on it', () => {
+    for (const name of ['shop', 'operator']) {
+      // Tilt puts an image's dependencies before it: the npm layer comes first
+      const images = manifest(name).ImageTargets ?? [];
+      expect(images[0]?.selector, name).toBe('shopstack.local/npm-cache');
+      expect(images[0]?.LiveUpdateSpec?.syncs ?? [], name).toEqual([]);
+    }
+  });
+
   it('builds the storefront from its dev target and syncs its page and server sources', () => {
     const image = (manifest('shop').ImageTargets ?? []).find((i) => i.selector === 'shopstack.local/storefront');
     expect(image?.BuildDetails?.target).toBe('dev');
@@ -97,8 +106,11 @@ describe('the Tiltfile', () => {
 
   it('runs the operator in the cluster from an image it syncs live, with a writable root filesystem', () => {
     const operator = manifest('operator');
-    expect(operator.ImageTargets?.map((i) => i.selector)).toEqual(['shopstack.local/operator']);
-    expect(operator.ImageTargets?.[0]?.LiveUpdateSpec?.syncs?.map((s) => s.localPath)).toEqual([
+    expect(operator.ImageTargets?.map((i) => i.selector)).toEqual([
+      'shopstack.local/npm-cache',
+      'shopstack.local/operator',
+    ]);
+    expect(operator.ImageTargets?.[1]?.LiveUpdateSpec?.syncs?.map((s) => s.localPath)).toEqual([
       'operator/src',
       'cdk8s/src',
       'services',

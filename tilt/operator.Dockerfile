@@ -3,23 +3,11 @@
 # operator/Dockerfile builds the production image, an esbuild bundle without the sources.
 # Context: the repository root (its .dockerignore). Classic-builder compatible.
 ARG BASE_IMAGE=node:24-bookworm-slim
-
-FROM ${BASE_IMAGE} AS manifests
-WORKDIR /src
-COPY . .
-RUN find . -name package.json -not -path '*/node_modules/*' \
-      -exec sh -c 'mkdir -p "/manifests/$(dirname "$1")" && cp "$1" "/manifests/$1"' _ {} \; \
- && cp package-lock.json /manifests/
-
-# the same instructions as services/Dockerfile's npm-cache stage, so all these builds share the layer
-FROM ${BASE_IMAGE} AS npm-cache
-WORKDIR /app
-COPY --from=manifests /manifests/ ./
-RUN npm ci --ignore-scripts --no-audit --no-fund --include-workspace-root=false --workspaces \
- && rm -rf node_modules services/*/node_modules cdk8s/node_modules operator/node_modules
+# The npm layer (images/npm-cache/Dockerfile), which the Tiltfile builds too.
+ARG NPM_CACHE_IMAGE=shopstack.local/npm-cache
 
 # every workspace: cdk8s derives objects from the services' manifests, which import their config schemas
-FROM npm-cache AS deps
+FROM ${NPM_CACHE_IMAGE} AS deps
 RUN npm ci --omit=dev --prefer-offline --ignore-scripts --no-audit --no-fund --include-workspace-root=false \
       --workspaces
 

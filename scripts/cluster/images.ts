@@ -121,7 +121,24 @@ interface ImageStep {
 
 function steps(set: ImageSet, base: BaseChoice, progress: Progress): ImageStep[] {
   const dockerfile = (path: string): string => join(root, path);
-  const baseArgs = { BASE_IMAGE: base.node };
+  // The npm layer the Node images start from, built (from Docker's layer cache when the package.json files
+  // and the lockfile are unchanged) before the first of them in this run, so it always matches the tree.
+  const npmCacheRef = `${registry}/npm-cache:${set.version}`;
+  let npmCache: Promise<void> | undefined;
+  const nodeArgs = async (): Promise<Record<string, string>> => {
+    npmCache ??= (async () => {
+      const began = Date.now();
+      await dockerBuild({
+        ref: npmCacheRef,
+        dockerfile: dockerfile('images/npm-cache/Dockerfile'),
+        context: root,
+        args: { BASE_IMAGE: base.node },
+      });
+      progress(`images: ${npmCacheRef} (the npm layer under the Node images) ready in ${seconds(began)}`);
+    })();
+    await npmCache;
+    return { BASE_IMAGE: base.node, NPM_CACHE_IMAGE: npmCacheRef };
+  };
   const onDebian = (name: 'postgres' | 'redis'): ImageStep => ({
     group: 'data',
     ref: set[name],
@@ -139,36 +156,36 @@ function steps(set: ImageSet, base: BaseChoice, progress: Progress): ImageStep[]
     ...serviceNames.map((service): ImageStep => ({
       group: 'services',
       ref: set.services[service],
-      build: () =>
+      build: async () =>
         dockerBuild({
           ref: set.services[service],
           dockerfile: dockerfile('services/Dockerfile'),
           context: root,
-          args: { ...baseArgs, SERVICE: service },
+          args: { ...(await nodeArgs()), SERVICE: service },
           target: 'runtime',
         }),
     })),
     {
       group: 'operator',
       ref: set.operator,
-      build: () =>
+      build: async () =>
         dockerBuild({
           ref: set.operator,
           dockerfile: dockerfile('operator/Dockerfile'),
           context: root,
-          args: baseArgs,
+          args: await nodeArgs(),
         }),
     },
     {
       // the operator deploys it, so it is built with the operator's image
       group: 'operator',
       ref: set.dashboard,
-      build: () =>
+      build: async () =>
         dockerBuild({
           ref: set.dashboard,
           dockerfile: dockerfile('dashboard/Dockerfile'),
           context: root,
-          args: baseArgs,
+          args: await nodeArgs(),
         }),
     },
     {
