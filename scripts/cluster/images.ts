@@ -189,7 +189,7 @@ function steps(set: ImageSet, base: BaseChoice, progress: Progress): ImageStep[]
         }),
     },
     {
-      // the operator deploys it too
+      // the operator deploys it too; its Dockerfile has its own npm stage (not yet on images/npm-cache)
       group: 'operator',
       ref: set.storefront,
       build: () =>
@@ -197,7 +197,7 @@ function steps(set: ImageSet, base: BaseChoice, progress: Progress): ImageStep[]
           ref: set.storefront,
           dockerfile: dockerfile('web/Dockerfile'),
           context: root,
-          args: baseArgs,
+          args: { BASE_IMAGE: base.node },
           target: 'runtime',
         }),
     },
