@@ -133,6 +133,12 @@ describe('the storefront in Chromium, against a local stack', () => {
     await page.getByRole('link', { name: 'Orders', exact: true }).click();
     await page.locator('tr[data-order] [data-status="CONFIRMED"]').waitFor();
     await check(page, 'orders');
+
+    await page.getByRole('button', { name: 'Sign out' }).click();
+    await page.getByRole('link', { name: 'Sign in' }).waitFor();
+    expect(await context.cookies()).toEqual([]);
+    await page.goto(at('/orders'));
+    await page.getByText('Sign in to see your orders.').waitFor();
     expect(errors).toEqual([]);
   });
 
