@@ -4,7 +4,7 @@
 # Context: the repository root (its .dockerignore). Classic-builder compatible.
 ARG BASE_IMAGE=node:24-bookworm-slim
 # The npm layer (images/npm-cache/Dockerfile), which the Tiltfile builds too.
-ARG NPM_CACHE_IMAGE=shopstack.local/npm-cache
+ARG NPM_CACHE_IMAGE=shopstack.local/npm-cache:local
 
 # every workspace: cdk8s derives objects from the services' manifests, which import their config schemas
 FROM ${NPM_CACHE_IMAGE} AS deps

@@ -57,7 +57,8 @@ export class Storefront extends Construct {
                   limits: { memory: '128Mi' },
                 }),
                 readinessProbe: { httpGet: { path: '/healthz', port: 'http' }, periodSeconds: 10 },
-                livenessProbe: { httpGet: { path: '/healthz', port: 'http' }, periodSeconds: 20 },
+                // not the readiness probe: a slow page must not restart the pod
+                livenessProbe: { tcpSocket: { port: 'http' }, periodSeconds: 20 },
                 securityContext: storefront.writableRootFilesystem
                   ? { ...containerSecurity, readOnlyRootFilesystem: false }
                   : containerSecurity,
