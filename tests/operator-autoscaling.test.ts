@@ -13,6 +13,7 @@ import {
   fastLease,
   type OperatorProcess,
   startOperatorProcess,
+  startServices,
   testClient,
 } from './support/operator.ts';
 
@@ -91,6 +92,7 @@ describe('operator: spec.services.<name>.autoscaling', () => {
     await client.create(
       shopWith({ catalog: { autoscaling: { minReplicas: 1, maxReplicas: 3 } }, cart: { replicas: 2 } }),
     );
+    await startServices(client, ns, 'demo');
 
     // THEN
     const hpa: Any = await eventually('the HorizontalPodAutoscaler', () =>

@@ -17,6 +17,7 @@ import {
   fastLease,
   type OperatorProcess,
   startOperatorProcess,
+  startServices,
   testClient,
 } from './support/operator.ts';
 
@@ -121,6 +122,7 @@ describe('ShopStack backups and restore in the operator', () => {
     // GIVEN a new shop naming a backup that does not exist yet
     await createNamespace(client, 'restored');
     await client.create(shopStack('again', 'restored', { restore: { from: { backup: 'later' } } }));
+    await startServices(client, 'restored', 'again');
 
     // THEN it says why it is not Ready, and no service runs
     const missing: Any = await eventually('the restore source to be reported missing', async () => {

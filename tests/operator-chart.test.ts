@@ -9,6 +9,7 @@ import { KubeClient } from '../operator/src/kube/client.ts';
 import { loadCredentials } from '../operator/src/kube/credentials.ts';
 import type { KubeObject } from '../operator/src/kube/object.ts';
 import { type ControlPlane, startControlPlane } from '../scripts/controlplane/controlplane.ts';
+import { serviceNames } from '../services/manifests.ts';
 import { cacheDir, findBinary, pathDirs, runBuildScript, versions } from '../scripts/runtimes/binaries.ts';
 import {
   condition,
@@ -17,6 +18,7 @@ import {
   exampleShopStack,
   type OperatorProcess,
   startOperatorProcess,
+  startServices,
   testClient,
 } from './support/operator.ts';
 
@@ -126,6 +128,7 @@ describe('the operator Helm chart', () => {
     // WHEN
     await createNamespace(client, 'shop');
     await client.create(exampleShopStack());
+    await startServices(client, 'shop', 'demo');
 
     // THEN
     const shop: Any = await eventually('the ShopStack to get a status', async () => {
@@ -134,7 +137,7 @@ describe('the operator Helm chart', () => {
     });
     expect(condition(shop, 'Degraded')).toMatchObject({ status: 'False' });
     await eventually('the operator to have built the shop', async () =>
-      (await client.list('Deployment', { namespace: 'shop' })).items.length === 9 ? true : undefined,
+      (await client.list('Deployment', { namespace: 'shop' })).items.length === serviceNames.length ? true : undefined,
     );
     expect(readFileSync(operator.logFile, 'utf8')).not.toMatch(/forbidden/i);
 

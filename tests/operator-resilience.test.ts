@@ -10,6 +10,7 @@ import {
   fastLease,
   type OperatorProcess,
   startOperatorProcess,
+  startServices,
   testClient,
 } from './support/operator.ts';
 
@@ -62,6 +63,7 @@ describe('ShopStack operator under failure', () => {
     const [leader] = await eventually('a leader', async () => ((await leaders()).length > 0 ? leaders() : undefined));
     await createNamespace(client, 'one');
     await client.create(shopStack('one'));
+    await startServices(client, 'one', 'demo');
     await eventually('the shop to be reconciled', () => ordersReplicas('one'));
 
     // THEN
@@ -132,6 +134,7 @@ describe('ShopStack operator under failure', () => {
     await controlPlane.restartApiServer();
     await client.create(shopStack('two', 2));
     await client.delete('Deployment', 'one', 'demo-cart');
+    await startServices(client, 'two', 'demo');
 
     // THEN
     await eventually('the new shop to be reconciled', async () =>

@@ -123,6 +123,17 @@ interface Workload extends KubeObject {
  * Writes the status the Deployment and StatefulSet controllers (and the kubelet behind them) would
  * write once every replica runs: there is no controller-manager in the test control plane.
  */
+/**
+ * A new shop's service Deployments wait for its data stores (operator/src/reconcile/upgrade.ts): with no
+ * controller-manager here, report the workloads ready until `shop`'s gateway Deployment is there.
+ */
+export async function startServices(client: KubeClient, namespace: string, shop: string): Promise<void> {
+  await eventually(`${shop}'s services`, async () => {
+    await reportWorkloadsReady(client, namespace);
+    return client.get('Deployment', namespace, `${shop}-gateway`).catch(() => undefined);
+  });
+}
+
 export async function reportWorkloadsReady(client: KubeClient, namespace: string): Promise<void> {
   for (const kind of ['Deployment', 'StatefulSet']) {
     const list = await client.list<Workload>(kind, { namespace });
