@@ -15,6 +15,7 @@ import {
   fastLease,
   type OperatorProcess,
   reportWorkloadsReady,
+  startServices,
   startOperatorProcess,
   testClient,
 } from './support/operator.ts';
@@ -89,9 +90,8 @@ describe('operator insights: symptoms as the Degraded condition and Events', () 
     await createNamespace(client, ns);
     const example = exampleShopStack();
     await client.create({ ...example, metadata: { ...example.metadata, namespace: ns } } as KubeObject);
-    await eventually('the shop to be rendered', () =>
-      client.get('Deployment', ns, 'demo-orders').catch(() => undefined),
-    );
+    // the services come once the data stores are reported ready (no controller-manager here)
+    await startServices(client, ns, 'demo');
     // the workloads are applied in parallel: report them ready until every one is there
     await eventually('Ready', async () => {
       await reportWorkloadsReady(client, ns);

@@ -99,8 +99,9 @@ describe('backups and restore of a ShopStack on kind', () => {
         [first, 40],
         [second, 25],
       ] as const) {
+        // onHand - available: what orders hold (reserved and committed; the API shows no committed)
         const current = await api.stock(product.id);
-        await api.setStock(product.id, current.reserved + current.committed + free);
+        await api.setStock(product.id, current.onHand - current.available + free);
       }
       const order = async (user: (typeof users)[number], token: string, productId: string, quantity: number) => {
         const res = await api.placeOrder(user.session.accessToken, {

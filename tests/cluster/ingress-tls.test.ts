@@ -87,12 +87,6 @@ describe('TLS at the kind ingress', () => {
     expect(res.headers['strict-transport-security']).toMatch(/^max-age=31536000\b/);
   });
 
-  it("sets HSTS at the ingress: the Dapr view's login, which sends none itself", async () => {
-    const res = await httpsGet('https://127.0.0.1/dapr/login', ca);
-    expect(res.status).toBe(200);
-    expect(res.headers['strict-transport-security']).toBe('max-age=31536000');
-  });
-
   it('refuses the connection to a client that does not trust the local CA', async () => {
     await expect(httpsGet('https://127.0.0.1/api/v1/products?limit=1')).rejects.toThrow(/certificate/);
   });

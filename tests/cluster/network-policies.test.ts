@@ -169,6 +169,14 @@ describe('NetworkPolicies enforced on kind', () => {
       }),
     );
     await run(['-n', probeNamespace, 'wait', '--for=condition=Ready', 'pod/outside', 'pod/on-node', '--timeout=120s']);
+    await run([
+      '-n',
+      shopNamespace,
+      'wait',
+      '--for=condition=Ready',
+      `pod/scraper-${probeNamespace}`,
+      '--timeout=120s',
+    ]);
     const outsideIp = await run(['-n', probeNamespace, 'get', 'pod', 'outside', '-o', 'jsonpath={.status.podIP}']);
     ips.outside = outsideIp.trim();
 
