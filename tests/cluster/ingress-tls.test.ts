@@ -72,6 +72,14 @@ describe('TLS at the kind ingress', () => {
     if (!tools) return;
     await patchTls(null);
     await kubectl(tools, ['-n', shopNamespace, 'delete', 'secret', secretName, '--ignore-not-found']);
+    // Known operator bug: its up-to-date check is a subset check, so a field removed from the rendering
+    // (the TLS annotations and tls) stays on the live Ingress. Delete them; the operator renders them anew.
+    await kubectl(tools, ['-n', shopNamespace, 'delete', 'ingress', '-l', `app.kubernetes.io/instance=${shopName}`]);
+    await eventually(
+      'plain HTTP to serve the API again',
+      async () => ((await fetch('http://127.0.0.1/api/v1/products?limit=1')).status === 200 ? true : undefined),
+      minutes(2),
+    );
   });
 
   it('answers the API over TLS verified against the local CA, with HSTS', async () => {
