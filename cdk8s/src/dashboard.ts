@@ -1,13 +1,12 @@
-import type { V1Deployment, V1Role, V1RoleBinding, V1Service, V1ServiceAccount } from '@kubernetes/client-node';
+import type { V1Role, V1RoleBinding, V1Service, V1ServiceAccount } from '@kubernetes/client-node';
 import { Construct } from 'constructs';
-import { appUid } from './app-service.ts';
 import { appPort } from './profiles.ts';
 import { meta, objectLabels, objectName, type ShopContext, selectorLabels } from './context.ts';
 import { shopIngress } from './ingress-tls.ts';
+import { webDeployment } from './web-deployment.ts';
 import { kubeObject } from './kube-object.ts';
-import { containerResources } from './resources.ts';
 import { apiServerEgress, type PolicySpec } from './network-policies.ts';
-import { containerSecurity, podSecurity } from './security.ts';
+import { containerSecurity } from './security.ts';
 
 /** Where the Dapr view lives on the shop's ingress host (the page and its JSON are served under it). */
 export const dashboardPath = '/dapr';
@@ -63,43 +62,21 @@ export class DaprDashboard extends Construct {
       subjects: [{ kind: 'ServiceAccount', name, namespace: ctx.namespace }],
     });
 
-    kubeObject<V1Deployment>(this, 'Deployment', {
-      apiVersion: 'apps/v1',
-      kind: 'Deployment',
-      metadata: meta(ctx, { name, labels }),
-      spec: {
-        replicas: 1,
-        revisionHistoryLimit: 3,
-        selector: { matchLabels: selector },
-        template: {
-          metadata: { labels },
-          spec: {
-            serviceAccountName: name,
-            securityContext: podSecurity(appUid),
-            ...(image.pullSecrets && { imagePullSecrets: image.pullSecrets.map((secret) => ({ name: secret })) }),
-            containers: [
-              {
-                name: 'dashboard',
-                image: dashboard.image ?? `${image.registry}/dashboard:${image.tag ?? ctx.spec.version}`,
-                imagePullPolicy: image.pullPolicy,
-                ports: [{ name: 'http', containerPort: port, protocol: 'TCP' }],
-                env: [
-                  { name: 'PORT', value: String(port) },
-                  // admins log in through the gateway (identity's accounts); see dashboard/src/admin-auth.ts
-                  { name: 'SHOPSTACK_GATEWAY_URL', value: `http://${objectName(ctx, 'gateway')}` },
-                ],
-                resources: containerResources({
-                  requests: { cpu: '10m', memory: '48Mi' },
-                  limits: { memory: '128Mi' },
-                }),
-                readinessProbe: { httpGet: { path: '/healthz', port: 'http' }, periodSeconds: 10 },
-                // ready when it answers; alive while it accepts connections (a probe that differs from readiness)
-                livenessProbe: { tcpSocket: { port: 'http' }, periodSeconds: 20 },
-                securityContext: containerSecurity,
-              },
-            ],
-          },
-        },
+    webDeployment(this, ctx, {
+      name,
+      labels,
+      selector,
+      pod: { serviceAccountName: name },
+      container: {
+        name: 'dashboard',
+        image: dashboard.image ?? `${image.registry}/dashboard:${image.tag ?? ctx.spec.version}`,
+        ports: [{ name: 'http', containerPort: port, protocol: 'TCP' }],
+        env: [
+          { name: 'PORT', value: String(port) },
+          // admins log in through the gateway (identity's accounts); see dashboard/src/admin-auth.ts
+          { name: 'SHOPSTACK_GATEWAY_URL', value: `http://${objectName(ctx, 'gateway')}` },
+        ],
+        securityContext: containerSecurity,
       },
     });
 

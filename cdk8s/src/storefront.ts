@@ -1,12 +1,11 @@
-import type { V1Deployment, V1Service } from '@kubernetes/client-node';
+import type { V1Service } from '@kubernetes/client-node';
 import { Construct } from 'constructs';
-import { appUid } from './app-service.ts';
 import { meta, objectLabels, objectName, type ShopContext, selectorLabels } from './context.ts';
-import { containerResources } from './resources.ts';
 import { shopIngress } from './ingress-tls.ts';
+import { webDeployment } from './web-deployment.ts';
 import { kubeObject } from './kube-object.ts';
 import { appPort } from './profiles.ts';
-import { containerSecurity, podSecurity } from './security.ts';
+import { containerSecurity } from './security.ts';
 
 const port = 8080;
 
@@ -25,47 +24,25 @@ export class Storefront extends Construct {
     const selector = selectorLabels(ctx, 'storefront');
     const { image, storefront, ingress } = ctx.spec;
 
-    kubeObject<V1Deployment>(this, 'Deployment', {
-      apiVersion: 'apps/v1',
-      kind: 'Deployment',
-      metadata: meta(ctx, { name, labels }),
-      spec: {
-        replicas: 1,
-        revisionHistoryLimit: 3,
-        selector: { matchLabels: selector },
-        template: {
-          metadata: { labels },
-          spec: {
-            automountServiceAccountToken: false,
-            securityContext: podSecurity(appUid),
-            ...(image.pullSecrets && { imagePullSecrets: image.pullSecrets.map((secret) => ({ name: secret })) }),
-            containers: [
-              {
-                name: 'storefront',
-                image: storefront.image ?? `${image.registry}/storefront:${image.tag ?? ctx.spec.version}`,
-                imagePullPolicy: image.pullPolicy,
-                ports: [{ name: 'http', containerPort: port, protocol: 'TCP' }],
-                env: [
-                  { name: 'PORT', value: String(port) },
-                  { name: 'HOST', value: '0.0.0.0' },
-                  { name: 'GATEWAY_URL', value: `http://${objectName(ctx, 'gateway')}` },
-                  // behind a TLS ingress the cookies are Secure (X-Forwarded-Proto: https)
-                  { name: 'COOKIE_SECURE', value: ingress.tls || ingress.tlsSecretName ? 'always' : 'auto' },
-                ],
-                resources: containerResources({
-                  requests: { cpu: '10m', memory: '48Mi' },
-                  limits: { memory: '128Mi' },
-                }),
-                readinessProbe: { httpGet: { path: '/healthz', port: 'http' }, periodSeconds: 10 },
-                // not the readiness probe: a slow page must not restart the pod
-                livenessProbe: { tcpSocket: { port: 'http' }, periodSeconds: 20 },
-                securityContext: storefront.writableRootFilesystem
-                  ? { ...containerSecurity, readOnlyRootFilesystem: false }
-                  : containerSecurity,
-              },
-            ],
-          },
-        },
+    webDeployment(this, ctx, {
+      name,
+      labels,
+      selector,
+      pod: { automountServiceAccountToken: false },
+      container: {
+        name: 'storefront',
+        image: storefront.image ?? `${image.registry}/storefront:${image.tag ?? ctx.spec.version}`,
+        ports: [{ name: 'http', containerPort: port, protocol: 'TCP' }],
+        env: [
+          { name: 'PORT', value: String(port) },
+          { name: 'HOST', value: '0.0.0.0' },
+          { name: 'GATEWAY_URL', value: `http://${objectName(ctx, 'gateway')}` },
+          // behind a TLS ingress the cookies are Secure (X-Forwarded-Proto: https)
+          { name: 'COOKIE_SECURE', value: ingress.tls || ingress.tlsSecretName ? 'always' : 'auto' },
+        ],
+        securityContext: storefront.writableRootFilesystem
+          ? { ...containerSecurity, readOnlyRootFilesystem: false }
+          : containerSecurity,
       },
     });
 
