@@ -54,7 +54,7 @@ describe('migrations expand, so the version still running reads the migrated sch
       pool,
       inventory.filter((m) => m.version < 4),
     );
-    await pool.query('INSERT INTO stock (product_id, on_hand) VALUES ($1, 1000)', [product]);
+    await pool.query('INSERT INTO stock (product_id, on_hand) VALUES ($1, 1000000000)', [product]);
     const items = [{ productId: product, quantity: 1 }];
     let running = true;
     const answered: string[] = [];
