@@ -10,7 +10,7 @@ import type { Lease } from '../domain/ports.ts';
  * last swept (docs/operations.md, "Metrics"; the StuckOrders alert).
  */
 export function expiryRoutes(
-  deps: SagaDeps & { readonly lease: Lease },
+  deps: SagaDeps & { readonly lease: Lease; readonly orphanAfterMs: number },
   logger: Logger,
 ): (router: Router, metrics: Metrics) => void {
   let running = false;
@@ -32,6 +32,9 @@ export function expiryRoutes(
           stuck.set(result?.stuck ?? 0);
           if (result) swept.set(deps.now().getTime() / 1000);
           if (result?.expired) logger.info({ expired: result.expired }, 'unpaid orders expired');
+          if (result?.orphansReleased) {
+            logger.warn({ released: result.orphansReleased }, 'released reservations that no order holds');
+          }
         } finally {
           running = false;
         }
