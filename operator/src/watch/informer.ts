@@ -101,9 +101,11 @@ export class Informer {
   async #run(): Promise<void> {
     const { log } = this.#opts;
     let failures = 0;
+    let notServed = false;
     while (!this.#abort.signal.aborted) {
       try {
         if (!this.#resourceVersion) await this.#relist();
+        notServed = false;
         await this.#watch();
         failures = 0;
       } catch (err) {
@@ -113,13 +115,17 @@ export class Informer {
           this.#resourceVersion = '';
           continue;
         }
-        if (isStatus(err, 404)) {
-          // the kind is not served (e.g. Dapr's CRDs are missing): an empty cache is the truth for now
-          this.#markSynced();
-        }
         failures += 1;
         const delay = backoffDelay(failures, { baseMs: 250, maxMs: 30_000 });
-        log.warn({ kind: this.kind, err: (err as Error).message, retryInMs: delay }, 'watch failed; reconnecting');
+        if (isStatus(err, 404)) {
+          // the kind is not served (e.g. KEDA's or Dapr's CRDs are missing): an empty cache is the truth for
+          // now; said once, not at every retry, since a cluster may well never install it
+          this.#markSynced();
+          if (!notServed) log.info({ kind: this.kind }, 'kind not served (CRD missing); watching for it');
+          notServed = true;
+        } else {
+          log.warn({ kind: this.kind, err: (err as Error).message, retryInMs: delay }, 'watch failed; reconnecting');
+        }
         await sleep(delay, undefined, { signal: this.#abort.signal }).catch(() => {});
       }
     }
