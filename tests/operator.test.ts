@@ -228,7 +228,7 @@ describe('ShopStack operator', () => {
     });
   });
 
-  it('enabling ingress TLS serves HTTPS only and adds the HTTP twin that redirects; disabling removes it', async () => {
+  it('enabling ingress TLS serves HTTPS only and adds the HTTP twin that redirects; disabling removes both', async () => {
     // WHEN
     await client.mergePatch(
       'ShopStack',
@@ -243,11 +243,20 @@ describe('ShopStack operator', () => {
     expect(twin.metadata.annotations['traefik.ingress.kubernetes.io/router.middlewares']).toBe('https-redirect@file');
     const secure = await child('Ingress', 'demo-gateway');
     expect(secure.metadata.annotations['traefik.ingress.kubernetes.io/router.entrypoints']).toBe('websecure');
+    expect(secure.spec.tls).toEqual([expect.objectContaining({ secretName: 'demo-tls' })]);
 
     // WHEN
     await client.mergePatch('ShopStack', { namespace: ns, name: 'demo' }, { spec: { ingress: { tls: null } } });
 
-    // THEN
+    // THEN the same Ingress loses the annotations the operator no longer renders (its apply owned them),
+    // and is back on the example's own tlsSecretName
+    const plain = await eventually('the Ingress without the TLS annotations', async () => {
+      const current = await child('Ingress', 'demo-gateway');
+      return current.metadata.annotations === undefined ? current : undefined;
+    });
+    expect(plain.spec.tls).toEqual([{ hosts: ['shop.example.com'], secretName: 'shop-example-com-tls' }]);
+    expect(plain.metadata.uid).toBe(secure.metadata.uid);
+    expect(plain.spec.rules).toEqual(secure.spec.rules);
     await eventually('the redirect Ingress to go', async () =>
       (await client
         .get<Any>('Ingress', ns, 'demo-gateway-http')
