@@ -39,6 +39,10 @@ function httpsRequest(
 
 const httpsGet = (url: string, ca?: string): Promise<Answer> => httpsRequest(url, { ca });
 const traefikRouter = 'traefik.ingress.kubernetes.io/router.';
+/** The shop's three Ingresses, each with its TLS settings and an HTTP twin. */
+const components = ['gateway', 'storefront', 'dashboard'];
+/** One path of each Ingress: the API, the storefront, the Dapr view's login. */
+const probes = ['/api/v1/products?limit=1', '/', '/dapr/login'];
 
 describe('TLS at the kind ingress', () => {
   let tools: ClusterTools;
@@ -62,12 +66,23 @@ describe('TLS at the kind ingress', () => {
     ca = readFileSync(cert.caFile, 'utf8');
     await kubectl(tools, ['apply', '-f', '-'], JSON.stringify(tlsSecret(secretName, shopNamespace, cert)));
     await patchTls({ secretName });
-    // the operator renders the HTTP twin that redirects; Traefik picks it up within seconds
+    // the operator renders the three Ingresses with their TLS settings and an HTTP twin of each that redirects
     await eventually(
-      'the redirect Ingress',
+      'the TLS Ingresses and their redirect twins',
       async () => {
-        const names = await kubectl(tools, ['-n', shopNamespace, 'get', 'ingress', '-o', 'name']);
-        return names.includes(`ingress.networking.k8s.io/${shopName}-gateway-http`) ? true : undefined;
+        const names = (await kubectl(tools, ['-n', shopNamespace, 'get', 'ingress', '-o', 'name'])).split('\n');
+        const secure = await kubectl(tools, [
+          '-n',
+          shopNamespace,
+          'get',
+          'ingress',
+          '-o',
+          `jsonpath={range .items[*]}{.metadata.annotations.traefik\\.ingress\\.kubernetes\\.io/router\\.middlewares}{"\\n"}{end}`,
+        ]);
+        const twins = components.every((c) => names.includes(`ingress.networking.k8s.io/${shopName}-${c}-http`));
+        return twins && secure.split('\n').filter((m) => m === 'hsts@file').length === components.length
+          ? true
+          : undefined;
       },
       minutes(2),
     ).catch(async (err: unknown) => {
@@ -102,7 +117,26 @@ describe('TLS at the kind ingress', () => {
   });
 
   it('sets HSTS at the ingress on every HTTPS answer: API, storefront, Dapr view and its login', async () => {
-    // GIVEN an admin's session on the Dapr view (its login form posts through the ingress)
+    // GIVEN: Traefik loads Ingress changes in batches (a new configuration at most every 2 s): right after the
+    // operator's applies, some of the three may still be served as before, over HTTPS but without HSTS.
+    // Wait until it serves each with its TLS settings (its hsts middleware).
+    const began = Date.now();
+    const firstLook = await Promise.all(probes.map((path) => httpsGet(`https://127.0.0.1${path}`, ca)));
+    await eventually(
+      'Traefik to serve each TLS Ingress with its hsts middleware',
+      async () => {
+        const looks = await Promise.all(probes.map((path) => httpsGet(`https://127.0.0.1${path}`, ca)));
+        return looks.every((a) => a.headers['strict-transport-security']) ? true : undefined;
+      },
+      minutes(1),
+    );
+    console.error(
+      `[ingress-tls] HSTS at first look: ${JSON.stringify(
+        Object.fromEntries(probes.map((path, i) => [path, firstLook[i]?.headers['strict-transport-security'] ?? null])),
+      )}; on every probe after ${Date.now() - began} ms`,
+    );
+
+    // and an admin's session on the Dapr view (its login form posts through the ingress)
     const { email, password } = await adminCredentials(tools);
     const login = await httpsRequest('https://127.0.0.1/dapr/login', {
       ca,
@@ -130,7 +164,7 @@ describe('TLS at the kind ingress', () => {
     );
     console.error(`[ingress-tls] status and Strict-Transport-Security: ${JSON.stringify(seen, null, 1)}`);
 
-    // THEN the ingress's own header (Traefik's hsts middleware; the gateway's own one has includeSubDomains)
+    // THEN Traefik's header on each, which replaces any the app sends (the gateway's own has includeSubDomains)
     expect(seen).toEqual({
       'POST /dapr/login': '303 max-age=31536000',
       'GET /api/v1/products': '200 max-age=31536000',
@@ -148,24 +182,22 @@ describe('TLS at the kind ingress', () => {
   });
 
   it('redirects plain HTTP to HTTPS: the API, the storefront and the Dapr view', async () => {
-    const paths = ['/api/v1/products?limit=1', '/', '/dapr/login'];
-    const res = await eventually(
-      'the redirect',
-      async () => {
-        const answer = await fetch(`http://127.0.0.1${paths[0]}`, { redirect: 'manual' });
-        return answer.status === 308 || answer.status === 301 ? answer : undefined;
-      },
+    const redirects = async () =>
+      Promise.all(
+        probes.map(async (path) => {
+          const answer = await fetch(`http://127.0.0.1${path}`, { redirect: 'manual' });
+          return { path, status: answer.status, location: answer.headers.get('location') };
+        }),
+      );
+    // as above, Traefik may load the three twins in different batches
+    await eventually(
+      'every twin to redirect',
+      async () => ((await redirects()).every((r) => r.status === 301) ? true : undefined),
       minutes(1),
     );
-    expect(res.headers.get('location')).toBe('https://127.0.0.1/api/v1/products?limit=1');
-    for (const path of paths.slice(1)) {
-      const answer = await fetch(`http://127.0.0.1${path}`, { redirect: 'manual' });
-      expect({ path, status: answer.status, location: answer.headers.get('location') }).toEqual({
-        path,
-        status: 301,
-        location: `https://127.0.0.1${path}`,
-      });
-    }
+    expect(await redirects()).toEqual(
+      probes.map((path) => ({ path, status: 301, location: `https://127.0.0.1${path}` })),
+    );
   });
 
   it('turning TLS off takes the TLS settings off the live Ingresses by itself, and plain HTTP serves again', async () => {
