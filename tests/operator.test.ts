@@ -228,12 +228,13 @@ describe('ShopStack operator', () => {
     });
   });
 
-  it('enabling ingress TLS serves HTTPS only and adds the HTTP twin that redirects; disabling removes it', async () => {
-    // WHEN
+  it('enabling ingress TLS serves HTTPS only and adds the HTTP twin that redirects; disabling removes both', async () => {
+    // WHEN (without the example's older tlsSecretName, so that turning TLS off changes no rendered value:
+    // the Ingress only loses fields)
     await client.mergePatch(
       'ShopStack',
       { namespace: ns, name: 'demo' },
-      { spec: { ingress: { tls: { secretName: 'demo-tls' } } } },
+      { spec: { ingress: { tls: { secretName: 'demo-tls' }, tlsSecretName: null } } },
     );
 
     // THEN
@@ -243,11 +244,18 @@ describe('ShopStack operator', () => {
     expect(twin.metadata.annotations['traefik.ingress.kubernetes.io/router.middlewares']).toBe('https-redirect@file');
     const secure = await child('Ingress', 'demo-gateway');
     expect(secure.metadata.annotations['traefik.ingress.kubernetes.io/router.entrypoints']).toBe('websecure');
+    expect(secure.spec.tls).toEqual([expect.objectContaining({ secretName: 'demo-tls' })]);
 
     // WHEN
     await client.mergePatch('ShopStack', { namespace: ns, name: 'demo' }, { spec: { ingress: { tls: null } } });
 
-    // THEN
+    // THEN the same Ingress loses the annotations and tls the operator no longer renders (its apply owned them)
+    const plain = await eventually('the Ingress without TLS', async () => {
+      const current = await child('Ingress', 'demo-gateway');
+      return current.metadata.annotations === undefined && current.spec.tls === undefined ? current : undefined;
+    });
+    expect(plain.metadata.uid).toBe(secure.metadata.uid);
+    expect(plain.spec.rules).toEqual(secure.spec.rules);
     await eventually('the redirect Ingress to go', async () =>
       (await client
         .get<Any>('Ingress', ns, 'demo-gateway-http')
@@ -255,6 +263,11 @@ describe('ShopStack operator', () => {
         .catch(() => true))
         ? true
         : undefined,
+    );
+    await client.mergePatch(
+      'ShopStack',
+      { namespace: ns, name: 'demo' },
+      { spec: { ingress: { tlsSecretName: 'shop-example-com-tls' } } },
     );
   });
 

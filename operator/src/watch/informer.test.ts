@@ -128,4 +128,27 @@ describe('Informer', () => {
     // THEN the cache was synced (empty) at once, one info line said why, and nothing was logged as a failure
     expect(logged.map((l) => [l.level, l.msg])).toEqual([[30, 'kind not served (CRD missing); watching for it']]);
   });
+
+  it("keeps only the operator's own managedFields of what it caches", async () => {
+    // GIVEN
+    const { client } = scriptedClient({ lists: [[]], watches: [] });
+    const informer = new Informer({ client, kind: 'ConfigMap', log: pino({ level: 'silent' }), onEvent: () => {} });
+    await informer.start();
+    const fields = (manager: string) => ({ manager, operation: 'Apply', fieldsType: 'FieldsV1', fieldsV1: {} });
+
+    // WHEN
+    informer.remember({
+      ...configMap('a', '1'),
+      metadata: { ...configMap('a', '1').metadata, managedFields: [fields('kubectl'), fields('shopstack-operator')] },
+    });
+    informer.remember({
+      ...configMap('b', '1'),
+      metadata: { ...configMap('b', '1').metadata, managedFields: [fields('kubectl')] },
+    });
+
+    // THEN
+    expect(informer.get('shop/a')?.metadata.managedFields).toEqual([fields('shopstack-operator')]);
+    expect(informer.get('shop/b')?.metadata).not.toHaveProperty('managedFields');
+    await informer.stop();
+  });
 });

@@ -1,7 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Logger } from 'pino';
 import { backoffDelay } from '../backoff.ts';
-import type { KubeClient } from '../kube/client.ts';
+import { fieldManager, type KubeClient } from '../kube/client.ts';
 import { isStatus, KubeError } from '../kube/errors.ts';
 import { type KubeObject, objectKey } from '../kube/object.ts';
 import { resourceType } from '../kube/resources.ts';
@@ -55,9 +55,12 @@ export class Informer {
     this.#opts = opts;
   }
 
-  // managedFields are often half an object's size and the operator never reads them
+  // managedFields are often half an object's size: keep only what the operator's own apply owns, which
+  // tells it whether a field it stopped rendering is still live (reconcile/compare.ts)
   #slim(obj: KubeObject): KubeObject {
-    delete obj.metadata.managedFields;
+    const own = obj.metadata.managedFields?.filter((entry) => (entry as { manager?: string }).manager === fieldManager);
+    if (own?.length) obj.metadata.managedFields = own;
+    else delete obj.metadata.managedFields;
     this.#opts.strip?.(obj);
     return obj;
   }
