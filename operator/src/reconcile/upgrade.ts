@@ -1,6 +1,7 @@
 import { labelKeys } from '@shopstack/cdk8s';
 import type { KubeObject } from '../kube/object.ts';
 import { objectKey } from '../kube/object.ts';
+import { upToDate } from './compare.ts';
 import type { Problem } from './status.ts';
 import { workloadStatus } from './status.ts';
 
@@ -52,4 +53,37 @@ export function startupOrder(
     (o) => o.kind === 'Deployment' && o.metadata.labels?.[labelKeys.component] === 'app' && !live(o),
   );
   return { apply: objects.filter((o) => !held.includes(o)), held: held.map((o) => objectKey(o)) };
+}
+
+const isService = (o: KubeObject) => o.kind === 'Deployment' && o.metadata.labels?.[labelKeys.component] === 'app';
+
+/** A roll Kubernetes gave up on (past `progressDeadlineSeconds`): it no longer holds the others back. */
+function stalled(live: KubeObject): boolean {
+  const conditions = (live.status as { conditions?: { type: string; status: string }[] } | undefined)?.conditions;
+  return conditions?.some((c) => c.type === 'Progressing' && c.status === 'False') ?? false;
+}
+
+/**
+ * The objects to apply now while service Deployments change (a new version, an image, a setting): one
+ * service at a time. The next one is applied only once the previous one's rollout is complete (the
+ * controller saw its spec, every replica is updated and available, the old pods are gone), so a roll never
+ * starts every service and its sidecar at once on a small node, where probes time out and requests fail.
+ * Held Deployments keep running as they are (they are neither applied nor pruned). A new Deployment is
+ * never held, nor anything else than a service Deployment.
+ */
+export function rollOrder(
+  objects: readonly KubeObject[],
+  live: (obj: KubeObject) => KubeObject | undefined,
+): { apply: KubeObject[]; held: KubeObject[] } {
+  const changed = objects.filter((o) => {
+    const current = live(o);
+    return isService(o) && current !== undefined && !upToDate(o, current);
+  });
+  const rolling = objects.filter((o) => {
+    const current = live(o);
+    return isService(o) && current !== undefined && !workloadStatus(o, current).ready && !stalled(current);
+  });
+  // while some roll, only they may change again; otherwise the first changed one (in rendering order) goes
+  const held = rolling.length > 0 ? changed.filter((o) => !rolling.includes(o)) : changed.slice(1);
+  return { apply: objects.filter((o) => !held.includes(o)), held };
 }
