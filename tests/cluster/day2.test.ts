@@ -344,8 +344,22 @@ describe('day-2 operations of a ShopStack on kind, under load through the ingres
           const status = await shopStatus();
           return status.version === to && condition(status, 'Ready')?.status === 'True' ? true : undefined;
         },
-        minutes(8),
-      );
+        minutes(6),
+      ).catch(async (err: unknown) => {
+        // the evidence of a roll that did not finish: how far status got, the Deployments, the pods' trouble
+        for (const line of seen) log(`  status: ${line}`);
+        log(await kubectl(tools, ['-n', shopNamespace, 'get', 'deployments,pods', '-o', 'wide']));
+        for (const line of await podTrouble()) log(`  event: ${line}`);
+        const operatorLog = await kubectl(tools, [
+          '-n',
+          operatorNamespace,
+          'logs',
+          'deployment/shopstack-operator',
+          '--tail=30',
+        ]);
+        log(`operator:\n${operatorLog}`);
+        throw err;
+      });
       const wall = (Date.now() - began) / 1000;
       // the last old pods drain after the roll reports done
       await sleep(25_000);

@@ -92,7 +92,7 @@ describe('rollOrder', () => {
 
   it('applies only the first changed service while the others run their old spec, and holds no other kind', () => {
     const live = liveOf(v1);
-    const { apply, held } = rollOrder([configMap, ...v2], (o) => live.get(o.metadata.name));
+    const { apply, held } = rollOrder([configMap, ...v2], (o) => live.get(o.metadata.name), 1);
     expect(apply.map((o) => `${o.kind}/${o.metadata.name}`)).toEqual([
       'ConfigMap/demo-orders',
       'Deployment/demo-gateway',
@@ -102,17 +102,19 @@ describe('rollOrder', () => {
 
   it('starts no other service while one rolls, and the next once it is complete', () => {
     const rolling = liveOf([v2[0] as KubeObject, v1[1] as KubeObject, v1[2] as KubeObject], ['demo-gateway']);
-    expect(rollOrder(v2, (o) => rolling.get(o.metadata.name)).held.map((o) => o.metadata.name)).toEqual([
+    expect(rollOrder(v2, (o) => rolling.get(o.metadata.name), 1).held.map((o) => o.metadata.name)).toEqual([
       'demo-catalog',
       'demo-orders',
     ]);
     const done = liveOf([v2[0] as KubeObject, v1[1] as KubeObject, v1[2] as KubeObject]);
-    expect(rollOrder(v2, (o) => done.get(o.metadata.name)).held.map((o) => o.metadata.name)).toEqual(['demo-orders']);
+    expect(rollOrder(v2, (o) => done.get(o.metadata.name), 1).held.map((o) => o.metadata.name)).toEqual([
+      'demo-orders',
+    ]);
   });
 
   it('lets a rolling service change again, and a stalled roll (past its deadline) hold nothing back', () => {
     const rolling = liveOf(v1, ['demo-gateway']);
-    expect(rollOrder(v2, (o) => rolling.get(o.metadata.name)).held.map((o) => o.metadata.name)).toEqual([
+    expect(rollOrder(v2, (o) => rolling.get(o.metadata.name), 1).held.map((o) => o.metadata.name)).toEqual([
       'demo-catalog',
       'demo-orders',
     ]);
@@ -125,7 +127,16 @@ describe('rollOrder', () => {
         conditions: [{ type: 'Progressing', status: 'False', reason: 'ProgressDeadlineExceeded' }],
       },
     });
-    expect(rollOrder(v2, (o) => stuck.get(o.metadata.name)).held.map((o) => o.metadata.name)).toEqual(['demo-orders']);
+    expect(rollOrder(v2, (o) => stuck.get(o.metadata.name), 1).held.map((o) => o.metadata.name)).toEqual([
+      'demo-orders',
+    ]);
+  });
+
+  it('by default starts two services at a time', () => {
+    const live = liveOf(v1);
+    expect(rollOrder(v2, (o) => live.get(o.metadata.name)).held.map((o) => o.metadata.name)).toEqual(['demo-orders']);
+    const one = liveOf([v2[0] as KubeObject, v1[1] as KubeObject, v1[2] as KubeObject], ['demo-gateway']);
+    expect(rollOrder(v2, (o) => one.get(o.metadata.name)).held.map((o) => o.metadata.name)).toEqual(['demo-orders']);
   });
 
   it('creates new services all at once, and holds nothing when nothing changed', () => {

@@ -63,17 +63,21 @@ function stalled(live: KubeObject): boolean {
   return conditions?.some((c) => c.type === 'Progressing' && c.status === 'False') ?? false;
 }
 
+/** Service Deployments rolling at once: a few, so a small node never starts every service and sidecar together. */
+export const rollingAtOnce = 2;
+
 /**
- * The objects to apply now while service Deployments change (a new version, an image, a setting): one
- * service at a time. The next one is applied only once the previous one's rollout is complete (the
- * controller saw its spec, every replica is updated and available, the old pods are gone), so a roll never
- * starts every service and its sidecar at once on a small node, where probes time out and requests fail.
- * Held Deployments keep running as they are (they are neither applied nor pruned). A new Deployment is
- * never held, nor anything else than a service Deployment.
+ * The objects to apply now while service Deployments change (a new version, an image, a setting): a few
+ * services at a time (`rollingAtOnce`). The next one is applied only once a previous one's rollout is
+ * complete (the controller saw its spec, every replica is updated and available, the old pods are gone),
+ * so a roll never starts every service and its sidecar at once on a small node, where probes time out and
+ * requests fail. Held Deployments keep running as they are (neither applied nor pruned). A new Deployment
+ * is never held, nor anything but a service Deployment.
  */
 export function rollOrder(
   objects: readonly KubeObject[],
   live: (obj: KubeObject) => KubeObject | undefined,
+  atOnce: number = rollingAtOnce,
 ): { apply: KubeObject[]; held: KubeObject[] } {
   const changed = objects.filter((o) => {
     const current = live(o);
@@ -83,7 +87,8 @@ export function rollOrder(
     const current = live(o);
     return isService(o) && current !== undefined && !workloadStatus(o, current).ready && !stalled(current);
   });
-  // while some roll, only they may change again; otherwise the first changed one (in rendering order) goes
-  const held = rolling.length > 0 ? changed.filter((o) => !rolling.includes(o)) : changed.slice(1);
+  // one that rolls may change again; the others start in rendering order while there is room
+  const room = Math.max(0, atOnce - rolling.length);
+  const held = changed.filter((o) => !rolling.includes(o)).slice(room);
   return { apply: objects.filter((o) => !held.includes(o)), held };
 }
