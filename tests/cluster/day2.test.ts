@@ -118,6 +118,24 @@ describe('day-2 operations of a ShopStack on kind, under load through the ingres
         .map((c): [string, string] => [p.metadata.name, c.name]),
     );
 
+  /** The end of each restarted container's previous log: why it stopped. */
+  const previousLogs = async (): Promise<string[]> =>
+    Promise.all(
+      (await restartedContainers()).map(async ([pod, container]) => {
+        const previous = await kubectl(tools, [
+          '-n',
+          shopNamespace,
+          'logs',
+          pod,
+          '-c',
+          container,
+          '--previous',
+          '--tail=12',
+        ]).catch((err: Error) => err.message);
+        return `  ${pod}/${container} before its restart:\n${previous}`;
+      }),
+    );
+
   /** Every accepted order settles once; confirmed ones kept their payment, cancelled ones none. */
   const checkOrders = async (ids: readonly string[], user: Session): Promise<Order[]> => {
     expect(new Set(ids).size).toBe(ids.length);
@@ -173,6 +191,9 @@ describe('day-2 operations of a ShopStack on kind, under load through the ingres
       await kubectl(tools, ['-n', shopNamespace, 'delete', shopKind, shopName, '--timeout=5m']);
     }
     await applyShop(tools, log);
+    // what a restart at bring-up looked like (the re-creating test below asserts there is none)
+    for (const line of await lastStates()) log(`  at bring-up: ${line}`);
+    for (const line of await previousLogs()) log(line);
     api = checkoutClient({ gatewayUrl: ingressUrl }, await adminCredentials(tools));
     // one user per load (the per-user limit is 300/min)
     for (let i = 0; i < 3; i++) users.push(await eventually('a user', () => api.register(), minutes(2)));
@@ -423,19 +444,7 @@ describe('day-2 operations of a ShopStack on kind, under load through the ingres
       for (const line of await lastStates()) log(`  ${line}`);
       if (restarts.some(([, n]) => n !== 0)) {
         for (const line of await podTrouble()) log(`  event: ${line}`);
-        for (const [pod, container] of await restartedContainers()) {
-          const previous = await kubectl(tools, [
-            '-n',
-            shopNamespace,
-            'logs',
-            pod,
-            '-c',
-            container,
-            '--previous',
-            '--tail=12',
-          ]).catch((err: Error) => err.message);
-          log(`  ${pod}/${container} before its restart:\n${previous}`);
-        }
+        for (const line of await previousLogs()) log(line);
       }
       expect(restarts.filter(([, n]) => n !== 0)).toEqual([]);
     },
