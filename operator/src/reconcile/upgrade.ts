@@ -85,7 +85,8 @@ export function rollOrder(
   });
   const rolling = objects.filter((o) => {
     const current = live(o);
-    return isService(o) && current !== undefined && !workloadStatus(o, current).ready && !stalled(current);
+    // judged against the live spec: a Deployment merely wanting more replicas is not rolling yet
+    return isService(o) && current !== undefined && !workloadStatus(current, current).ready && !stalled(current);
   });
   // one that rolls may change again; the others start in rendering order while there is room
   const room = Math.max(0, atOnce - rolling.length);
