@@ -112,6 +112,16 @@ describe('rollOrder', () => {
     ]);
   });
 
+  it('lets the next service go while the previous one's old pods still drain', () => {
+    const draining = liveOf([v2[0] as KubeObject, v1[1] as KubeObject, v1[2] as KubeObject]);
+    const gateway = draining.get('demo-gateway') as KubeObject & { status: Record<string, unknown> };
+    // the old pod counts until it is gone; the new one is updated and available
+    draining.set('demo-gateway', { ...gateway, status: { ...gateway.status, replicas: 2 } });
+    expect(rollOrder(v2, (o) => draining.get(o.metadata.name), 1).held.map((o) => o.metadata.name)).toEqual([
+      'demo-orders',
+    ]);
+  });
+
   it('lets a rolling service change again, and a stalled roll (past its deadline) hold nothing back', () => {
     const rolling = liveOf(v1, ['demo-gateway']);
     expect(rollOrder(v2, (o) => rolling.get(o.metadata.name), 1).held.map((o) => o.metadata.name)).toEqual([
