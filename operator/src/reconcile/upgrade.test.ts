@@ -112,7 +112,7 @@ describe('rollOrder', () => {
     ]);
   });
 
-  it('lets the next service go while the previous one's old pods still drain', () => {
+  it('lets the next service go while the old pods of the previous one still drain', () => {
     const draining = liveOf([v2[0] as KubeObject, v1[1] as KubeObject, v1[2] as KubeObject]);
     const gateway = draining.get('demo-gateway') as KubeObject & { status: Record<string, unknown> };
     // the old pod counts until it is gone; the new one is updated and available
