@@ -40,7 +40,13 @@ interface ShopStatus {
 }
 interface Listed {
   kind: string;
-  metadata: { name: string; resourceVersion: string; generation?: number; labels?: Record<string, string> };
+  metadata: {
+    name: string;
+    resourceVersion: string;
+    generation?: number;
+    labels?: Record<string, string>;
+    deletionTimestamp?: string;
+  };
   status?: { containerStatuses?: { name: string; restartCount: number }[] };
 }
 
@@ -69,8 +75,11 @@ describe('day-2 operations of a ShopStack on kind, under load through the ingres
     ]);
   const waitReady = () =>
     kubectl(tools, ['-n', shopNamespace, 'wait', '--for=condition=Ready', `${shopKind}/${shopName}`, '--timeout=10m']);
+  /** The service pods that run (not those still draining after a roll). */
   const servicePods = async () =>
-    (await get<{ items: Listed[] }>(['pods', '-l', 'app.kubernetes.io/component=app'])).items;
+    (await get<{ items: Listed[] }>(['pods', '-l', 'app.kubernetes.io/component=app'])).items.filter(
+      (p) => !p.metadata.deletionTimestamp,
+    );
 
   /** Why pods were unready or restarted (probe failures, kills, back-offs): the evidence when a check fails. */
   const podTrouble = async (): Promise<string[]> => {
