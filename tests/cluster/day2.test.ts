@@ -253,6 +253,8 @@ describe('day-2 operations of a ShopStack on kind, under load through the ingres
       await sleep(25_000);
       const answers = await load.stop();
       log(`rolling restart of 2 catalog replicas: ${summary(answers)}`);
+      for (const a of failures(answers))
+        log(`  failed at ${new Date(a.at).toISOString()}: ${a.kind} ${a.status} ${a.detail ?? ''}`);
       expect(failures(answers)).toEqual([]);
       expect(answers.length).toBeGreaterThan(100);
       await patchShop({ services: { catalog: { replicas: 1 } } });
