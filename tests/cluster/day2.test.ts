@@ -381,8 +381,12 @@ describe('day-2 operations of a ShopStack on kind, under load through the ingres
         },
         minutes(6),
       ).catch(async (err: unknown) => {
-        // the evidence of a roll that did not finish: how far status got, the Deployments, the pods' trouble
+        // the evidence of a roll that did not finish: how far status got, the load, the Deployments, the pods' trouble
         for (const line of seen) log(`  status: ${line}`);
+        const sofar = load.answers();
+        log(`load so far: ${summary(sofar)}`);
+        for (const a of failures(sofar))
+          log(`  failed at +${((a.at - began) / 1000).toFixed(1)} s: ${a.kind} ${a.status} ${a.detail ?? ''}`);
         log(await kubectl(tools, ['-n', shopNamespace, 'get', 'deployments,pods', '-o', 'wide']));
         for (const line of await podTrouble()) log(`  event: ${line}`);
         const operatorLog = await kubectl(tools, [
