@@ -197,7 +197,7 @@ describe('day-2 operations of a ShopStack on kind, under load through the ingres
     const version = found ? (JSON.parse(found) as { status?: ShopStatus }).status?.version : undefined;
     if (version && version !== from) {
       log(`the shop runs ${version}; re-creating it at ${from}`);
-      await kubectl(tools, ['-n', shopNamespace, 'delete', shopKind, shopName, '--timeout=5m']);
+      await kubectl(tools, ['-n', shopNamespace, 'delete', shopKind, shopName, '--cascade=foreground', '--timeout=5m']);
     }
     await applyShop(tools, log);
     // what a restart at bring-up looked like (the re-creating test below asserts there is none)
@@ -445,8 +445,10 @@ describe('day-2 operations of a ShopStack on kind, under load through the ingres
   it(
     `re-creates the shop at ${from}: every service pod starts with no restart (the operator starts services once their data stores are ready)`,
     async () => {
-      // back to a shop at the version the run found (a downgrade is refused, so it is re-created)
-      await kubectl(tools, ['-n', shopNamespace, 'delete', shopKind, shopName, '--timeout=5m']);
+      // back to a shop at the version the run found (a downgrade is refused, so it is re-created). In the
+      // foreground: the delete returns once every child is gone, so the new shop adopts no half-deleted
+      // child (the old Redis with the old password, while its Secret is generated anew)
+      await kubectl(tools, ['-n', shopNamespace, 'delete', shopKind, shopName, '--cascade=foreground', '--timeout=5m']);
       const began = Date.now();
       await applyShop(tools, log);
       log(`shop re-created and Ready in ${((Date.now() - began) / 1000).toFixed(0)} s`);
