@@ -181,6 +181,25 @@ describe('day-2 operations of a ShopStack on kind, under load through the ingres
     return stock;
   };
 
+  /**
+   * Deletes the shop and waits until its workloads are gone too: a shop re-created under the same name
+   * while the garbage collector still deletes the old children adopts them (the old Redis with the old
+   * password, while its Secret is generated anew: WRONGPASS crash loops).
+   */
+  const deleteShop = async () => {
+    await kubectl(tools, ['-n', shopNamespace, 'delete', shopKind, shopName, '--cascade=foreground', '--timeout=5m']);
+    await kubectl(tools, [
+      '-n',
+      shopNamespace,
+      'wait',
+      '--for=delete',
+      'deployments,statefulsets',
+      '-l',
+      `app.kubernetes.io/instance=${shopName}`,
+      '--timeout=3m',
+    ]);
+  };
+
   beforeAll(async () => {
     tools = (await sharedCluster(log)).tools;
     // a shop left at another version (an interrupted run) would refuse the example's: start it afresh
@@ -197,7 +216,7 @@ describe('day-2 operations of a ShopStack on kind, under load through the ingres
     const version = found ? (JSON.parse(found) as { status?: ShopStatus }).status?.version : undefined;
     if (version && version !== from) {
       log(`the shop runs ${version}; re-creating it at ${from}`);
-      await kubectl(tools, ['-n', shopNamespace, 'delete', shopKind, shopName, '--cascade=foreground', '--timeout=5m']);
+      await deleteShop();
     }
     await applyShop(tools, log);
     // what a restart at bring-up looked like (the re-creating test below asserts there is none)
@@ -448,7 +467,7 @@ describe('day-2 operations of a ShopStack on kind, under load through the ingres
       // back to a shop at the version the run found (a downgrade is refused, so it is re-created). In the
       // foreground: the delete returns once every child is gone, so the new shop adopts no half-deleted
       // child (the old Redis with the old password, while its Secret is generated anew)
-      await kubectl(tools, ['-n', shopNamespace, 'delete', shopKind, shopName, '--cascade=foreground', '--timeout=5m']);
+      await deleteShop();
       const began = Date.now();
       await applyShop(tools, log);
       log(`shop re-created and Ready in ${((Date.now() - began) / 1000).toFixed(0)} s`);
