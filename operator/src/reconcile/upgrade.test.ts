@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { fieldManager } from '../kube/client.ts';
 import type { KubeObject } from '../kube/object.ts';
 import { compareVersions, rollOrder, startupOrder, versionProblem } from './upgrade.ts';
 
@@ -77,16 +78,30 @@ describe('rollOrder', () => {
     kind: 'ConfigMap',
     metadata: { name: 'demo-orders', namespace: 'shop' },
   };
+  /** The fields the operator's apply owns on a live service Deployment (metadata.managedFields). */
+  const applied = (name: string) => ({
+    manager: fieldManager,
+    operation: 'Apply',
+    apiVersion: 'apps/v1',
+    fieldsType: 'FieldsV1',
+    fieldsV1: {
+      'f:spec': {
+        'f:replicas': {},
+        'f:template': {
+          'f:spec': { 'f:containers': { [`k:{"name":"${name}"}`]: { '.': {}, 'f:image': {}, 'f:name': {} } } },
+        },
+      },
+    },
+  });
   /** Live objects: generation 2 and observed 2 when rolled out, observed 1 while the controller has not caught up. */
   const liveOf = (objs: KubeObject[], rolling: string[] = []) =>
     new Map<string, KubeObject>(
       objs.map((o) => {
         const done = ready(o) as KubeObject & { status: Record<string, unknown> };
         const observedGeneration = rolling.includes(o.metadata.name) ? 1 : 2;
-        return [
-          o.metadata.name,
-          { ...done, metadata: { ...done.metadata, generation: 2 }, status: { ...done.status, observedGeneration } },
-        ];
+        const name = o.metadata.name.replace(/^demo-/, '');
+        const metadata = { ...done.metadata, generation: 2, managedFields: [applied(name)] };
+        return [o.metadata.name, { ...done, metadata, status: { ...done.status, observedGeneration } }];
       }),
     );
 

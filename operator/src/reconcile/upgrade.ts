@@ -1,4 +1,5 @@
 import { labelKeys } from '@shopstack/cdk8s';
+import { fieldManager } from '../kube/client.ts';
 import type { KubeObject } from '../kube/object.ts';
 import { objectKey } from '../kube/object.ts';
 import { upToDate } from './compare.ts';
@@ -104,7 +105,7 @@ export function rollOrder(
 ): { apply: KubeObject[]; held: KubeObject[] } {
   const changed = objects.filter((o) => {
     const current = live(o);
-    return isService(o) && current !== undefined && !upToDate(o, current);
+    return isService(o) && current !== undefined && !upToDate(o, current, fieldManager);
   });
   const rolling = objects.filter((o) => {
     const current = live(o);
