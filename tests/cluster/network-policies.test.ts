@@ -92,7 +92,12 @@ describe('NetworkPolicies enforced on kind', () => {
           image: imageNames().services.catalog,
           imagePullPolicy: 'IfNotPresent',
           // a listener that a shop pod must not reach (another namespace); the probes run through kubectl exec
-          command: ['node', '-e', `require('node:net').createServer((s) => s.end('hi')).listen(${listenerPort})`],
+          // a prober hangs up at once (a reset): the listener must not die of it, or its restart kills an exec
+          command: [
+            'node',
+            '-e',
+            `require('node:net').createServer((s) => s.on('error', () => {}).end('hi')).listen(${listenerPort})`,
+          ],
           // the listener and, through kubectl exec, the probe: two Node processes
           resources: { requests: { cpu: '5m', memory: '32Mi' }, limits: { memory: '256Mi' } },
           securityContext: {
