@@ -43,6 +43,8 @@ async function releaseOrphans(deps: SagaDeps, nowMs: number, orphanAfterMs: numb
  */
 export async function expireOverdueOrders(
   deps: SagaDeps & { readonly lease: Lease; readonly orphanAfterMs: number },
+  /** Whether this sweep also looks for orphaned reservations (the caller spaces those looks out). */
+  withOrphans = true,
 ): Promise<SweepResult | undefined> {
   if (!(await deps.lease.acquire())) return undefined;
   const nowMs = deps.now().getTime();
@@ -58,6 +60,6 @@ export async function expireOverdueOrders(
     ).catch(() => undefined);
     if (result?.status === 'CANCELLED' && result.reason === 'expired') expired++;
   }
-  const orphansReleased = await releaseOrphans(deps, nowMs, deps.orphanAfterMs);
+  const orphansReleased = withOrphans ? await releaseOrphans(deps, nowMs, deps.orphanAfterMs) : 0;
   return { expired, stuck, orphansReleased };
 }
