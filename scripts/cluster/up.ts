@@ -3,6 +3,7 @@
 import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { parseAllDocuments } from 'yaml';
 import { waitFor } from '../common/proc.ts';
 import { cacheDir, ensureBinary, helmRecipe } from '../runtimes/binaries.ts';
 import {
@@ -302,17 +303,41 @@ export async function adminCredentials(tools: ClusterTools): Promise<{ email: st
 export async function applyShop(tools: ClusterTools, progress: Progress): Promise<void> {
   await ensureAdminSecret(tools, progress);
   progress(`applying ${shopManifest}`);
-  await kubectl(tools, ['apply', '-f', '-'], readFileSync(shopManifest, 'utf8'));
-  progress('waiting for the ShopStack to be Ready (kubectl get shop -n shop)');
-  await kubectl(tools, [
+  const manifest = readFileSync(shopManifest, 'utf8');
+  await kubectl(tools, ['apply', '-f', '-'], manifest);
+  // `apply` keeps fields it never set: a test stopped half-way (a killed run) may have left the reused
+  // shop patched, say with TLS on. Its spec goes back to the manifest's, whole; unchanged, this writes nothing.
+  const generation = await kubectl(tools, [
     '-n',
     shopNamespace,
-    'wait',
-    '--for=condition=Ready',
+    'patch',
     `shopstacks.shopstack.io/${shopName}`,
-    '--timeout=15m',
+    '--type=json',
+    '-p',
+    JSON.stringify([{ op: 'replace', path: '/spec', value: manifestShopSpec(manifest) }]),
+    '-o',
+    'jsonpath={.metadata.generation}',
   ]);
+  progress('waiting for the ShopStack to be Ready (kubectl get shop -n shop)');
+  for (const condition of [`jsonpath={.status.observedGeneration}=${generation.trim()}`, 'condition=Ready'])
+    await kubectl(tools, [
+      '-n',
+      shopNamespace,
+      'wait',
+      `--for=${condition}`,
+      `shopstacks.shopstack.io/${shopName}`,
+      '--timeout=15m',
+    ]);
   await waitForShopPods(tools, progress);
+}
+
+/** The spec of the ShopStack in the demo manifest (which also holds its Namespace). */
+function manifestShopSpec(manifest: string): unknown {
+  const shop = parseAllDocuments(manifest)
+    .map((doc) => doc.toJS() as { kind?: string; spec?: unknown })
+    .find((doc) => doc.kind === 'ShopStack');
+  if (!shop?.spec) throw new Error(`${shopManifest} holds no ShopStack with a spec`);
+  return shop.spec;
 }
 
 export async function clusterUp(opts: ClusterUpOptions): Promise<ClusterUp> {
