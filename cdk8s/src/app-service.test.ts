@@ -145,6 +145,24 @@ describe('AppService', () => {
                 runAsUser: 10001,
                 seccompProfile: { type: 'RuntimeDefault' },
               },
+              // before the sidecar: daprd starts once the pod reaches the data store of its state store
+              initContainers: [
+                {
+                  name: 'wait-for-stores',
+                  image: 'ghcr.io/shopstack/cart:1.2.3',
+                  imagePullPolicy: 'IfNotPresent',
+                  command: ['node', '-e', expect.stringContaining("require('node:net')"), 'demo-postgres:5432'],
+                  resources: {
+                    requests: { cpu: '40m', memory: '128Mi', 'ephemeral-storage': '32Mi' },
+                    limits: { memory: '256Mi', 'ephemeral-storage': '128Mi' },
+                  },
+                  securityContext: {
+                    allowPrivilegeEscalation: false,
+                    capabilities: { drop: ['ALL'] },
+                    readOnlyRootFilesystem: true,
+                  },
+                },
+              ],
               containers: [
                 {
                   name: 'cart',

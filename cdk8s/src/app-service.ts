@@ -10,6 +10,7 @@ import { appPort } from './profiles.ts';
 import { containerResources, sidecarResourceAnnotations } from './resources.ts';
 import { secretNames } from './secrets.ts';
 import { containerSecurity, podSecurity, scratch, spreadAcrossNodes } from './security.ts';
+import { storeWaitContainer } from './store-wait.ts';
 import type { ServiceName } from './spec.ts';
 
 export interface AppServiceProps {
@@ -92,6 +93,10 @@ export class AppService extends Construct {
 
     const tmp = scratch('tmp', '/tmp', 64);
     const { dapr, image } = ctx.spec;
+    const appImage =
+      ctx.spec.services[service].image ?? `${image.registry}/${service}:${image.tag ?? ctx.spec.version}`;
+    const resources = containerResources(ctx.spec.services[service].resources, [tmp]);
+    const waitForStores = storeWaitContainer(ctx, service, appImage, resources);
     kubeObject<V1Deployment>(this, 'Deployment', {
       apiVersion: 'apps/v1',
       kind: 'Deployment',
@@ -134,16 +139,17 @@ export class AppService extends Construct {
             // replicas on different nodes when there are several; on a single node they still schedule
             affinity: spreadAcrossNodes(selector),
             ...(image.pullSecrets && { imagePullSecrets: image.pullSecrets.map((secret) => ({ name: secret })) }),
+            // before the injected sidecar: daprd starts once the pod can reach its data stores
+            ...(waitForStores && { initContainers: [waitForStores] }),
             containers: [
               {
                 name: service,
-                image:
-                  ctx.spec.services[service].image ?? `${image.registry}/${service}:${image.tag ?? ctx.spec.version}`,
+                image: appImage,
                 imagePullPolicy: image.pullPolicy,
                 ports: [{ name: 'http', containerPort: appPort, protocol: 'TCP' }],
                 envFrom: [{ configMapRef: { name } }],
                 ...nonEmpty('env', secretEnv(ctx, service)),
-                resources: containerResources(ctx.spec.services[service].resources, [tmp]),
+                resources,
                 startupProbe: { httpGet: { path: '/healthz', port: 'http' }, periodSeconds: 2, failureThreshold: 60 },
                 livenessProbe: { httpGet: { path: '/healthz', port: 'http' }, periodSeconds: 10, failureThreshold: 3 },
                 // the default 1 s timeout can fail a healthy app while a roll starts eight pods on two cores
