@@ -27,7 +27,7 @@ import {
   type UiResource,
   unhealthy,
 } from '../support/tilt.ts';
-import { sharedCluster } from '../support/cluster.ts';
+import { appPods, sharedCluster } from '../support/cluster.ts';
 
 const minutes = (n: number): number => n * 60_000;
 const log = (line: string): void => console.error(line);
@@ -122,19 +122,8 @@ describe('the Tilt dev loop on the kind cluster', () => {
       await waitFor(
         'the replaced app pods to be gone',
         async () => {
-          const pods = JSON.parse(
-            await kubectl(tools, [
-              '-n',
-              shopNamespace,
-              'get',
-              'pods',
-              '-l',
-              'app.kubernetes.io/component=app',
-              '-o',
-              'json',
-            ]),
-          ) as { items: { metadata: { deletionTimestamp?: string } }[] };
-          return pods.items.some((p) => p.metadata.deletionTimestamp) ? undefined : true;
+          const pods = await appPods<{ metadata: { deletionTimestamp?: string } }>(tools);
+          return pods.some((p) => p.metadata.deletionTimestamp) ? undefined : true;
         },
         { timeoutMs: minutes(2), intervalMs: 1_000 },
       );
