@@ -1,0 +1,336 @@
+// Autoscaling on kind (issue 27): catalog scales out on CPU under a read load through the ingress and back in
+// once it stops (a HorizontalPodAutoscaler on metrics-server), and notifications scales out on a backlog of
+// order events (KEDA's Redis Streams scaler) and back in once it drained, every event handled once. It shares
+// the run's cluster and the demo shop, whose spec it changes for the test and then restores: lower CPU
+// requests for catalog (a second replica must fit on the one node), short scale-down windows, and gateway
+// rate limits above the test's load (the product's defaults stay 600 and 300 a minute).
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type ClusterTools, kubectl } from '../../scripts/cluster/addons.ts';
+import { shopVersion } from '../../scripts/cluster/images.ts';
+import { adminCredentials, applyShop, ingressUrl, shopName, shopNamespace } from '../../scripts/cluster/up.ts';
+import { type CheckoutClient, checkoutClient, eventually, readEvents } from '../support/checkout.ts';
+import { sharedCluster } from '../support/cluster.ts';
+import { type Answer, failures, startLoad, summary } from '../support/load.ts';
+import type { Session } from '../support/storefront.ts';
+
+const minutes = (n: number): number => n * 60_000;
+const shopKind = 'shopstacks.shopstack.io';
+const log = (line: string): void => console.error(`[autoscaling] ${line}`);
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+const seconds = (ms: number): string => `${(ms / 1000).toFixed(0)} s`;
+/** Orders of the backlog: each makes two events (order.created, then order.confirmed). */
+const backlogOrders = 260;
+
+interface Deployment {
+  spec: { replicas?: number };
+  status: { replicas?: number; readyReplicas?: number };
+}
+interface Pod {
+  metadata: { deletionTimestamp?: string };
+  spec: { containers: { name: string }[] };
+  status: { containerStatuses?: { name: string; ready: boolean }[] };
+}
+
+/** What the test changes in the demo shop, and so restores. */
+interface Changed {
+  gateway?: unknown;
+  services?: unknown;
+}
+
+describe('autoscaling of a ShopStack on kind: catalog on CPU, notifications on its backlog', () => {
+  let tools: ClusterTools;
+  let api: CheckoutClient;
+  let user: Session;
+  let productId: string;
+  let before: Changed = {};
+
+  const get = async <T>(args: string[]): Promise<T> =>
+    JSON.parse(await kubectl(tools, ['-n', shopNamespace, 'get', ...args, '-o', 'json'])) as T;
+  const patchShop = (spec: unknown) =>
+    kubectl(tools, [
+      '-n',
+      shopNamespace,
+      'patch',
+      shopKind,
+      shopName,
+      '--type',
+      'merge',
+      '-p',
+      JSON.stringify({ spec }),
+    ]);
+  const waitReady = () =>
+    kubectl(tools, ['-n', shopNamespace, 'wait', '--for=condition=Ready', `${shopKind}/${shopName}`, '--timeout=10m']);
+
+  /** The Deployment's replicas as its autoscaler set them, and how many of its pods are ready with daprd. */
+  const replicasOf = async (service: string): Promise<{ wanted: number; ready: number }> => {
+    const d = await get<Deployment>(['deployment', `${shopName}-${service}`]);
+    const pods = await get<{ items: Pod[] }>(['pods', '-l', `app.kubernetes.io/name=${service}`]);
+    const ready = pods.items.filter(
+      (p) =>
+        !p.metadata.deletionTimestamp &&
+        p.spec.containers.some((c) => c.name === 'daprd') &&
+        (p.status.containerStatuses ?? []).length === p.spec.containers.length &&
+        (p.status.containerStatuses ?? []).every((c) => c.ready),
+    ).length;
+    return { wanted: d.spec.replicas ?? 1, ready };
+  };
+
+  beforeAll(async () => {
+    tools = (await sharedCluster(log)).tools;
+    const found = await kubectl(tools, [
+      '-n',
+      shopNamespace,
+      'get',
+      shopKind,
+      shopName,
+      '--ignore-not-found',
+      '-o',
+      'json',
+    ]);
+    const shop = found ? (JSON.parse(found) as { spec: Changed; status?: { version?: string } }) : undefined;
+    if (shop?.status?.version && shop.status.version !== shopVersion()) {
+      log(`the shop runs ${shop.status.version}; re-creating it at ${shopVersion()}`);
+      await kubectl(tools, ['-n', shopNamespace, 'delete', shopKind, shopName, '--timeout=5m']);
+    }
+    await applyShop(tools, log);
+    const applied = await get<{ spec: Changed }>([shopKind, shopName]);
+    before = { gateway: applied.spec.gateway, services: applied.spec.services };
+    const scaleDown = { scaleDownStabilizationSeconds: 15 };
+    await patchShop({
+      // the test's load comes from one address (127.0.0.1) and one user
+      gateway: { rateLimits: { perAddress: 100_000, perUser: 100_000 } },
+      services: {
+        catalog: {
+          replicas: null,
+          // a second and third replica fit on the node, and the load takes one past its target
+          resources: { requests: { cpu: '25m', memory: '128Mi' } },
+          autoscaling: { minReplicas: 1, maxReplicas: 3, targetCPUUtilizationPercentage: 60, behavior: scaleDown },
+        },
+        notifications: {
+          replicas: null,
+          resources: { requests: { cpu: '20m', memory: '128Mi' } },
+          autoscaling: { minReplicas: 1, maxReplicas: 3, behavior: scaleDown },
+        },
+      },
+    });
+    await waitReady();
+    api = checkoutClient({ gatewayUrl: ingressUrl }, await adminCredentials(tools));
+    user = await eventually('a user', () => api.register(), minutes(2));
+    const [product] = await api.products(1);
+    if (!product) throw new Error('the demo catalog is empty');
+    productId = product.id;
+    await api.setStock(productId, 100_000);
+  }, minutes(80));
+
+  afterAll(async () => {
+    if (!tools) return;
+    // a test that stopped while KEDA held notifications at 0 leaves it paused
+    await kubectl(tools, [
+      '-n',
+      shopNamespace,
+      'annotate',
+      'scaledobject',
+      `${shopName}-notifications`,
+      'autoscaling.keda.sh/paused-replicas-',
+    ]).catch(() => undefined);
+    // back to the shop's own spec: a JSON patch sets (or removes) exactly what the test changed
+    const ops = (['gateway', 'services'] as const).map((key) =>
+      before[key] === undefined
+        ? { op: 'remove', path: `/spec/${key}` }
+        : { op: 'replace', path: `/spec/${key}`, value: before[key] },
+    );
+    for (const op of ops) {
+      await kubectl(tools, [
+        '-n',
+        shopNamespace,
+        'patch',
+        shopKind,
+        shopName,
+        '--type',
+        'json',
+        '-p',
+        JSON.stringify([op]),
+      ]).catch((err: Error) => log(`restoring spec${op.path.replace('/spec', '')}: ${err.message}`));
+    }
+    await waitReady();
+  }, minutes(10));
+
+  it(
+    'scales catalog from 1 to 2 ready replicas (with daprd) under a read load through the ingress, and back to 1 after it',
+    async () => {
+      // metrics-server reports the pods' CPU: the autoscaler has a current utilization
+      const idle = await eventually(
+        "the catalog autoscaler's first CPU reading, at 1 replica",
+        async () => {
+          const hpa = await get<{
+            status: {
+              currentReplicas?: number;
+              currentMetrics?: { resource?: { current?: { averageUtilization?: number } } }[];
+            };
+          }>(['hpa', `${shopName}-catalog`]);
+          const utilization = hpa.status.currentMetrics?.[0]?.resource?.current?.averageUtilization;
+          const { wanted, ready } = await replicasOf('catalog');
+          return utilization !== undefined && wanted === 1 && ready === 1 ? utilization : undefined;
+        },
+        minutes(3),
+      );
+      log(`catalog at rest: 1 replica, ${idle}% of its CPU requests`);
+      const began = Date.now();
+      // a bounded load: four clients, one request at a time each, reads and searches, for at most 3 minutes
+      const loads = Array.from({ length: 4 }, () =>
+        startLoad({ api, user, productId, mix: ['read', 'search'], beatMs: 0 }),
+      );
+      let peak = 1;
+      let answers: Answer[] = [];
+      try {
+        await eventually(
+          'a second catalog replica ready under load',
+          async () => {
+            const { wanted, ready } = await replicasOf('catalog');
+            peak = Math.max(peak, wanted);
+            return ready >= 2 ? true : undefined;
+          },
+          minutes(3),
+        );
+      } finally {
+        answers = (await Promise.all(loads.map((l) => l.stop()))).flat();
+      }
+      const scaledOut = Date.now() - began;
+      const ended = Date.now();
+      log(`load start -> 2nd catalog replica ready: ${seconds(scaledOut)}; ${summary(answers)}`);
+      expect(failures(answers)).toEqual([]);
+      await eventually(
+        'catalog back at 1 replica',
+        async () => {
+          const { wanted, ready } = await replicasOf('catalog');
+          peak = Math.max(peak, wanted);
+          return wanted === 1 && ready === 1 ? true : undefined;
+        },
+        minutes(4),
+      );
+      const scaledIn = Date.now() - ended;
+      log(`load end -> catalog scaled in to 1: ${seconds(scaledIn)}; peak ${peak} replicas`);
+      console.log(
+        `catalog (HPA on CPU): load start -> 2nd replica ready ${seconds(scaledOut)}, load end -> 1 replica ${seconds(scaledIn)}, peak ${peak} replicas`,
+      );
+    },
+    minutes(12),
+  );
+
+  it(
+    'scales notifications out on a backlog of 520 order events through KEDA, handles each event once, and scales back in',
+    async () => {
+      const scaler = await get<{ status?: { conditions?: { type: string; status: string }[] } }>([
+        'scaledobject',
+        `${shopName}-notifications`,
+      ]);
+      expect(scaler.status?.conditions?.find((c) => c.type === 'Ready')?.status).toBe('True');
+      // KEDA's own pause: it holds notifications at 0 replicas while the backlog builds
+      const annotate = (value: string) =>
+        kubectl(tools, [
+          '-n',
+          shopNamespace,
+          'annotate',
+          '--overwrite',
+          'scaledobject',
+          `${shopName}-notifications`,
+          value,
+        ]);
+      await annotate('autoscaling.keda.sh/paused-replicas=0');
+      await eventually(
+        'notifications paused at 0 replicas',
+        async () => {
+          const pods = await get<{ items: Pod[] }>(['pods', '-l', 'app.kubernetes.io/name=notifications']);
+          const { wanted } = await replicasOf('notifications');
+          return wanted === 0 && pods.items.length === 0 ? true : undefined;
+        },
+        minutes(2),
+      );
+      // the backlog: orders through the ingress, 8 at a time, each settled (CONFIRMED: its two events are out)
+      const placed: string[] = [];
+      let sent = 0;
+      const clients = Array.from({ length: 8 }, async () => {
+        while (sent < backlogOrders) {
+          sent++;
+          const res = await api.placeOrder(user.accessToken, {
+            items: [{ productId, quantity: 1 }],
+            payment: { token: 'tok_visa' },
+          });
+          if (res.status !== 202) throw new Error(`an order answered ${res.status}: ${JSON.stringify(res.body)}`);
+          placed.push(res.body.id as string);
+        }
+      });
+      await Promise.all(clients);
+      for (const id of placed) expect((await api.settled(user.accessToken, id, minutes(2))).status).toBe('CONFIRMED');
+      const events = placed.length * 2;
+      log(`backlog: ${events} order events of ${placed.length} orders wait for notifications`);
+
+      const began = Date.now();
+      await kubectl(tools, [
+        '-n',
+        shopNamespace,
+        'annotate',
+        'scaledobject',
+        `${shopName}-notifications`,
+        'autoscaling.keda.sh/paused-replicas-',
+      ]);
+      let peak = { wanted: 0, ready: 0 };
+      let secondReady: number | undefined;
+      const watch = setInterval(() => {
+        void replicasOf('notifications')
+          .then(({ wanted, ready }) => {
+            peak = { wanted: Math.max(peak.wanted, wanted), ready: Math.max(peak.ready, ready) };
+            if (ready >= 2 && secondReady === undefined) secondReady = Date.now() - began;
+          })
+          .catch(() => undefined);
+      }, 2_000);
+      let seen: { event: string; data: Record<string, unknown> }[] = [];
+      try {
+        // every notification of the user, from the first (Last-Event-ID 0): the backlog drained
+        seen = await readEvents({ gatewayUrl: ingressUrl }, user.accessToken, {
+          lastEventId: '0',
+          until: (all) => all.length >= events,
+          timeoutMs: minutes(4),
+        });
+        const drained = Date.now() - began;
+        // KEDA decided at least 2 replicas for the backlog
+        await eventually('notifications scaled out', async () => (peak.wanted >= 2 ? true : undefined), minutes(1));
+        log(
+          `backlog drained in ${seconds(drained)}; notifications peak ${peak.wanted} replicas wanted, ${peak.ready} ready` +
+            (secondReady !== undefined ? ` (2nd ready after ${seconds(secondReady)})` : ''),
+        );
+        await sleep(5_000);
+      } finally {
+        clearInterval(watch);
+      }
+      // exactly once: one order.created and one order.confirmed per order, nothing else, nothing twice
+      const again = await readEvents({ gatewayUrl: ingressUrl }, user.accessToken, {
+        lastEventId: '0',
+        until: (all) => all.length >= events,
+        timeoutMs: minutes(1),
+      });
+      seen = again.length > seen.length ? again : seen;
+      const keys = seen.map((e) => `${String(e.data.orderId)} ${e.event}`).sort();
+      const wanted = placed.flatMap((id) => [`${id} order.confirmed`, `${id} order.created`]).sort();
+      expect(keys).toEqual(wanted);
+      expect(peak.wanted).toBeGreaterThanOrEqual(2);
+
+      const drainedAt = Date.now();
+      await eventually(
+        'notifications back at 1 replica',
+        async () => {
+          const { wanted, ready } = await replicasOf('notifications');
+          return wanted === 1 && ready === 1 ? true : undefined;
+        },
+        minutes(4),
+      );
+      const scaledIn = Date.now() - drainedAt;
+      console.log(
+        `notifications (KEDA, Redis Streams lag/pending): ${events} events handled once each; backlog release -> 2nd replica ready ` +
+          `${secondReady === undefined ? 'not reached before the drain' : seconds(secondReady)}, drained -> 1 replica ${seconds(scaledIn)}, ` +
+          `peak ${peak.wanted} replicas (${peak.ready} ready)`,
+      );
+    },
+    minutes(15),
+  );
+});
