@@ -24,7 +24,7 @@ describe('KEDA ScaledObjects for the event consumers', () => {
         {
           type: 'redis-streams',
           metadata: {
-            address: 'demo-redis:6379',
+            address: 'demo-redis.shop.svc:6379',
             stream: 'orders',
             consumerGroup: 'notifications',
             pendingEntriesCount: '50',
@@ -33,7 +33,12 @@ describe('KEDA ScaledObjects for the event consumers', () => {
         },
         {
           type: 'redis-streams',
-          metadata: { address: 'demo-redis:6379', stream: 'orders', consumerGroup: 'notifications', lagCount: '50' },
+          metadata: {
+            address: 'demo-redis.shop.svc:6379',
+            stream: 'orders',
+            consumerGroup: 'notifications',
+            lagCount: '50',
+          },
           authenticationRef: { name: 'demo-notifications-redis' },
         },
         { type: 'cpu', metricType: 'Utilization', metadata: { value: '70' } },

@@ -71,7 +71,7 @@ export class KedaConsumerScaler extends Construct {
             (['pendingEntriesCount', 'lagCount'] as const).map((target) => ({
               type: 'redis-streams',
               metadata: {
-                address: redisAddress(ctx),
+                address: kedaRedisAddress(ctx),
                 stream: topic,
                 consumerGroup: service,
                 [target]: String(pendingEntriesPerReplica),
@@ -120,6 +120,16 @@ export class KedaRedisAccess extends Construct {
       },
     });
   }
+}
+
+/**
+ * The Redis address as KEDA's operator dials it, from its own namespace: the managed Redis by its Service's
+ * name in the shop's namespace (a short name would resolve in `keda`); an external address as given.
+ */
+function kedaRedisAddress(ctx: ShopContext): string {
+  return ctx.spec.redis.mode === 'managed'
+    ? `${objectName(ctx, 'redis')}.${ctx.namespace}.svc:${redisPort}`
+    : redisAddress(ctx);
 }
 
 function redisPassword(ctx: ShopContext): { name: string; key: string } | undefined {

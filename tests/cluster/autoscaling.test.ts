@@ -114,6 +114,9 @@ describe('autoscaling of a ShopStack on kind: catalog on CPU, notifications on i
       },
     });
     await waitReady();
+    // what the node's CPU requests leave for more replicas (a Pending replica would fail the test)
+    const node = await kubectl(tools, ['describe', 'nodes']);
+    log(`node CPU requests: ${/^\s+cpu\s+(\S+ \(\d+%\))/m.exec(node)?.[1] ?? 'unknown'} of the allocatable`);
     api = checkoutClient({ gatewayUrl: ingressUrl }, await adminCredentials(tools));
     user = await eventually('a user', () => api.register(), minutes(2));
     const [product] = await api.products(1);
