@@ -235,7 +235,7 @@ export async function installKeda(tools: ClusterTools, progress: Progress, image
       'wait',
       '--for=condition=Available',
       'apiservice/v1beta1.external.metrics.k8s.io',
-      '--timeout=120s',
+      '--timeout=240s',
     ]);
   } catch (err) {
     const logs = await kubectl(tools, ['-n', namespace, 'logs', `deployment/${operatorName}`, '--tail=20']).catch(

@@ -231,9 +231,19 @@ export async function installMetricsServer(
   if (imageChanged) await kubectl(tools, ['-n', namespace, 'rollout', 'restart', `deployment/${name}`]);
   try {
     await kubectl(tools, ['-n', namespace, 'rollout', 'status', `deployment/${name}`, '--timeout=180s']);
-    await kubectl(tools, ['wait', '--for=condition=Available', 'apiservice/v1beta1.metrics.k8s.io', '--timeout=60s']);
+    // the API server checks an APIService's backend on its own schedule: a busy node takes minutes
+    await kubectl(tools, ['wait', '--for=condition=Available', 'apiservice/v1beta1.metrics.k8s.io', '--timeout=240s']);
   } catch (err) {
     const logs = await kubectl(tools, ['-n', namespace, 'logs', `deployment/${name}`, '--tail=20']).catch(() => '');
-    throw new Error(`${(err as Error).message}\nmetrics-server's last lines:\n${logs}`, { cause: err });
+    const available = await kubectl(tools, [
+      'get',
+      'apiservice',
+      'v1beta1.metrics.k8s.io',
+      '-o',
+      'jsonpath={.status.conditions[0].message}',
+    ]).catch(() => '');
+    throw new Error(`${(err as Error).message}\nAPIService: ${available}\nmetrics-server's last lines:\n${logs}`, {
+      cause: err,
+    });
   }
 }
