@@ -11,6 +11,7 @@ import {
   readEvents,
 } from './support/checkout.ts';
 import { serviceNames } from '../services/manifests.ts';
+import { sidecarClientOf } from './support/sidecar.ts';
 import { startTestStack, type TestStack } from './support/stack.ts';
 import { type Session, storefrontEnv } from './support/storefront.ts';
 
@@ -31,8 +32,9 @@ describe('checkout saga through the gateway', () => {
       env: {
         ...storefrontEnv,
         gateway: { ...storefrontEnv.gateway, RATE_LIMIT_PER_USER: '100000' },
-        // an unpaid order expires after 6 s; tok_slow settles after 12 s, so it is the unpaid case
-        orders: { ORDER_PAYMENT_DEADLINE_MS: '6000' },
+        // an unpaid order expires after 6 s; tok_slow settles after 12 s, so it is the unpaid case; stock
+        // held for 8 s by an order id with no order is an orphan
+        orders: { ORDER_PAYMENT_DEADLINE_MS: '6000', RESERVATION_ORPHAN_AFTER_MS: '8000' },
         payments: { PROVIDER_SLOW_MS: '12000' },
       },
     });
@@ -142,6 +144,38 @@ describe('checkout saga through the gateway', () => {
       return found?.status === 'voided' ? found : undefined;
     });
     expect(charge.status).toBe('voided');
+  });
+
+  it('stock reserved for an order whose write never committed is released by the sweep, and a live order keeps its own', async () => {
+    // GIVEN orders reserved stock for an order it then never stored (as if it died between the two steps),
+    // and a real order for the same product still waits for its slow payment
+    const product = await freshProduct(5);
+    const orphan = randomUUID();
+    const reserved = await sidecarClientOf(stack.services.orders!).invoke('inventory', {
+      method: 'POST',
+      path: `reservations/${orphan}`,
+      body: { items: [{ productId: product.id, quantity: 2 }] },
+    });
+    expect(JSON.parse(reserved.body)).toMatchObject({ status: 'reserved', created: true });
+    const live = await api.placeOrder(alice.accessToken, {
+      items: [{ productId: product.id, quantity: 1 }],
+      payment: { token: 'tok_visa' },
+    });
+    expect(live.status).toBe(202);
+
+    // WHEN the orphan has been held for longer than RESERVATION_ORPHAN_AFTER_MS (8 s)
+    const stock = await eventually(
+      'the orphaned units back on sale',
+      async () => {
+        const now = await api.stock(product.id);
+        return now.available === 4 ? now : undefined;
+      },
+      30_000,
+    );
+
+    // THEN only the orphan's 2 units came back: the confirmed order's unit stays sold
+    expect(stock).toMatchObject({ onHand: 5, reserved: 0, available: 4 });
+    expect(await api.settled(alice.accessToken, live.body.id, 20_000)).toMatchObject({ status: 'CONFIRMED' });
   });
 
   it('a customer cancelling before confirmation releases the stock; after confirmation the payment is refunded', async () => {

@@ -118,6 +118,37 @@ describe('ShopStack backups and restore in the operator', () => {
     await expect(client.get('Job', ns, 'backup-orphan')).rejects.toThrow(/not found/);
   });
 
+  it("exports when each scheduled shop last backed up successfully, from its backups' status", async () => {
+    // GIVEN the scheduled shop `demo` (first test), whose backups cannot finish here (no kubelet)
+    const gauge = 'shopstack_backup_last_success_timestamp_seconds';
+    expect(await operator.samples(gauge)).toEqual([]);
+
+    // WHEN one of its backups ends Failed, then another Succeeded (as the Job's outcome would set them)
+    const finish = async (name: string, status: Record<string, unknown>) => {
+      await client.create(backup(name, ns, 'demo'));
+      await eventually(`${name} to start`, async () => {
+        const current: Any = await client.get('ShopStackBackup', ns, name);
+        return current.status?.phase ? current : undefined;
+      });
+      await client.mergePatch('ShopStackBackup', { namespace: ns, name, subresource: 'status' }, { status });
+    };
+    await finish('demo-failed', { phase: 'Failed', completionTime: '2026-12-05T03:00:40Z', reason: 'DumpFailed' });
+    const onlyFailed = await eventually('the gauge at 0 after a failure only', async () => {
+      const lines = await operator.samples(gauge);
+      return lines.length ? lines : undefined;
+    });
+    await finish('demo-ok', { phase: 'Succeeded', completionTime: '2026-12-06T03:01:00Z' });
+
+    // THEN the gauge holds 0 while only a failure is known, then the success's time, per namespace and shop
+    expect(onlyFailed).toEqual([`${gauge}{namespace="${ns}",shopstack="demo"} 0`]);
+    const seconds = Date.parse('2026-12-06T03:01:00Z') / 1000;
+    const lines = await eventually('the gauge at the success', async () => {
+      const current = await operator.samples(gauge);
+      return current.some((line) => line.endsWith(` ${seconds}`)) ? current : undefined;
+    });
+    expect(lines).toEqual([`${gauge}{namespace="${ns}",shopstack="demo"} ${seconds}`]);
+  });
+
   it('holds every service at 0 replicas while the backup to restore from is missing or not finished', async () => {
     // GIVEN a new shop naming a backup that does not exist yet
     await createNamespace(client, 'restored');

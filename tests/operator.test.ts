@@ -196,7 +196,19 @@ describe('ShopStack operator', () => {
     expect(operatorWrites()).toBe(writesBefore);
   });
 
-  it('changing replicas or version updates the children', async () => {
+  it('changing replicas or version rolls the service Deployments two at a time', async () => {
+    const serviceImages = async (): Promise<Record<string, string>> => {
+      const list = await client.list<Any>('Deployment', {
+        namespace: ns,
+        labelSelector: 'app.kubernetes.io/component=app',
+      });
+      return Object.fromEntries(
+        list.items.map((d: Any) => [d.metadata.name, d.spec.template.spec.containers[0].image as string]),
+      );
+    };
+    const before = await serviceImages();
+    expect(Object.keys(before).length).toBeGreaterThan(2);
+
     // WHEN
     await client.mergePatch(
       'ShopStack',
@@ -206,34 +218,47 @@ describe('ShopStack operator', () => {
       },
     );
 
-    // THEN
-    const orders = await eventually('orders to scale', async () => {
-      const deployment = await child('Deployment', 'demo-orders');
-      return deployment.spec.replicas === 3 ? deployment : undefined;
-    });
-    expect(orders.spec.template.spec.containers[0].image).toBe('ghcr.io/shopstack/orders:1.1.0');
-    expect((await child('Deployment', 'demo-cart')).spec.template.spec.containers[0].image).toBe(
-      'ghcr.io/shopstack/cart:1.1.0',
-    );
+    // THEN the first two services (in rendering order) roll; the others keep running 1.0.0
     const rolling = await eventually('generation 2 observed', async () => {
       const current = await shop();
       return current.status.observedGeneration === 2 ? current : undefined;
     });
-    expect(condition(rolling, 'Ready')?.status).toBe('False');
+    const first = await serviceImages();
+    expect(
+      Object.entries(first)
+        .filter(([, image]) => image.endsWith(':1.1.0'))
+        .sort(),
+    ).toEqual([
+      ['demo-catalog', 'ghcr.io/shopstack/catalog:1.1.0'],
+      ['demo-gateway', 'ghcr.io/shopstack/gateway:1.1.0'],
+    ]);
+    expect(first['demo-orders']).toBe('ghcr.io/shopstack/orders:1.0.0');
+    expect(condition(rolling, 'Ready')).toMatchObject({ status: 'False', reason: 'Upgrading' });
+    expect(condition(rolling, 'Progressing')?.message).toMatch(/^upgrading from 1\.0\.0 to 1\.1\.0: rolled /);
+    expect(rolling.status.version).toBe('1.0.0');
 
-    await reportWorkloadsReady(client, ns);
-    await eventually('Ready on 1.1.0', async () => {
-      const current = await shop();
-      return condition(current, 'Ready')?.status === 'True' && current.status.version === '1.1.0' ? true : undefined;
-    });
+    // THEN each completed rollout lets the next one go, until every service runs 1.1.0
+    await eventually(
+      'Ready on 1.1.0',
+      async () => {
+        await reportWorkloadsReady(client, ns);
+        const current = await shop();
+        return condition(current, 'Ready')?.status === 'True' && current.status.version === '1.1.0' ? true : undefined;
+      },
+      60_000,
+    );
+    const after = await serviceImages();
+    for (const [name, image] of Object.entries(after)) expect(image, name).toMatch(/:1\.1\.0$/);
+    expect((await child('Deployment', 'demo-orders')).spec.replicas).toBe(3);
   });
 
-  it('enabling ingress TLS serves HTTPS only and adds the HTTP twin that redirects; disabling removes it', async () => {
-    // WHEN
+  it('enabling ingress TLS serves HTTPS only and adds the HTTP twin that redirects; disabling removes both', async () => {
+    // WHEN (without the example's older tlsSecretName, so that turning TLS off changes no rendered value:
+    // the Ingress only loses fields)
     await client.mergePatch(
       'ShopStack',
       { namespace: ns, name: 'demo' },
-      { spec: { ingress: { tls: { secretName: 'demo-tls' } } } },
+      { spec: { ingress: { tls: { secretName: 'demo-tls' }, tlsSecretName: null } } },
     );
 
     // THEN
@@ -243,11 +268,18 @@ describe('ShopStack operator', () => {
     expect(twin.metadata.annotations['traefik.ingress.kubernetes.io/router.middlewares']).toBe('https-redirect@file');
     const secure = await child('Ingress', 'demo-gateway');
     expect(secure.metadata.annotations['traefik.ingress.kubernetes.io/router.entrypoints']).toBe('websecure');
+    expect(secure.spec.tls).toEqual([expect.objectContaining({ secretName: 'demo-tls' })]);
 
     // WHEN
     await client.mergePatch('ShopStack', { namespace: ns, name: 'demo' }, { spec: { ingress: { tls: null } } });
 
-    // THEN
+    // THEN the same Ingress loses the annotations and tls the operator no longer renders (its apply owned them)
+    const plain = await eventually('the Ingress without TLS', async () => {
+      const current = await child('Ingress', 'demo-gateway');
+      return current.metadata.annotations === undefined && current.spec.tls === undefined ? current : undefined;
+    });
+    expect(plain.metadata.uid).toBe(secure.metadata.uid);
+    expect(plain.spec.rules).toEqual(secure.spec.rules);
     await eventually('the redirect Ingress to go', async () =>
       (await client
         .get<Any>('Ingress', ns, 'demo-gateway-http')
@@ -255,6 +287,11 @@ describe('ShopStack operator', () => {
         .catch(() => true))
         ? true
         : undefined,
+    );
+    await client.mergePatch(
+      'ShopStack',
+      { namespace: ns, name: 'demo' },
+      { spec: { ingress: { tlsSecretName: 'shop-example-com-tls' } } },
     );
   });
 

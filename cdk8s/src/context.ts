@@ -46,6 +46,16 @@ export function objectLabels(ctx: ShopContext, name: string, component: string):
   };
 }
 
+/**
+ * The labels of a data store's pods: its object labels without the shop's version. Postgres' and Redis'
+ * images do not change with `spec.version`, so a shop upgrade must not restart them (a version label in
+ * the pod template would).
+ */
+export function dataStorePodLabels(labels: Labels): Labels {
+  const { [labelKeys.version]: _version, ...rest } = labels;
+  return rest;
+}
+
 export function meta(
   ctx: ShopContext,
   opts: { name: string; labels: Labels; annotations?: Labels },

@@ -1,6 +1,6 @@
 import type { V1ConfigMap, V1Service, V1StatefulSet } from '@kubernetes/client-node';
 import { Construct } from 'constructs';
-import { meta, objectLabels, objectName, type ShopContext, selectorLabels } from './context.ts';
+import { dataStorePodLabels, meta, objectLabels, objectName, type ShopContext, selectorLabels } from './context.ts';
 import { kubeObject } from './kube-object.ts';
 import { databaseServices } from './profiles.ts';
 import { containerResources } from './resources.ts';
@@ -91,7 +91,7 @@ export class ManagedPostgres extends Construct {
         // the operator's finalizer applies spec.database.managed.volumeRetention itself
         persistentVolumeClaimRetentionPolicy: { whenDeleted: 'Retain', whenScaled: 'Retain' },
         template: {
-          metadata: { labels },
+          metadata: { labels: dataStorePodLabels(labels) },
           spec: {
             automountServiceAccountToken: false,
             securityContext: podSecurity(postgresUid),

@@ -1,6 +1,6 @@
 import type { V1EnvVar, V1Service, V1StatefulSet } from '@kubernetes/client-node';
 import { Construct } from 'constructs';
-import { meta, objectLabels, objectName, type ShopContext, selectorLabels } from './context.ts';
+import { dataStorePodLabels, meta, objectLabels, objectName, type ShopContext, selectorLabels } from './context.ts';
 import { kubeObject } from './kube-object.ts';
 import { containerResources } from './resources.ts';
 import { GeneratedSecret, type RandomSource, secretNames } from './secrets.ts';
@@ -62,7 +62,7 @@ export class ManagedRedis extends Construct {
         // the operator's finalizer applies spec.database.managed.volumeRetention to this claim too
         persistentVolumeClaimRetentionPolicy: { whenDeleted: 'Retain', whenScaled: 'Retain' },
         template: {
-          metadata: { labels },
+          metadata: { labels: dataStorePodLabels(labels) },
           spec: {
             automountServiceAccountToken: false,
             securityContext: podSecurity(redisUid),

@@ -19,6 +19,20 @@ const find = (objects: Manifest[], kind: string, name: string): Manifest =>
 const services = ['gateway', 'identity', 'catalog', 'cart', 'inventory', 'orders', 'payments', 'notifications'];
 
 describe('ShopStack', () => {
+  it('a new version changes every service pod but neither data store pod: an upgrade restarts no database', () => {
+    // WHEN
+    const [before, after] = [synth(), synth({ version: '1.2.4' })];
+
+    // THEN
+    for (const name of ['demo-postgres', 'demo-redis']) {
+      expect(find(after, 'StatefulSet', name).spec, name).toEqual(find(before, 'StatefulSet', name).spec);
+    }
+    for (const service of services) {
+      const [old, next] = [before, after].map((o) => find(o, 'Deployment', `demo-${service}`).spec.template);
+      expect(next.spec.containers[0].image).not.toBe(old.spec.containers[0].image);
+    }
+  });
+
   it('with the minimal spec, renders exactly the objects a shop needs', () => {
     // WHEN
     const objects = synth();

@@ -1,5 +1,6 @@
 import type { Logger } from 'pino';
 import { BackupReconciler, backupKeyPrefix } from './backup/backups.ts';
+import { lastBackupSuccess } from './backup/last-success.ts';
 import type { KubeClient } from './kube/client.ts';
 import { type KubeObject, objectKey } from './kube/object.ts';
 import { isStatus } from './kube/errors.ts';
@@ -133,6 +134,9 @@ export class Controller {
     await Promise.all([...this.#informers.values()].map((informer) => informer.start()));
     await this.#discoverKeda();
     this.#synced = true;
+    const shops = this.#informers.get('ShopStack');
+    const backups = this.#informers.get('ShopStackBackup');
+    this.#opts.metrics.readBackups(() => lastBackupSuccess(shops?.list() ?? [], backups?.list() ?? []));
     this.#enqueueAll();
     this.#resync = setInterval(() => {
       void this.#discoverKeda().then(() => this.#enqueueAll());
@@ -144,6 +148,7 @@ export class Controller {
   /** Lets running reconciles finish, then closes every watch. */
   async stop(): Promise<void> {
     clearInterval(this.#resync);
+    this.#opts.metrics.readBackups(undefined);
     await this.#queue.shutdown();
     await Promise.all([...this.#informers.values()].map((informer) => informer.stop()));
   }

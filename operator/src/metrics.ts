@@ -1,4 +1,5 @@
 import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
+import type { LastBackupSuccess } from './backup/last-success.ts';
 
 /** The operator's Prometheus metrics, in a registry of their own (served at /metrics). */
 export interface OperatorMetrics {
@@ -10,6 +11,12 @@ export interface OperatorMetrics {
   readonly apiRequests: Counter<'method' | 'resource'>;
   readonly watchRelists: Counter<'kind' | 'reason'>;
   readonly leader: Gauge;
+  readonly backupLastSuccess: Gauge<'namespace' | 'shopstack'>;
+  /**
+   * Where the backup gauge reads from at each scrape: the leading controller's caches. Unset (a standby,
+   * whose caches are empty), the gauge has no series.
+   */
+  readBackups(source: (() => readonly LastBackupSuccess[]) | undefined): void;
 }
 
 export function createMetrics(): OperatorMetrics {
@@ -18,7 +25,21 @@ export function createMetrics(): OperatorMetrics {
   // second, 3-4 ms of CPU per second in each app; a 100 ms sample still catches every block that matters
   collectDefaultMetrics({ register: registry, eventLoopMonitoringPrecision: 100 });
   const registers = [registry];
+  let backups: (() => readonly LastBackupSuccess[]) | undefined;
   return {
+    readBackups: (source) => {
+      backups = source;
+    },
+    backupLastSuccess: new Gauge({
+      name: 'shopstack_backup_last_success_timestamp_seconds',
+      help: 'Per ShopStack with scheduled backups: Unix time its newest ShopStackBackup succeeded; 0 when they have only failed.',
+      labelNames: ['namespace', 'shopstack'],
+      registers,
+      collect() {
+        this.reset();
+        for (const { namespace, shopstack, seconds } of backups?.() ?? []) this.set({ namespace, shopstack }, seconds);
+      },
+    }),
     registry,
     reconciles: new Counter({
       name: 'shopstack_reconciles_total',

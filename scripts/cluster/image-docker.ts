@@ -19,8 +19,14 @@ export async function requireDocker(): Promise<void> {
     );
 }
 
+/** The local image's ID; '' when there is none. */
+async function imageId(ref: string): Promise<string> {
+  const out = await exec('docker', ['image', 'inspect', '--format', '{{.Id}}', ref]);
+  return out.code === 0 ? out.stdout.trim() : '';
+}
+
 export async function imageExists(ref: string): Promise<boolean> {
-  return (await exec('docker', ['image', 'inspect', '--format', '{{.Id}}', ref])).code === 0;
+  return (await imageId(ref)) !== '';
 }
 
 /** The value of one label of a local image; '' when the image or the label is missing. */
@@ -53,11 +59,15 @@ export async function dockerBuild(opts: DockerBuildOptions): Promise<void> {
   for (const [key, value] of Object.entries(opts.labels ?? {})) args.push('--label', `${key}=${value}`);
   if (opts.target) args.push('--target', opts.target);
   args.push(opts.context);
+  const previous = await imageId(opts.ref);
   const code = await run('docker', args, logFile);
   if (code !== 0)
     throw new Error(
       `docker build of ${opts.ref} failed (exit ${code}; log ${logFile}):\n${lastLines(readFileSync(logFile, 'utf8'), 8)}`,
     );
+  // the image the tag named before is left without a name by every rebuild: removed, or the disk fills up
+  // build by build (docker refuses while another tag or a container still uses it, and that is fine)
+  if (previous && previous !== (await imageId(opts.ref))) await exec('docker', ['image', 'rm', previous]);
 }
 
 /** shopstack/debian:bookworm (debootstrap + docker import), built by the kind node's script when missing. */

@@ -59,22 +59,16 @@ describe('NetworkPolicies enforced on kind', () => {
   const podNames: Record<string, string> = {};
 
   const run = (args: string[], stdin = '') => kubectl(tools, args, stdin);
-  const probe = async (namespace: string, pod: string, container: string, targets: string[]) =>
-    JSON.parse(
-      await run([
-        '-n',
-        namespace,
-        'exec',
-        pod,
-        '-c',
-        container,
-        '--',
-        'node',
-        '-e',
-        probeScript,
-        JSON.stringify(targets),
-      ]),
-    ) as Record<string, string>;
+  // a second Node process in a running container: a small heap, so that it fits beside the app under the
+  // container's memory limit (the Dapr view's is 128Mi; an OOM kill ends the exec with code 137)
+  const probe = async (namespace: string, pod: string, container: string, targets: string[]) => {
+    const node = ['node', '--max-semi-space-size=1', '--max-old-space-size=32', '-e', probeScript];
+    const args = ['-n', namespace, 'exec', pod, '-c', container, '--', ...node, JSON.stringify(targets)];
+    const out = await run(args).catch((err: Error) => {
+      throw new Error(`probe from ${namespace}/${pod}: ${err.message}`);
+    });
+    return JSON.parse(out) as Record<string, string>;
+  };
 
   /** A pod running the shop's Node image (already in the node: nothing is pulled). */
   const nodePod = (
@@ -98,8 +92,14 @@ describe('NetworkPolicies enforced on kind', () => {
           image: imageNames().services.catalog,
           imagePullPolicy: 'IfNotPresent',
           // a listener that a shop pod must not reach (another namespace); the probes run through kubectl exec
-          command: ['node', '-e', `require('node:net').createServer((s) => s.end('hi')).listen(${listenerPort})`],
-          resources: { requests: { cpu: '5m', memory: '32Mi' }, limits: { memory: '96Mi' } },
+          // a prober hangs up at once (a reset): the listener must not die of it, or its restart kills an exec
+          command: [
+            'node',
+            '-e',
+            `require('node:net').createServer((s) => s.on('error', () => {}).end('hi')).listen(${listenerPort})`,
+          ],
+          // the listener and, through kubectl exec, the probe: two Node processes
+          resources: { requests: { cpu: '5m', memory: '32Mi' }, limits: { memory: '256Mi' } },
           securityContext: {
             allowPrivilegeEscalation: false,
             readOnlyRootFilesystem: true,

@@ -46,6 +46,13 @@ async function productsBody(): Promise<string> {
   return res.ok ? res.text() : '';
 }
 
+async function dockerImageRefs(reference: string): Promise<string[]> {
+  const { stdout } = await promisify(execFile)('docker', [
+    ...['images', '--format', '{{.Repository}}:{{.Tag}}', '--filter', `reference=${reference}`],
+  ]);
+  return stdout.split('\n').filter(Boolean);
+}
+
 async function dockerImageIds(repository: string): Promise<string[]> {
   const { stdout } = await promisify(execFile)('docker', ['images', '-q', '--no-trunc', repository]);
   return stdout.split('\n').filter(Boolean).sort();
@@ -68,6 +75,9 @@ describe('the Tilt dev loop on the kind cluster', () => {
 
   afterAll(async () => {
     if (up) await stopGroup(up);
+    // the images Tilt built are tagged by content (`:tilt-<hash>`): untagged again so that runs do not fill the disk
+    const tiltTags = (await dockerImageRefs('shopstack.local/*')).filter((ref) => /:tilt-[0-9a-f]+$/.test(ref));
+    if (tiltTags.length > 0) await promisify(execFile)('docker', ['image', 'rm', ...tiltTags]).catch(() => undefined);
     if (tools) {
       // what `npm run cluster` installed: the chart's operator and a ShopStack on the 0.1.0 images
       await installOperator(tools, shopVersion(), log);

@@ -16,6 +16,8 @@ export interface OperatorProcess {
   readonly logFile: string;
   /** The value of one metric series (summed over labels matching `labels`), 0 when absent. */
   metric(name: string, labels?: Record<string, string>): Promise<number>;
+  /** The sample lines of one metric, e.g. `name{a="b"} 1`, in the order served. */
+  samples(name: string): Promise<string[]>;
 }
 
 /** V8 settings of the operator's container (charts/shopstack-operator values.yaml, nodeOptions). */
@@ -84,6 +86,10 @@ export async function startOperatorProcess(opts: {
         if (Object.entries(labels).every(([k, v]) => series.includes(`${k}="${v}"`))) sum += Number(match[3]);
       }
       return sum;
+    },
+    async samples(name) {
+      const text = await (await fetch(`${url}/metrics`)).text();
+      return text.split('\n').filter((line) => line.startsWith(`${name}{`) || line.startsWith(`${name} `));
     },
   };
 }

@@ -1,5 +1,6 @@
 import { parseQuantity } from '@shopstack/cdk8s';
 import type { KubeObject } from '../kube/object.ts';
+import { appliedFields, strayFields } from './managed-fields.ts';
 
 // Go's omitempty: the server does not store these, so "absent" in the live object means the same
 function isZero(value: unknown): boolean {
@@ -35,17 +36,30 @@ export function covers(desired: unknown, live: unknown): boolean {
   return sameScalar(desired, live);
 }
 
-/** Whether applying `desired` would change nothing the operator cares about in `live`. */
-export function upToDate(desired: KubeObject, live: KubeObject | undefined): boolean {
-  if (!live) return false;
+/**
+ * Why applying `desired` would change `live`, or undefined when it would change nothing: every field the
+ * operator renders has its value live (fields the server or other controllers add are ignored), and
+ * `manager` owns no field the rendering leaves out (the next apply would remove it).
+ */
+export function whyApply(desired: KubeObject, live: KubeObject | undefined, manager: string): string | undefined {
+  if (!live) return 'missing';
+  const owned = appliedFields(live, manager, desired.apiVersion);
+  if (!owned) return `not applied by ${manager} as ${desired.apiVersion}`;
   const { metadata, ...body } = desired;
   const refs = live.metadata.ownerReferences ?? [];
   // other owners may add references of their own; the operator only needs its own to be there
   const ownersPresent = (metadata.ownerReferences ?? []).every((ref) => refs.some((r) => covers(ref, r)));
-  return (
+  const same =
     ownersPresent &&
     covers(metadata.labels ?? {}, live.metadata.labels ?? {}) &&
     covers(metadata.annotations ?? {}, live.metadata.annotations ?? {}) &&
-    covers(body, live)
-  );
+    covers(body, live);
+  if (!same) return 'a rendered field differs';
+  const stray = strayFields(owned, desired);
+  return stray.length ? `no longer rendered: ${stray.join(', ')}` : undefined;
+}
+
+/** Whether applying `desired` would change nothing in `live` (see whyApply). */
+export function upToDate(desired: KubeObject, live: KubeObject | undefined, manager: string): boolean {
+  return whyApply(desired, live, manager) === undefined;
 }

@@ -26,7 +26,7 @@ import { finalize } from './finalize.ts';
 import { finalizer, managedBy, ownerReference } from './owner.ts';
 import { computeStatus, type Problem, workloadStatus } from './status.ts';
 import { type SyncResult, syncObjects } from './sync.ts';
-import { startupOrder, versionProblem } from './upgrade.ts';
+import { rollOrder, startupOrder, versionProblem } from './upgrade.ts';
 
 export interface ReconcilerDeps {
   readonly client: KubeClient;
@@ -146,11 +146,13 @@ export class Reconciler {
     const backupDeps = { ...this.#deps, jobs: this.#deps.cache('Job') };
     const restore = await planRestore(backupDeps, shop, rendered.spec, previous?.restore, now);
     const desired = [...(restore.hold ? holdServices(rendered.objects) : rendered.objects), ...restore.objects];
-    const order = startupOrder(desired, (obj) => this.#deps.cache(obj.kind)?.get(objectKey(obj)));
+    const live = (obj: KubeObject) => this.#deps.cache(obj.kind)?.get(objectKey(obj));
+    const order = rollOrder(startupOrder(desired, live).apply, live);
     const result = await syncObjects(
       { client: this.#deps.client, cache: this.#deps.cache, concurrency: this.#deps.applyConcurrency },
       shop,
       order.apply,
+      order.held,
     );
     this.#announce(shop, result);
     // no backup is taken, and none pruned, before the shop's own data is back
@@ -168,7 +170,7 @@ export class Reconciler {
       ...podSymptoms(pods, this.#now()),
       ...((await this.#deps.metricsProbe?.symptoms(key, pods, this.#now().getTime())) ?? []),
     ];
-    await this.#writeStatus(shop, this.#workloads(desired), problem, {
+    await this.#writeStatus(shop, this.#workloads(desired, order.held), problem, {
       held: restore.waiting,
       restore: restore.status,
       backup: schedule.status,
@@ -205,12 +207,14 @@ export class Reconciler {
     return { generation, spec, objects };
   }
 
-  #workloads(objects: readonly KubeObject[]): Record<string, WorkloadStatus> {
+  /** Each workload's readiness; one `held` for its turn in a roll is not ready yet, since it runs the old spec. */
+  #workloads(objects: readonly KubeObject[], held: readonly KubeObject[] = []): Record<string, WorkloadStatus> {
     const workloads: Record<string, WorkloadStatus> = {};
     for (const obj of objects) {
       if (obj.kind !== 'Deployment' && obj.kind !== 'StatefulSet') continue;
       const name = obj.metadata.labels?.[labelKeys.name] ?? obj.metadata.name;
-      workloads[name] = workloadStatus(obj, this.#deps.cache(obj.kind)?.get(objectKey(obj)));
+      const status = workloadStatus(obj, this.#deps.cache(obj.kind)?.get(objectKey(obj)));
+      workloads[name] = held.includes(obj) ? { ...status, ready: false } : status;
     }
     return workloads;
   }

@@ -1,5 +1,5 @@
 import { createOnlyAnnotation, labelKeys } from '@shopstack/cdk8s';
-import type { KubeClient } from '../kube/client.ts';
+import { fieldManager, type KubeClient } from '../kube/client.ts';
 import { isStatus } from '../kube/errors.ts';
 import { type KubeObject, objectKey } from '../kube/object.ts';
 import { settleLimited } from '../limit.ts';
@@ -31,11 +31,18 @@ export function isCreateOnly(obj: KubeObject): boolean {
 }
 
 /**
- * Brings the live objects in line with `desired`: server-side apply of what differs, create-if-absent
- * for generated Secrets, and deletion of owned objects no longer desired. Objects that already match
- * cost no request at all, so a resync of a converged shop writes nothing.
+ * Brings the live objects in line with `desired`: server-side apply of what differs (a rendered value, or
+ * a field the operator's apply owns and no longer renders), create-if-absent for generated Secrets, and
+ * deletion of owned objects no longer desired. Objects that already match cost no request at all, so a
+ * resync of a converged shop writes nothing. `kept` objects are wanted but not applied now (a service
+ * waiting for its turn in a roll): they stay as they are.
  */
-export async function syncObjects(deps: SyncDeps, shop: KubeObject, desired: KubeObject[]): Promise<SyncResult> {
+export async function syncObjects(
+  deps: SyncDeps,
+  shop: KubeObject,
+  desired: KubeObject[],
+  kept: readonly KubeObject[] = [],
+): Promise<SyncResult> {
   const result: SyncResult = { applied: [], generated: [], adopted: [], pruned: [], failures: [] };
   const live = (obj: KubeObject) => deps.cache(obj.kind)?.get(objectKey(obj));
   const remember = (obj: KubeObject) => deps.cache(obj.kind)?.remember(obj);
@@ -71,7 +78,7 @@ export async function syncObjects(deps: SyncDeps, shop: KubeObject, desired: Kub
           },
         });
       }
-    } else if (!upToDate(obj, current)) {
+    } else if (!upToDate(obj, current, fieldManager)) {
       work.push({
         what: label(obj),
         run: async () => {
@@ -82,7 +89,7 @@ export async function syncObjects(deps: SyncDeps, shop: KubeObject, desired: Kub
     }
   }
 
-  const wanted = new Set(desired.map(identity));
+  const wanted = new Set([...desired, ...kept].map(identity));
   for (const kind of ownedKinds) {
     for (const obj of deps.cache(kind)?.list() ?? []) {
       if (obj.metadata.namespace !== shop.metadata.namespace || !isOwnedBy(obj, shop)) continue;

@@ -1,6 +1,8 @@
 import { labelKeys } from '@shopstack/cdk8s';
+import { fieldManager } from '../kube/client.ts';
 import type { KubeObject } from '../kube/object.ts';
 import { objectKey } from '../kube/object.ts';
+import { upToDate } from './compare.ts';
 import type { Problem } from './status.ts';
 import { workloadStatus } from './status.ts';
 
@@ -52,4 +54,66 @@ export function startupOrder(
     (o) => o.kind === 'Deployment' && o.metadata.labels?.[labelKeys.component] === 'app' && !live(o),
   );
   return { apply: objects.filter((o) => !held.includes(o)), held: held.map((o) => objectKey(o)) };
+}
+
+const isService = (o: KubeObject) => o.kind === 'Deployment' && o.metadata.labels?.[labelKeys.component] === 'app';
+
+/**
+ * Whether a live Deployment's rollout has brought up its new pods: the controller saw its spec and every
+ * wanted replica is updated and available. Old pods may still be draining (they only sleep), unlike in
+ * `workloadStatus`, so the next service need not wait out their grace period.
+ */
+function rolledOut(live: KubeObject): boolean {
+  const {
+    metadata,
+    spec,
+    status = {},
+  } = live as unknown as {
+    metadata: { generation?: number };
+    spec?: { replicas?: number };
+    status?: { observedGeneration?: number; updatedReplicas?: number; availableReplicas?: number };
+  };
+  const replicas = spec?.replicas ?? 1;
+  return (
+    (status.observedGeneration ?? 0) >= (metadata.generation ?? 0) &&
+    (status.updatedReplicas ?? 0) >= replicas &&
+    (status.availableReplicas ?? 0) >= replicas
+  );
+}
+
+/** A roll Kubernetes gave up on (past `progressDeadlineSeconds`): it no longer holds the others back. */
+function stalled(live: KubeObject): boolean {
+  const conditions = (live.status as { conditions?: { type: string; status: string }[] } | undefined)?.conditions;
+  return conditions?.some((c) => c.type === 'Progressing' && c.status === 'False') ?? false;
+}
+
+/** Service Deployments rolling at once: a few, so a small node never starts every service and sidecar together. */
+export const rollingAtOnce = 2;
+
+/**
+ * The objects to apply now while service Deployments change (a new version, an image, a setting): a few
+ * services at a time (`rollingAtOnce`). The next one is applied only once a previous one's new pods are
+ * up (the controller saw its spec, every replica is updated and available; old pods may still drain),
+ * so a roll never starts every service and its sidecar at once on a small node, where probes time out and
+ * requests fail. Held Deployments keep running as they are (neither applied nor pruned). A new Deployment
+ * is never held, nor anything but a service Deployment.
+ */
+export function rollOrder(
+  objects: readonly KubeObject[],
+  live: (obj: KubeObject) => KubeObject | undefined,
+  atOnce: number = rollingAtOnce,
+): { apply: KubeObject[]; held: KubeObject[] } {
+  const changed = objects.filter((o) => {
+    const current = live(o);
+    return isService(o) && current !== undefined && !upToDate(o, current, fieldManager);
+  });
+  const rolling = objects.filter((o) => {
+    const current = live(o);
+    // judged by the live spec: a Deployment merely wanting more replicas is not rolling yet
+    return isService(o) && current !== undefined && !rolledOut(current) && !stalled(current);
+  });
+  // one that rolls may change again; the others start in rendering order while there is room
+  const room = Math.max(0, atOnce - rolling.length);
+  const held = changed.filter((o) => !rolling.includes(o)).slice(room);
+  return { apply: objects.filter((o) => !held.includes(o)), held };
 }

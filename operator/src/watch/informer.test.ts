@@ -1,6 +1,7 @@
 import pino from 'pino';
 import { describe, expect, it } from 'vitest';
 import type { KubeClient, WatchEvent } from '../kube/client.ts';
+import { KubeError } from '../kube/errors.ts';
 import type { KubeObject } from '../kube/object.ts';
 import { Informer, type InformerEventType } from './informer.ts';
 
@@ -100,6 +101,54 @@ describe('Informer', () => {
 
     // THEN
     expect(informer.get('shop/a')?.metadata.resourceVersion).toBe('200');
+    await informer.stop();
+  });
+
+  it('says once, not at every retry, that a kind is not served, and fills its cache when its CRD arrives', async () => {
+    // GIVEN a kind whose CRD is missing for three lists, then installed with one object
+    const notFound = new KubeError(404, 'NotFound', 'the server could not find the requested resource');
+    let lists = 0;
+    const { client } = scriptedClient({ lists: [[configMap('a', '1')]], watches: [] });
+    const served = client.list.bind(client);
+    client.list = (async (...args: Parameters<KubeClient['list']>) => {
+      lists += 1;
+      if (lists <= 3) throw notFound;
+      return served(...args);
+    }) as KubeClient['list'];
+    const logged: { level: number; msg: string }[] = [];
+    const log = pino({ level: 'info' }, { write: (line: string) => logged.push(JSON.parse(line)) });
+    const informer = new Informer({ client, kind: 'ConfigMap', log, onEvent: () => {} });
+
+    // WHEN it starts
+    await informer.start();
+    expect(informer.list()).toEqual([]);
+    await expect.poll(() => informer.list().length, { timeout: 10_000 }).toBe(1);
+    await informer.stop();
+
+    // THEN the cache was synced (empty) at once, one info line said why, and nothing was logged as a failure
+    expect(logged.map((l) => [l.level, l.msg])).toEqual([[30, 'kind not served (CRD missing); watching for it']]);
+  });
+
+  it("keeps only the operator's own managedFields of what it caches", async () => {
+    // GIVEN
+    const { client } = scriptedClient({ lists: [[]], watches: [] });
+    const informer = new Informer({ client, kind: 'ConfigMap', log: pino({ level: 'silent' }), onEvent: () => {} });
+    await informer.start();
+    const fields = (manager: string) => ({ manager, operation: 'Apply', fieldsType: 'FieldsV1', fieldsV1: {} });
+
+    // WHEN
+    informer.remember({
+      ...configMap('a', '1'),
+      metadata: { ...configMap('a', '1').metadata, managedFields: [fields('kubectl'), fields('shopstack-operator')] },
+    });
+    informer.remember({
+      ...configMap('b', '1'),
+      metadata: { ...configMap('b', '1').metadata, managedFields: [fields('kubectl')] },
+    });
+
+    // THEN
+    expect(informer.get('shop/a')?.metadata.managedFields).toEqual([fields('shopstack-operator')]);
+    expect(informer.get('shop/b')?.metadata).not.toHaveProperty('managedFields');
     await informer.stop();
   });
 });

@@ -1,7 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Logger } from 'pino';
 import { backoffDelay } from '../backoff.ts';
-import type { KubeClient } from '../kube/client.ts';
+import { fieldManager, type KubeClient } from '../kube/client.ts';
 import { isStatus, KubeError } from '../kube/errors.ts';
 import { type KubeObject, objectKey } from '../kube/object.ts';
 import { resourceType } from '../kube/resources.ts';
@@ -55,9 +55,12 @@ export class Informer {
     this.#opts = opts;
   }
 
-  // managedFields are often half an object's size and the operator never reads them
+  // managedFields are often half an object's size: keep only what the operator's own apply owns, which
+  // tells it whether a field it stopped rendering is still live (reconcile/compare.ts)
   #slim(obj: KubeObject): KubeObject {
-    delete obj.metadata.managedFields;
+    const own = obj.metadata.managedFields?.filter((entry) => (entry as { manager?: string }).manager === fieldManager);
+    if (own?.length) obj.metadata.managedFields = own;
+    else delete obj.metadata.managedFields;
     this.#opts.strip?.(obj);
     return obj;
   }
@@ -101,9 +104,11 @@ export class Informer {
   async #run(): Promise<void> {
     const { log } = this.#opts;
     let failures = 0;
+    let notServed = false;
     while (!this.#abort.signal.aborted) {
       try {
         if (!this.#resourceVersion) await this.#relist();
+        notServed = false;
         await this.#watch();
         failures = 0;
       } catch (err) {
@@ -113,13 +118,17 @@ export class Informer {
           this.#resourceVersion = '';
           continue;
         }
-        if (isStatus(err, 404)) {
-          // the kind is not served (e.g. Dapr's CRDs are missing): an empty cache is the truth for now
-          this.#markSynced();
-        }
         failures += 1;
         const delay = backoffDelay(failures, { baseMs: 250, maxMs: 30_000 });
-        log.warn({ kind: this.kind, err: (err as Error).message, retryInMs: delay }, 'watch failed; reconnecting');
+        if (isStatus(err, 404)) {
+          // the kind is not served (e.g. KEDA's or Dapr's CRDs are missing): an empty cache is the truth for
+          // now; said once, not at every retry, since a cluster may well never install it
+          this.#markSynced();
+          if (!notServed) log.info({ kind: this.kind }, 'kind not served (CRD missing); watching for it');
+          notServed = true;
+        } else {
+          log.warn({ kind: this.kind, err: (err as Error).message, retryInMs: delay }, 'watch failed; reconnecting');
+        }
         await sleep(delay, undefined, { signal: this.#abort.signal }).catch(() => {});
       }
     }

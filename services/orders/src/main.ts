@@ -26,10 +26,8 @@ export const start = serviceStart(manifest, ({ config, logger }) => {
         deadlineMs: config.ORDER_PAYMENT_DEADLINE_MS,
       })(router, metrics);
       paymentEventRoutes(saga, logger)(router, metrics);
-      expiryRoutes({ ...saga, lease: createLease(state, 'expiry-lease', config.EXPIRY_LEASE_MS) }, logger)(
-        router,
-        metrics,
-      );
+      const lease = createLease(state, 'expiry-lease', config.EXPIRY_LEASE_MS);
+      expiryRoutes({ ...saga, lease, orphanAfterMs: config.RESERVATION_ORPHAN_AFTER_MS }, logger)(router, metrics);
     },
   };
 });

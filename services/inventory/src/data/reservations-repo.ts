@@ -1,7 +1,7 @@
 import type { Pool } from '@shopstack/kit';
 import type { ReservationItem, ReservationRepository, ReservationStatus } from '../domain/reservation.ts';
 
-/** Reservations through the server-side functions of migrations 003 and 004 (one round trip each, atomic). */
+/** Reservations through the server-side functions of migrations 003 and 004; held ones by 005's index (one round trip each, atomic). */
 export function createReservationRepository(pool: Pool): ReservationRepository {
   return {
     async reserve(orderId, items) {
@@ -34,6 +34,13 @@ export function createReservationRepository(pool: Pool): ReservationRepository {
         return { ok: false, current: { orderId, status: 'committed', items: [] } };
       }
       return { ok: true, reservation: { orderId, status: 'released', items: [] } };
+    },
+    async heldSince(before, limit) {
+      const { rows } = await pool.query<{ order_id: string }>(
+        "SELECT order_id FROM reservations WHERE status = 'reserved' AND updated_at < $1 ORDER BY updated_at LIMIT $2",
+        [before, limit],
+      );
+      return rows.map((r) => r.order_id);
     },
   };
 }

@@ -32,6 +32,8 @@ export interface ReservationRepository {
    * nothing was reserved. `onlyReserved` refuses to undo a sale that a concurrent payment committed.
    */
   release(orderId: string, onlyReserved: boolean): Promise<Transition>;
+  /** Order ids whose stock has stayed `reserved` since before `before`, oldest first, at most `limit`. */
+  heldSince(before: Date, limit: number): Promise<string[]>;
 }
 
 /** Merges lines of the same product and sorts them, so that locks are always taken in one order. */

@@ -6,6 +6,10 @@ import { commitStock, releaseStock, reserveStock } from '../domain/reservations.
 
 const params = z.object({ orderId: z.uuid() });
 const releaseQuery = z.strictObject({ only: z.literal('reserved').optional() });
+const heldQuery = z.strictObject({
+  before: z.iso.datetime({ offset: true }),
+  limit: z.coerce.number().int().min(1).max(500).default(100),
+});
 const reserveBody = z.strictObject({
   items: z
     .array(z.strictObject({ productId: z.uuid(), quantity: z.number().int().min(1).max(10_000) }))
@@ -22,6 +26,12 @@ function requireOrdersApp(req: Request, ordersAppId: string): void {
 
 export function reservationRoutes(repo: ReservationRepository, ordersAppId: string): (router: Router) => void {
   return (router) => {
+    // orders' expiry sweep: reservations held since before `before`, which it releases when no order has them
+    router.get('/reservations/held', async (req, res) => {
+      requireOrdersApp(req, ordersAppId);
+      const { before, limit } = validate(heldQuery, req.query, 'query');
+      res.json({ orderIds: await repo.heldSince(new Date(before), limit) });
+    });
     router.post('/reservations/:orderId', async (req, res) => {
       requireOrdersApp(req, ordersAppId);
       const { orderId } = validate(params, req.params, 'path');

@@ -54,6 +54,12 @@ export function createInventory(invoker: Invoker, appId: string): Inventory {
       if (res.status !== 200) throw unavailable(appId, res.status, res.body);
       return true;
     },
+    async heldSince(before) {
+      const query = new URLSearchParams({ before: before.toISOString(), limit: '100' });
+      const res = await invoker.invoke(appId, { method: 'GET', path: `reservations/held?${query}` });
+      if (res.status !== 200) throw unavailable(appId, res.status, res.body);
+      return (JSON.parse(res.body) as { orderIds: string[] }).orderIds;
+    },
   };
 }
 

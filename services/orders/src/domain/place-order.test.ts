@@ -39,6 +39,7 @@ function shop() {
     },
     commit: async () => true,
     release: async () => true,
+    heldSince: async () => [],
   };
   const catalog: Catalog = { price: async () => (listed ? { priceCents: 250, currency: 'EUR' } : undefined) };
   const carts: Cart = {

@@ -50,6 +50,8 @@ export interface Inventory {
   commit(orderId: string): Promise<boolean>;
   /** With `onlyReserved`, false when a payment committed the stock meanwhile. */
   release(orderId: string, onlyReserved: boolean): Promise<boolean>;
+  /** Orders whose stock has stayed reserved since before `before` (at most a batch, oldest first). */
+  heldSince(before: Date): Promise<readonly string[]>;
 }
 
 export interface Cart {

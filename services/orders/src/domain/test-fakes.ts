@@ -46,7 +46,16 @@ export const pending: OrderRecord = {
   handledEvents: [],
 };
 
-export const inventory = (calls: string[], commits = true, releasesCommitted = true): Inventory => ({
+export const inventory = (
+  calls: string[],
+  commits = true,
+  releasesCommitted = true,
+  held: readonly string[] = [],
+): Inventory => ({
+  heldSince: async (before) => {
+    calls.push(`held since ${before.toISOString()}`);
+    return held;
+  },
   reserve: async () => ({ outcome: 'reserved', first: true }),
   commit: async (id) => {
     calls.push(`commit ${id}`);

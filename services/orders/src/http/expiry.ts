@@ -10,10 +10,14 @@ import type { Lease } from '../domain/ports.ts';
  * last swept (docs/operations.md, "Metrics"; the StuckOrders alert).
  */
 export function expiryRoutes(
-  deps: SagaDeps & { readonly lease: Lease },
+  deps: SagaDeps & { readonly lease: Lease; readonly orphanAfterMs: number },
   logger: Logger,
 ): (router: Router, metrics: Metrics) => void {
   let running = false;
+  // the sweep runs every second, but a reservation becomes an orphan only after orphanAfterMs: inventory is
+  // asked for them an eighth of that apart, not at every tick
+  const orphanLookMs = deps.orphanAfterMs / 8;
+  let orphansLookedAt = Number.NEGATIVE_INFINITY;
   return (router, metrics) => {
     const stuck = metrics.gauge(
       'shopstack_orders_stuck_pending',
@@ -27,11 +31,17 @@ export function expiryRoutes(
       if (!running) {
         running = true;
         try {
-          const result = await expireOverdueOrders(deps);
+          const nowMs = deps.now().getTime();
+          const withOrphans = nowMs - orphansLookedAt >= orphanLookMs;
+          const result = await expireOverdueOrders(deps, withOrphans);
+          if (result && withOrphans) orphansLookedAt = nowMs;
           // a replica that does not hold the lease reports none: the one sweeping speaks for all
           stuck.set(result?.stuck ?? 0);
           if (result) swept.set(deps.now().getTime() / 1000);
           if (result?.expired) logger.info({ expired: result.expired }, 'unpaid orders expired');
+          if (result?.orphansReleased) {
+            logger.warn({ released: result.orphansReleased }, 'released reservations that no order holds');
+          }
         } finally {
           running = false;
         }
