@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { isNodeServingRequest, metricsServerObjects } from './metrics-server.ts';
+import { isNodeServingRequest, metricsServerApiService, metricsServerObjects } from './metrics-server.ts';
+import { serviceDnsNames } from './metrics-server-tls.ts';
 
 const request = (over: { username?: string; signerName?: string; usages?: string[]; approved?: boolean } = {}) => ({
   metadata: { name: 'csr-1' },
@@ -31,14 +32,50 @@ describe("the kubelet's serving certificate requests the bring-up approves", () 
 });
 
 describe('metrics-server on kind', () => {
-  const objects = metricsServerObjects('shopstack.local/metrics-server:v0.8.0') as {
+  const tls = { caPem: 'CA PEM', certPem: 'CERT PEM', keyPem: 'KEY PEM' };
+  const objects = metricsServerObjects('shopstack.local/metrics-server:v0.8.0', tls) as {
     kind: string;
-    spec?: { template?: { spec: { containers: { args: string[] }[] } } };
+    metadata: { name: string };
+    stringData?: Record<string, string>;
+    spec?: {
+      template?: {
+        spec: { containers: { args: string[] }[]; volumes: { name: string; secret?: { secretName: string } }[] };
+      };
+    };
   }[];
+  const deployment = objects.find((o) => o.kind === 'Deployment');
+  const args = deployment?.spec?.template?.spec.containers[0]?.args ?? [];
 
   it("verifies the kubelet's certificate: no --kubelet-insecure-tls", () => {
-    const args = objects.find((o) => o.kind === 'Deployment')?.spec?.template?.spec.containers[0]?.args ?? [];
     expect(args).toContain('--kubelet-use-node-status-port');
     expect(args.filter((a) => a.startsWith('--kubelet-insecure-tls'))).toEqual([]);
+  });
+
+  it('serves the certificate of its Secret, not a self-signed one', () => {
+    expect(args).toEqual(
+      expect.arrayContaining(['--tls-cert-file=/tls/tls.crt', '--tls-private-key-file=/tls/tls.key']),
+    );
+    const secret = objects.find((o) => o.kind === 'Secret');
+    expect(secret?.stringData).toEqual({ 'tls.crt': 'CERT PEM', 'tls.key': 'KEY PEM' });
+    expect(deployment?.spec?.template?.spec.volumes).toContainEqual({
+      name: 'tls',
+      secret: { secretName: secret?.metadata.name, defaultMode: 0o440 },
+    });
+  });
+
+  it('leaves the APIService out of the workload: it is applied once the Service has a ready endpoint', () => {
+    expect(objects.map((o) => o.kind)).not.toContain('APIService');
+  });
+
+  it('has the API server verify metrics-server against the CA, never skip verification', () => {
+    const apiService = metricsServerApiService('CA PEM') as {
+      spec: Record<string, unknown> & { service: { name: string; namespace: string } };
+    };
+    expect(apiService.spec.insecureSkipTLSVerify).toBeUndefined();
+    expect(Buffer.from(apiService.spec.caBundle as string, 'base64').toString()).toBe('CA PEM');
+    // the aggregator verifies <service>.<namespace>.svc: the first name the certificate carries
+    expect(serviceDnsNames(apiService.spec.service.name, apiService.spec.service.namespace)[0]).toBe(
+      'metrics-server.kube-system.svc',
+    );
   });
 });

@@ -2,20 +2,28 @@
 // reads CPU from. It verifies the kubelet it scrapes: the kubelet serves a certificate signed by the
 // cluster's CA (kubelet `serverTLSBootstrap: true`, kind-config.yaml), whose request the bring-up approves
 // here, instead of the self-signed one a kind node has by default (which would need --kubelet-insecure-tls).
-// It runs in kube-system, where no NetworkPolicy selects pods: the API server reaches it, it reaches the
-// kubelet on the node's address, and the shop's policies (they select the shop's pods only) are not in the way.
+// The API server verifies metrics-server in turn: its serving certificate is signed by a local CA that the
+// APIService names (scripts/cluster/metrics-server-tls.ts says why). It runs in kube-system, where no
+// NetworkPolicy selects pods: the API server reaches it, it reaches the kubelet on the node's address, and
+// the shop's policies (they select the shop's pods only) are not in the way.
 import { waitFor } from '../common/proc.ts';
 import { versions } from '../runtimes/binaries.ts';
 import { apply, type ClusterTools, kubectl, type Progress } from './addons.ts';
 import { exec, execOrThrow } from './exec.ts';
+import { ensureMetricsServerCertificate, type ServingCertificate } from './metrics-server-tls.ts';
 
 const name = 'metrics-server';
 const namespace = 'kube-system';
 const kubeletConfig = '/var/lib/kubelet/config.yaml';
 const servingSigner = 'kubernetes.io/kubelet-serving';
+const tlsSecretName = 'metrics-server-tls';
+const apiServiceName = 'v1beta1.metrics.k8s.io';
 
-/** The Deployment, its Service and APIService, and RBAC as upstream's manifests/base has them. */
-export function metricsServerObjects(image: string): unknown[] {
+/**
+ * The Deployment with its serving certificate's Secret, its Service, and RBAC as upstream's manifests/base
+ * has them; the APIService comes apart (metricsServerApiService), once the Service has a ready endpoint.
+ */
+export function metricsServerObjects(image: string, tls: ServingCertificate): unknown[] {
   const labels = { 'app.kubernetes.io/name': name, 'app.kubernetes.io/part-of': 'shopstack-cluster' };
   const subjects = [{ kind: 'ServiceAccount', name, namespace }];
   const binding = (
@@ -32,6 +40,13 @@ export function metricsServerObjects(image: string): unknown[] {
   });
   return [
     { apiVersion: 'v1', kind: 'ServiceAccount', metadata: { name, namespace, labels } },
+    {
+      apiVersion: 'v1',
+      kind: 'Secret',
+      metadata: { name: tlsSecretName, namespace, labels },
+      type: 'kubernetes.io/tls',
+      stringData: { 'tls.crt': tls.certPem, 'tls.key': tls.keyPem },
+    },
     {
       // who may read pod and node metrics: the built-in view, edit and admin roles
       apiVersion: 'rbac.authorization.k8s.io/v1',
@@ -81,7 +96,10 @@ export function metricsServerObjects(image: string): unknown[] {
           spec: {
             serviceAccountName: name,
             priorityClassName: 'system-cluster-critical',
-            volumes: [{ name: 'tmp-dir', emptyDir: {} }],
+            volumes: [
+              { name: 'tmp-dir', emptyDir: {} },
+              { name: 'tls', secret: { secretName: tlsSecretName, defaultMode: 0o440 } },
+            ],
             containers: [
               {
                 name,
@@ -89,8 +107,10 @@ export function metricsServerObjects(image: string): unknown[] {
                 imagePullPolicy: 'IfNotPresent',
                 command: [`/${name}`],
                 args: [
-                  '--cert-dir=/tmp',
                   '--secure-port=10250',
+                  // reloaded when the Secret changes
+                  '--tls-cert-file=/tls/tls.crt',
+                  '--tls-private-key-file=/tls/tls.key',
                   // kind's node has an InternalIP only; the kubelet's serving certificate names it
                   '--kubelet-preferred-address-types=InternalIP',
                   '--kubelet-use-node-status-port',
@@ -117,28 +137,37 @@ export function metricsServerObjects(image: string): unknown[] {
                   seccompProfile: { type: 'RuntimeDefault' },
                   capabilities: { drop: ['ALL'] },
                 },
-                volumeMounts: [{ name: 'tmp-dir', mountPath: '/tmp' }],
+                volumeMounts: [
+                  { name: 'tmp-dir', mountPath: '/tmp' },
+                  { name: 'tls', mountPath: '/tls', readOnly: true },
+                ],
               },
             ],
           },
         },
       },
     },
-    {
-      // the API server does not verify metrics-server's own self-signed certificate, as upstream's manifest
-      apiVersion: 'apiregistration.k8s.io/v1',
-      kind: 'APIService',
-      metadata: { name: 'v1beta1.metrics.k8s.io', labels },
-      spec: {
-        service: { name, namespace },
-        group: 'metrics.k8s.io',
-        version: 'v1beta1',
-        insecureSkipTLSVerify: true,
-        groupPriorityMinimum: 100,
-        versionPriority: 100,
-      },
-    },
   ];
+}
+
+/** The APIService: the API server proxies metrics.k8s.io to the Service, verifying it against `caPem`. */
+export function metricsServerApiService(caPem: string): unknown {
+  return {
+    apiVersion: 'apiregistration.k8s.io/v1',
+    kind: 'APIService',
+    metadata: {
+      name: apiServiceName,
+      labels: { 'app.kubernetes.io/name': name, 'app.kubernetes.io/part-of': 'shopstack-cluster' },
+    },
+    spec: {
+      service: { name, namespace, port: 443 },
+      group: 'metrics.k8s.io',
+      version: 'v1beta1',
+      caBundle: Buffer.from(caPem).toString('base64'),
+      groupPriorityMinimum: 100,
+      versionPriority: 100,
+    },
+  };
 }
 
 interface Csr {
@@ -218,7 +247,33 @@ export async function ensureKubeletServingCertificate(
   await approveKubeletServing(tools, nodeId, progress);
 }
 
-/** Installs metrics-server (restarted when its image was reloaded) and waits until metrics.k8s.io is served. */
+/** Whether the metrics-server Service has a ready endpoint, which kube-proxy then translates its ClusterIP to. */
+async function serviceReady(tools: ClusterTools): Promise<true | undefined> {
+  const ready = await kubectl(tools, [
+    '-n',
+    namespace,
+    'get',
+    'endpointslices',
+    '-l',
+    `kubernetes.io/service-name=${name}`,
+    '-o',
+    'jsonpath={.items[*].endpoints[?(@.conditions.ready==true)].addresses[0]}',
+  ]);
+  return ready.trim() ? true : undefined;
+}
+
+/** Whether the API server answers a node's metrics through the APIService, as the HPA controller asks. */
+async function nodeMetricsServed(tools: ClusterTools): Promise<true | undefined> {
+  const list = JSON.parse(await kubectl(tools, ['get', '--raw', '/apis/metrics.k8s.io/v1beta1/nodes'])) as {
+    items?: unknown[];
+  };
+  return (list.items ?? []).length > 0 ? true : undefined;
+}
+
+/**
+ * Installs metrics-server (restarted when its image was reloaded), then its APIService once the Service has a
+ * ready endpoint, and waits until the API server answers the node's metrics through it.
+ */
 export async function installMetricsServer(
   tools: ClusterTools,
   progress: Progress,
@@ -227,18 +282,29 @@ export async function installMetricsServer(
   const image =
     tools.images?.metricsServer ?? `registry.k8s.io/metrics-server/metrics-server:${versions.METRICS_SERVER_VERSION}`;
   progress(`installing metrics-server (${image}) for the autoscalers' CPU metrics`);
-  await apply(tools, metricsServerObjects(image));
+  const tls = await ensureMetricsServerCertificate({ name, namespace }, progress);
+  await apply(tools, metricsServerObjects(image, tls));
   if (imageChanged) await kubectl(tools, ['-n', namespace, 'rollout', 'restart', `deployment/${name}`]);
   try {
     await kubectl(tools, ['-n', namespace, 'rollout', 'status', `deployment/${name}`, '--timeout=180s']);
+    await waitFor('a ready endpoint of the metrics-server Service', () => serviceReady(tools), {
+      timeoutMs: 60_000,
+      intervalMs: 1_000,
+    });
+    await apply(tools, [metricsServerApiService(tls.caPem)]);
     // the API server checks an APIService's backend on its own schedule: a busy node takes minutes
-    await kubectl(tools, ['wait', '--for=condition=Available', 'apiservice/v1beta1.metrics.k8s.io', '--timeout=240s']);
+    await kubectl(tools, ['wait', '--for=condition=Available', `apiservice/${apiServiceName}`, '--timeout=240s']);
+    // the first scrape comes within one --metric-resolution
+    await waitFor('the node metrics served through the API server', () => nodeMetricsServed(tools), {
+      timeoutMs: 120_000,
+      intervalMs: 3_000,
+    });
   } catch (err) {
     const logs = await kubectl(tools, ['-n', namespace, 'logs', `deployment/${name}`, '--tail=20']).catch(() => '');
     const available = await kubectl(tools, [
       'get',
       'apiservice',
-      'v1beta1.metrics.k8s.io',
+      apiServiceName,
       '-o',
       'jsonpath={.status.conditions[0].message}',
     ]).catch(() => '');
