@@ -39,7 +39,11 @@ describe('metrics-server on kind', () => {
     stringData?: Record<string, string>;
     spec?: {
       template?: {
-        spec: { containers: { args: string[] }[]; volumes: { name: string; secret?: { secretName: string } }[] };
+        spec: {
+          containers: { args: string[] }[];
+          volumes: { name: string; secret?: { secretName: string } }[];
+          securityContext?: { fsGroup?: number };
+        };
       };
     };
   }[];
@@ -61,6 +65,8 @@ describe('metrics-server on kind', () => {
       name: 'tls',
       secret: { secretName: secret?.metadata.name, defaultMode: 0o440 },
     });
+    // readable by the pod's group, not by the world
+    expect(deployment?.spec?.template?.spec.securityContext?.fsGroup).toBeGreaterThan(0);
   });
 
   it('leaves the APIService out of the workload: it is applied once the Service has a ready endpoint', () => {

@@ -96,6 +96,8 @@ export function metricsServerObjects(image: string, tls: ServingCertificate): un
           spec: {
             serviceAccountName: name,
             priorityClassName: 'system-cluster-critical',
+            // the key is readable by the group the container runs in, whatever its user (the image's or upstream's)
+            securityContext: { fsGroup: 2000 },
             volumes: [
               { name: 'tmp-dir', emptyDir: {} },
               { name: 'tls', secret: { secretName: tlsSecretName, defaultMode: 0o440 } },
