@@ -307,6 +307,8 @@ describe('autoscaling of a ShopStack on kind: catalog on CPU, notifications on i
         'autoscaling.keda.sh/paused-replicas-',
       ]);
       let peak = { wanted: 0, ready: 0 };
+      // checked after exactly-once, so that a run says both
+      let scaleOutError: Error | undefined;
       let secondReady: number | undefined;
       const watch = setInterval(() => {
         void replicasOf('notifications')
@@ -333,14 +335,18 @@ describe('autoscaling of a ShopStack on kind: catalog on CPU, notifications on i
           timeoutMs: minutes(4),
         });
         const drained = Date.now() - began;
+        log(`backlog released -> drained: ${seconds(drained)}; peak so far ${peak.wanted} wanted, ${peak.ready} ready`);
         // KEDA decided at least 2 replicas for the backlog
         await until(
           'notifications scaled out',
-          async () => (peak.wanted >= 2 ? true : `peak ${peak.wanted} wanted, ${peak.ready} ready`),
+          async () =>
+            peak.wanted >= 2
+              ? true
+              : `peak ${peak.wanted} wanted, ${peak.ready} ready; the backlog drained in ${seconds(drained)}`,
           minutes(1),
-        );
+        ).catch((err: Error) => (scaleOutError = err));
         log(
-          `backlog drained in ${seconds(drained)}; notifications peak ${peak.wanted} replicas wanted, ${peak.ready} ready` +
+          `notifications peak ${peak.wanted} replicas wanted, ${peak.ready} ready` +
             (secondReady !== undefined ? ` (2nd ready after ${seconds(secondReady)})` : ''),
         );
         await sleep(5_000);
@@ -357,6 +363,8 @@ describe('autoscaling of a ShopStack on kind: catalog on CPU, notifications on i
       const keys = seen.map((e) => `${String(e.data.orderId)} ${e.event}`).sort();
       const wanted = placed.flatMap((id) => [`${id} order.confirmed`, `${id} order.created`]).sort();
       expect(keys).toEqual(wanted);
+      log(`${events} events, each handled once`);
+      if (scaleOutError) throw scaleOutError;
       expect(peak.wanted).toBeGreaterThanOrEqual(2);
 
       const drainedAt = Date.now();
