@@ -106,7 +106,7 @@ describe('AppService', () => {
                 'dapr.io/app-id': 'cart',
                 'dapr.io/app-port': '8080',
                 'dapr.io/app-token-secret': 'demo-app-api-token',
-                'dapr.io/block-shutdown-duration': '10s',
+                'dapr.io/block-shutdown-duration': '25s',
                 'dapr.io/config': 'demo-cart',
                 'dapr.io/enable-metrics': 'true',
                 'dapr.io/enabled': 'true',
@@ -124,7 +124,7 @@ describe('AppService', () => {
             spec: {
               serviceAccountName: 'demo-app',
               // longer than the sidecar's block and drain and the app's preStop sleep and drain
-              terminationGracePeriodSeconds: 30,
+              terminationGracePeriodSeconds: 45,
               affinity: {
                 podAntiAffinity: {
                   preferredDuringSchedulingIgnoredDuringExecution: [
@@ -145,6 +145,24 @@ describe('AppService', () => {
                 runAsUser: 10001,
                 seccompProfile: { type: 'RuntimeDefault' },
               },
+              // before the sidecar: daprd starts once the pod reaches the data store of its state store
+              initContainers: [
+                {
+                  name: 'wait-for-stores',
+                  image: 'ghcr.io/shopstack/cart:1.2.3',
+                  imagePullPolicy: 'IfNotPresent',
+                  command: ['node', '-e', expect.stringContaining("require('node:net')"), 'demo-postgres:5432'],
+                  resources: {
+                    requests: { cpu: '40m', memory: '128Mi', 'ephemeral-storage': '32Mi' },
+                    limits: { memory: '256Mi', 'ephemeral-storage': '128Mi' },
+                  },
+                  securityContext: {
+                    allowPrivilegeEscalation: false,
+                    capabilities: { drop: ['ALL'] },
+                    readOnlyRootFilesystem: true,
+                  },
+                },
+              ],
               containers: [
                 {
                   name: 'cart',
@@ -170,7 +188,7 @@ describe('AppService', () => {
                   livenessProbe: probe('/healthz', 10, 3),
                   readinessProbe: { ...probe('/readyz', 5, 2), timeoutSeconds: 3 },
                   // the app serves until its sidecar stopped taking calls (10 s block + 5 s drain)
-                  lifecycle: { preStop: { sleep: { seconds: 15 } } },
+                  lifecycle: { preStop: { sleep: { seconds: 30 } } },
                   securityContext: {
                     allowPrivilegeEscalation: false,
                     capabilities: { drop: ['ALL'] },

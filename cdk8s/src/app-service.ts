@@ -10,6 +10,7 @@ import { appPort } from './profiles.ts';
 import { containerResources, sidecarResourceAnnotations } from './resources.ts';
 import { secretNames } from './secrets.ts';
 import { containerSecurity, podSecurity, scratch, spreadAcrossNodes } from './security.ts';
+import { storeWaitContainer } from './store-wait.ts';
 import type { ServiceName } from './spec.ts';
 
 export interface AppServiceProps {
@@ -31,20 +32,21 @@ export const appUid = 10001;
 
 /**
  * How a pod leaves without failing a request (docs/operations.md). A terminating pod leaves its Service's
- * endpoints at once, but the news takes a few seconds to reach Traefik (EndpointSlices, then its 2 s
- * throttle), CoreDNS (a 5 s TTL on the sidecars' `<app>-dapr` names) and the other sidecars, whose gRPC
- * connections stay pinned to the pod until its daprd closes them. So, from the deletion:
- * - daprd keeps serving for `sidecarBlockSeconds`, then drains its calls for `sidecarDrainSeconds`
- *   (closing its connections: the callers reconnect to the pods that remain);
+ * endpoints at once, but the news takes seconds to reach Traefik (EndpointSlices, then its 2 s throttle)
+ * and up to 20 s to reach the other sidecars: daprd 1.18 keeps the addresses it resolved for an app id for
+ * 20 s (`resolverCacheTTL` in its direct messaging) and, for an app with a Resiliency policy, retries on
+ * the address it picked without resolving again. So, from the deletion:
+ * - daprd keeps serving for `sidecarBlockSeconds`, past that cache, then drains its calls for
+ *   `sidecarDrainSeconds` (closing its connections: the callers reconnect to the pods that remain);
  * - the app sleeps in preStop until its sidecar is done, so every call daprd accepted still finds it, then
  *   gets SIGTERM and finishes what is in flight (`runMain`, up to 5 s);
  * - the kubelet's grace period covers both with a margin.
  */
 export const shutdown = {
-  sidecarBlockSeconds: 10,
+  sidecarBlockSeconds: 25,
   sidecarDrainSeconds: 5,
-  appDelaySeconds: 15,
-  gracePeriodSeconds: 30,
+  appDelaySeconds: 30,
+  gracePeriodSeconds: 45,
 } as const;
 
 /** One ShopStack service: its Deployment with a Dapr sidecar, Service, ConfigMap, PDB and Dapr Configuration. */
@@ -91,6 +93,10 @@ export class AppService extends Construct {
 
     const tmp = scratch('tmp', '/tmp', 64);
     const { dapr, image } = ctx.spec;
+    const appImage =
+      ctx.spec.services[service].image ?? `${image.registry}/${service}:${image.tag ?? ctx.spec.version}`;
+    const resources = containerResources(ctx.spec.services[service].resources, [tmp]);
+    const waitForStores = storeWaitContainer(ctx, service, appImage, resources);
     kubeObject<V1Deployment>(this, 'Deployment', {
       apiVersion: 'apps/v1',
       kind: 'Deployment',
@@ -133,16 +139,17 @@ export class AppService extends Construct {
             // replicas on different nodes when there are several; on a single node they still schedule
             affinity: spreadAcrossNodes(selector),
             ...(image.pullSecrets && { imagePullSecrets: image.pullSecrets.map((secret) => ({ name: secret })) }),
+            // before the injected sidecar: daprd starts once the pod can reach its data stores
+            ...(waitForStores && { initContainers: [waitForStores] }),
             containers: [
               {
                 name: service,
-                image:
-                  ctx.spec.services[service].image ?? `${image.registry}/${service}:${image.tag ?? ctx.spec.version}`,
+                image: appImage,
                 imagePullPolicy: image.pullPolicy,
                 ports: [{ name: 'http', containerPort: appPort, protocol: 'TCP' }],
                 envFrom: [{ configMapRef: { name } }],
                 ...nonEmpty('env', secretEnv(ctx, service)),
-                resources: containerResources(ctx.spec.services[service].resources, [tmp]),
+                resources,
                 startupProbe: { httpGet: { path: '/healthz', port: 'http' }, periodSeconds: 2, failureThreshold: 60 },
                 livenessProbe: { httpGet: { path: '/healthz', port: 'http' }, periodSeconds: 10, failureThreshold: 3 },
                 // the default 1 s timeout can fail a healthy app while a roll starts eight pods on two cores

@@ -3,6 +3,7 @@
 import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { parseAllDocuments } from 'yaml';
 import { waitFor } from '../common/proc.ts';
 import { cacheDir, ensureBinary, helmRecipe } from '../runtimes/binaries.ts';
 import {
@@ -28,6 +29,8 @@ export type Progress = (line: string) => void;
 export const shopManifest = resolve(import.meta.dirname, '../../operator/examples/kind.yaml');
 export const shopNamespace = 'shop';
 export const shopName = 'shop';
+/** The ShopStack kind, fully qualified: a bare `shopstack` may also name a category of several kinds. */
+export const shopKind = 'shopstacks.shopstack.io';
 /** Where kind publishes the ingress controller (kind-config.yaml). */
 export const ingressUrl = 'http://127.0.0.1';
 
@@ -303,18 +306,82 @@ export async function adminCredentials(tools: ClusterTools): Promise<{ email: st
 /** Applies the kind ShopStack and waits until the operator reports it Ready. */
 export async function applyShop(tools: ClusterTools, progress: Progress): Promise<void> {
   await ensureAdminSecret(tools, progress);
+  const manifest = readFileSync(shopManifest, 'utf8');
+  const spec = manifestShopSpec(manifest);
+  // a reused cluster's shop at another version (a run stopped mid-upgrade) would refuse the manifest's
+  // older one: it starts afresh
+  const running = await kubectl(tools, [
+    '-n',
+    shopNamespace,
+    'get',
+    shopKind,
+    shopName,
+    '--ignore-not-found',
+    '-o',
+    'jsonpath={.status.version}',
+  ]);
+  if (running && running !== spec.version) {
+    progress(`the shop runs ${running}; re-creating it at ${spec.version}`);
+    await deleteShop(tools);
+  }
   progress(`applying ${shopManifest}`);
-  await kubectl(tools, ['apply', '-f', '-'], readFileSync(shopManifest, 'utf8'));
+  await kubectl(tools, ['apply', '-f', '-'], manifest);
+  // `apply` keeps fields it never set: a test stopped half-way may have left the reused shop patched, say
+  // with TLS on. Its spec goes back to the manifest's, whole; unchanged, this writes nothing.
+  const generation = await kubectl(tools, [
+    '-n',
+    shopNamespace,
+    'patch',
+    `${shopKind}/${shopName}`,
+    '--type=json',
+    '-p',
+    JSON.stringify([{ op: 'replace', path: '/spec', value: spec }]),
+    '-o',
+    'jsonpath={.metadata.generation}',
+  ]);
   progress('waiting for the ShopStack to be Ready (kubectl get shop -n shop)');
+  for (const condition of [`jsonpath={.status.observedGeneration}=${generation.trim()}`, 'condition=Ready'])
+    await kubectl(tools, [
+      '-n',
+      shopNamespace,
+      'wait',
+      `--for=${condition}`,
+      `${shopKind}/${shopName}`,
+      '--timeout=15m',
+    ]);
+  await waitForShopPods(tools, progress);
+}
+
+/**
+ * Deletes the demo shop and waits until its workloads are gone. In the foreground: a background delete
+ * let a shop created right after adopt the old Redis, whose data kept the old password while the new
+ * Secret had a new one (WRONGPASS crash loops).
+ */
+export async function deleteShop(tools: ClusterTools): Promise<void> {
+  await kubectl(tools, ['-n', shopNamespace, 'delete', shopKind, shopName, '--cascade=foreground', '--timeout=5m']);
   await kubectl(tools, [
     '-n',
     shopNamespace,
     'wait',
-    '--for=condition=Ready',
-    `shopstacks.shopstack.io/${shopName}`,
-    '--timeout=15m',
-  ]);
-  await waitForShopPods(tools, progress);
+    '--for=delete',
+    'deployments,statefulsets',
+    '-l',
+    `app.kubernetes.io/instance=${shopName}`,
+    '--timeout=3m',
+  ]).catch((err: Error) => {
+    // nothing left to wait for
+    if (!/no matching resources/i.test(err.message)) throw err;
+    return '';
+  });
+}
+
+/** The spec of the ShopStack in the demo manifest (which also holds its Namespace). */
+function manifestShopSpec(manifest: string): { version: string } {
+  const shop = parseAllDocuments(manifest)
+    .map((doc) => doc.toJS() as { kind?: string; spec?: { version: string } })
+    .find((doc) => doc.kind === 'ShopStack');
+  if (!shop?.spec?.version) throw new Error(`${shopManifest} holds no ShopStack with a spec.version`);
+  return shop.spec;
 }
 
 export async function clusterUp(opts: ClusterUpOptions): Promise<ClusterUp> {

@@ -17,7 +17,7 @@ import {
 } from '../../scripts/cluster/up.ts';
 import { serviceNames } from '../../services/manifests.ts';
 import { type CheckoutClient, checkoutClient, eventually, type Order } from '../support/checkout.ts';
-import { sharedCluster } from '../support/cluster.ts';
+import { appPods, sharedCluster } from '../support/cluster.ts';
 
 const gateway = { gatewayUrl: ingressUrl };
 const minutes = (n: number): number => n * 60_000;
@@ -211,20 +211,9 @@ describe('backups and restore of a ShopStack on kind', () => {
       );
       expect(shop.status.restore).toMatchObject({ phase: 'Succeeded', backup: backupName });
       const restoredAt = new Date(shop.status.restore?.completionTime ?? 0).getTime();
-      const pods = JSON.parse(
-        await kubectl(tools, [
-          '-n',
-          shopNamespace,
-          'get',
-          'pods',
-          '-l',
-          'app.kubernetes.io/component=app',
-          '-o',
-          'json',
-        ]),
-      ) as { items: { metadata: { name: string; creationTimestamp: string } }[] };
-      expect(pods.items.length).toBeGreaterThanOrEqual(serviceNames.length);
-      for (const pod of pods.items) {
+      const pods = await appPods<{ metadata: { name: string; creationTimestamp: string } }>(tools);
+      expect(pods.length).toBeGreaterThanOrEqual(serviceNames.length);
+      for (const pod of pods) {
         expect(new Date(pod.metadata.creationTimestamp).getTime(), pod.metadata.name).toBeGreaterThanOrEqual(
           restoredAt,
         );

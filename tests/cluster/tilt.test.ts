@@ -27,7 +27,7 @@ import {
   type UiResource,
   unhealthy,
 } from '../support/tilt.ts';
-import { sharedCluster } from '../support/cluster.ts';
+import { appPods, sharedCluster } from '../support/cluster.ts';
 
 const minutes = (n: number): number => n * 60_000;
 const log = (line: string): void => console.error(line);
@@ -117,6 +117,16 @@ describe('the Tilt dev loop on the kind cluster', () => {
         { timeoutMs: minutes(10), intervalMs: 1_000 },
       );
       log(`tilt up: ${resources.length} resources healthy after ${((Date.now() - began) / 1000).toFixed(1)}s`);
+      // and the pods Tilt replaced are gone: Tilt selects app pods by label and would live-update one still
+      // draining (up to 35 s, docs/operations.md), whose read-only image refuses the file: a full rebuild
+      await waitFor(
+        'the replaced app pods to be gone',
+        async () => {
+          const pods = await appPods<{ metadata: { deletionTimestamp?: string } }>(tools);
+          return pods.some((p) => p.metadata.deletionTimestamp) ? undefined : true;
+        },
+        { timeoutMs: minutes(2), intervalMs: 1_000 },
+      );
       const imagesBefore = await builtImages(tilt);
       const idsBefore = await dockerImageIds('shopstack.local/catalog');
       const original = readFileSync(routesFile, 'utf8');

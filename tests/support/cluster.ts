@@ -2,7 +2,8 @@
 // sharedCluster(), which brings the cluster up when missing and reuses it otherwise (seconds when warm).
 import { existsSync, writeFileSync } from 'node:fs';
 import { inject } from 'vitest';
-import { type ClusterUp, clusterUp } from '../../scripts/cluster/up.ts';
+import { type ClusterTools, kubectl } from '../../scripts/cluster/addons.ts';
+import { type ClusterUp, clusterUp, shopNamespace } from '../../scripts/cluster/up.ts';
 
 /** Dapr, Traefik and the operator on the shared cluster, without a ShopStack (applyShop() adds the demo shop). */
 export async function sharedCluster(progress: (line: string) => void): Promise<ClusterUp> {
@@ -14,4 +15,19 @@ export async function sharedCluster(progress: (line: string) => void): Promise<C
       if (!existsSync(foundFile)) writeFileSync(foundFile, found);
     },
   });
+}
+
+/** The demo shop's service pods (app and daprd), as kubectl lists them, draining ones included. */
+export async function appPods<T>(tools: ClusterTools): Promise<T[]> {
+  const list = await kubectl(tools, [
+    '-n',
+    shopNamespace,
+    'get',
+    'pods',
+    '-l',
+    'app.kubernetes.io/component=app',
+    '-o',
+    'json',
+  ]);
+  return (JSON.parse(list) as { items: T[] }).items;
 }

@@ -1,3 +1,4 @@
+import type { EventEmitter } from 'node:events';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import pg from 'pg';
@@ -109,30 +110,52 @@ export async function waitForPostgres(pool: Pool, logger: Logger, timeoutMs = 12
   }
 }
 
-/** What a Redis client must offer to be connected with retries: ioredis with `lazyConnect`. */
-export interface Connectable {
+/** What connectRedis needs of a Redis client: ioredis created with `lazyConnect`. */
+export interface Connectable extends Pick<EventEmitter, 'on' | 'once' | 'off'> {
   connect(): Promise<unknown>;
   disconnect(): void;
 }
 
 /**
- * Connects `redis` (created with `lazyConnect`), retrying with backoff (0.5 s doubling to 5 s) for up to
- * `timeoutMs`: a service that starts while Redis (or its Service's endpoints) is not there yet waits
- * instead of exiting and being restarted.
+ * Connects `redis` (created with `lazyConnect`) and waits up to `timeoutMs` until it is ready: a service
+ * that starts while Redis (or its Service's endpoints) is not there yet waits instead of exiting and
+ * being restarted. ioredis retries a refused connection by itself, then and whenever Redis goes away
+ * later; this only waits and logs. (Calling `disconnect()` between attempts, as this once did, marked the
+ * client as closed on purpose: the next time Redis went away, it never reconnected.)
  */
 export async function connectRedis(redis: Connectable, logger: Logger, timeoutMs = 120_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  for (let delay = 500; ; delay = Math.min(delay * 2, 5_000)) {
-    try {
-      await redis.connect();
-      return;
-    } catch (err) {
+  let lastError = 'no answer yet';
+  let ready = false;
+  let attempts = 0;
+  redis.on('error', (err: Error) => {
+    if (ready) logger.warn({ reason: err.message }, 'the Redis connection failed; reconnecting');
+    ready = false;
+    lastError = err.message;
+  });
+  // the 1st, 2nd, 4th, 8th... retry of an outage: ioredis tries again every 2 s at most
+  redis.on('reconnecting', (retryInMs: number) => {
+    attempts += 1;
+    if ((attempts & (attempts - 1)) === 0) logger.warn({ reason: lastError, attempts, retryInMs }, 'waiting for Redis');
+  });
+  redis.on('ready', () => {
+    if (attempts > 0) logger.info({ attempts }, 'connected to Redis');
+    ready = true;
+    attempts = 0;
+  });
+  await new Promise<void>((resolve, reject) => {
+    const onReady = () => {
+      clearTimeout(timer);
+      resolve();
+    };
+    const timer = setTimeout(() => {
+      redis.off('ready', onReady);
       redis.disconnect();
-      if (Date.now() + delay > deadline) throw err;
-      logger.warn({ reason: (err as Error).message, retryInMs: delay }, 'waiting for Redis');
-      await new Promise((resolve) => setTimeout(resolve, delay));
-    }
-  }
+      reject(new Error(`Redis was not ready within ${timeoutMs} ms: ${lastError}`));
+    }, timeoutMs);
+    redis.once('ready', onReady);
+    // a refused first connection rejects this promise; ioredis then tries again by itself
+    redis.connect().catch(() => undefined);
+  });
 }
 
 /** Waits for Postgres (see waitForPostgres), applies the `NNN_name.sql` files of `dir` (see migrate) and logs what it applied. */
