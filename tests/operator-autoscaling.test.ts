@@ -185,7 +185,7 @@ describe('operator: spec.services.<name>.autoscaling', () => {
       });
     }
 
-    // THEN a ScaledObject on the consumer group's pending entries replaces the HPA
+    // THEN a ScaledObject on the consumer group's pending entries and lag replaces the HPA
     const scaled: Any = await eventually(
       'the ScaledObject',
       () => client.get('ScaledObject', ns, 'demo-notifications').catch(() => undefined),
@@ -193,7 +193,12 @@ describe('operator: spec.services.<name>.autoscaling', () => {
     );
     expect(scaled.spec.triggers[0]).toMatchObject({
       type: 'redis-streams',
-      metadata: { stream: 'orders', consumerGroup: 'notifications' },
+      metadata: { stream: 'orders', consumerGroup: 'notifications', pendingEntriesCount: '50' },
+    });
+    // and on its lag: entries not yet delivered, the backlog of a consumer that was down
+    expect(scaled.spec.triggers[1]).toMatchObject({
+      type: 'redis-streams',
+      metadata: { stream: 'orders', consumerGroup: 'notifications', lagCount: '50' },
     });
     await eventually('the notifications HPA to go', () =>
       client.get('HorizontalPodAutoscaler', ns, 'demo-notifications').then(

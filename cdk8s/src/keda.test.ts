@@ -11,7 +11,7 @@ const kinds = (objects: ReturnType<typeof render>, name: string) =>
   objects.filter((o) => o.metadata.name === name).map((o) => o.kind);
 
 describe('KEDA ScaledObjects for the event consumers', () => {
-  it('where KEDA is installed, a consumer with autoscaling scales on its pending entries and CPU, with no other autoscaler', () => {
+  it('where KEDA is installed, a consumer with autoscaling scales on its pending entries, its lag and CPU, with no other autoscaler', () => {
     const objects = render(true);
     expect(kinds(objects, 'demo-notifications')).toContain('ScaledObject');
     expect(kinds(objects, 'demo-notifications')).not.toContain('HorizontalPodAutoscaler');
@@ -24,10 +24,20 @@ describe('KEDA ScaledObjects for the event consumers', () => {
         {
           type: 'redis-streams',
           metadata: {
-            address: 'demo-redis:6379',
+            address: 'demo-redis.shop.svc:6379',
             stream: 'orders',
             consumerGroup: 'notifications',
             pendingEntriesCount: '50',
+          },
+          authenticationRef: { name: 'demo-notifications-redis' },
+        },
+        {
+          type: 'redis-streams',
+          metadata: {
+            address: 'demo-redis.shop.svc:6379',
+            stream: 'orders',
+            consumerGroup: 'notifications',
+            lagCount: '50',
           },
           authenticationRef: { name: 'demo-notifications-redis' },
         },

@@ -8,7 +8,11 @@ import { redisPort } from './redis.ts';
 import { secretNames } from './secrets.ts';
 import { type ServiceName, serviceNames } from './spec.ts';
 
-/** Pending entries of a consumer group per replica that KEDA aims at. */
+/**
+ * Entries per replica that KEDA aims at, both for the entries delivered to the consumer group but not yet
+ * acknowledged (pending) and for those not yet delivered at all (lag: a backlog that built while the consumer
+ * was down or slow is lag, not pending, until the consumer reads it).
+ */
 export const pendingEntriesPerReplica = 50;
 
 /** The services that consume events (a Redis stream per topic, their app id as the consumer group). */
@@ -18,9 +22,9 @@ export const eventConsumers: readonly ServiceName[] = serviceNames.filter(
 
 /**
  * Where KEDA is installed, a consumer with autoscaling scales on its backlog as well as on CPU: a
- * ScaledObject with KEDA's Redis Streams scaler on the pending entries of its consumer group in each
- * topic it reads (Dapr's Redis pub/sub: the stream is the topic, the group the app id). KEDA makes the
- * HorizontalPodAutoscaler itself, so the service gets no other.
+ * ScaledObject with KEDA's Redis Streams scaler on the pending entries and on the lag of its consumer group
+ * in each topic it reads (Dapr's Redis pub/sub: the stream is the topic, the group the app id; lag needs
+ * Redis 7). KEDA makes the HorizontalPodAutoscaler itself, so the service gets no other.
  */
 export class KedaConsumerScaler extends Construct {
   constructor(
@@ -62,16 +66,19 @@ export class KedaConsumerScaler extends Construct {
           },
         },
         triggers: [
-          ...manifests[service].subscribes.map((topic: string) => ({
-            type: 'redis-streams',
-            metadata: {
-              address: redisAddress(ctx),
-              stream: topic,
-              consumerGroup: service,
-              pendingEntriesCount: String(pendingEntriesPerReplica),
-            },
-            ...(password && { authenticationRef: { name: auth } }),
-          })),
+          ...manifests[service].subscribes.flatMap((topic: string) =>
+            // KEDA's scaler reads one of the two per trigger: lagCount when set, else pendingEntriesCount
+            (['pendingEntriesCount', 'lagCount'] as const).map((target) => ({
+              type: 'redis-streams',
+              metadata: {
+                address: kedaRedisAddress(ctx),
+                stream: topic,
+                consumerGroup: service,
+                [target]: String(pendingEntriesPerReplica),
+              },
+              ...(password && { authenticationRef: { name: auth } }),
+            })),
+          ),
           {
             type: 'cpu',
             metricType: 'Utilization',
@@ -113,6 +120,16 @@ export class KedaRedisAccess extends Construct {
       },
     });
   }
+}
+
+/**
+ * The Redis address as KEDA's operator dials it, from its own namespace: the managed Redis by its Service's
+ * name in the shop's namespace (a short name would resolve in `keda`); an external address as given.
+ */
+function kedaRedisAddress(ctx: ShopContext): string {
+  return ctx.spec.redis.mode === 'managed'
+    ? `${objectName(ctx, 'redis')}.${ctx.namespace}.svc:${redisPort}`
+    : redisAddress(ctx);
 }
 
 function redisPassword(ctx: ShopContext): { name: string; key: string } | undefined {

@@ -28,3 +28,24 @@ export function ensureKubeRouterBinary(progress: (line: string) => void): Promis
     progress,
   );
 }
+
+/** metrics-server, built by build-metrics-server.sh when missing (the image wraps our static build). */
+export function ensureMetricsServerBinary(progress: (line: string) => void): Promise<string> {
+  return ensureBinary(
+    {
+      name: 'metrics-server',
+      folder: `metrics-server-${versions.METRICS_SERVER_VERSION}`,
+      script: 'build-metrics-server.sh',
+      prefer: 'only-cache',
+    },
+    progress,
+  );
+}
+
+/** KEDA's operator or its metrics API server: build-keda.sh builds both (and keeps its CRDs) when missing. */
+export function ensureKedaBinary(name: 'keda' | 'keda-adapter', progress: (line: string) => void): Promise<string> {
+  return ensureBinary(
+    { name, folder: `keda-${versions.KEDA_VERSION}`, script: 'build-keda.sh', prefer: 'only-cache' },
+    progress,
+  );
+}

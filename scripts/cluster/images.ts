@@ -10,7 +10,12 @@ import { type BaseChoice, chooseBase } from './image-base.ts';
 import { kubeRouterContext, nodeContext, staticContext } from './image-contexts.ts';
 import { dockerBuild, ensureDebianBase, imageExists, imageLabel, imageSize, requireDocker } from './image-docker.ts';
 import { buildMissingDaprBinaries, daprBinDir, daprdWrapperHash } from '../runtimes/dapr.ts';
-import { ensureKubeRouterBinary, ensureTraefikBinary } from './image-binaries.ts';
+import {
+  ensureKedaBinary,
+  ensureKubeRouterBinary,
+  ensureMetricsServerBinary,
+  ensureTraefikBinary,
+} from './image-binaries.ts';
 
 export type Progress = (line: string) => void;
 
@@ -37,10 +42,14 @@ export interface ImageSet {
   readonly traefik: string;
   /** The NetworkPolicy enforcer on kind (scripts/cluster/network-policy.ts). */
   readonly kubeRouter: string;
+  /** The resource metrics API the autoscalers read CPU from (scripts/cluster/metrics-server.ts). */
+  readonly metricsServer: string;
+  /** KEDA's operator and its external metrics API server (scripts/cluster/keda.ts). */
+  readonly keda: { readonly operator: string; readonly adapter: string };
 }
 
 /** Images built together: `npm run images -- services` builds only the services' images. */
-export const imageGroups = ['data', 'services', 'operator', 'dapr', 'traefik', 'network'] as const;
+export const imageGroups = ['data', 'services', 'operator', 'dapr', 'traefik', 'network', 'autoscaling'] as const;
 export type ImageGroup = (typeof imageGroups)[number];
 
 export interface BuildImagesOptions {
@@ -105,6 +114,11 @@ export function imageNames(version: string = shopVersion()): ImageSet {
     },
     traefik: `${registry}/traefik:${pinned('TRAEFIK_VERSION')}`,
     kubeRouter: `${registry}/kube-router:${pinned('KUBE_ROUTER_VERSION')}`,
+    metricsServer: `${registry}/metrics-server:${pinned('METRICS_SERVER_VERSION')}`,
+    keda: {
+      operator: `${registry}/keda:${pinned('KEDA_VERSION')}`,
+      adapter: `${registry}/keda-adapter:${pinned('KEDA_VERSION')}`,
+    },
   };
 }
 
@@ -120,6 +134,9 @@ export function allImageRefs(set: ImageSet): string[] {
     ...Object.values(set.dapr.images),
     set.traefik,
     set.kubeRouter,
+    set.metricsServer,
+    set.keda.operator,
+    set.keda.adapter,
   ];
 }
 
@@ -265,6 +282,28 @@ function steps(set: ImageSet, base: BaseChoice, progress: Progress): ImageStep[]
         });
       },
     },
+    {
+      group: 'autoscaling',
+      ref: set.metricsServer,
+      build: async () =>
+        dockerBuild({
+          ref: set.metricsServer,
+          dockerfile: dockerfile('images/static/Dockerfile'),
+          context: staticContext('metrics-server', await ensureMetricsServerBinary(progress)),
+          args: { BINARY: 'metrics-server' },
+        }),
+    },
+    ...(['keda', 'keda-adapter'] as const).map((binary): ImageStep => ({
+      group: 'autoscaling',
+      ref: binary === 'keda' ? set.keda.operator : set.keda.adapter,
+      build: async () =>
+        dockerBuild({
+          ref: binary === 'keda' ? set.keda.operator : set.keda.adapter,
+          dockerfile: dockerfile('images/static/Dockerfile'),
+          context: staticContext(binary, await ensureKedaBinary(binary, progress)),
+          args: { BINARY: binary },
+        }),
+    })),
   ];
 }
 

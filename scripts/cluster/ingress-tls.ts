@@ -23,7 +23,7 @@ export interface IngressCertificate {
   readonly keyPem: string;
 }
 
-async function pkcs8Pem(key: CryptoKey): Promise<string> {
+export async function pkcs8Pem(key: CryptoKey): Promise<string> {
   const der = Buffer.from(await webcrypto.subtle.exportKey('pkcs8', key));
   return `-----BEGIN PRIVATE KEY-----\n${der.toString('base64').replace(/(.{64})/g, '$1\n')}\n-----END PRIVATE KEY-----\n`;
 }
@@ -34,11 +34,17 @@ function serial(): string {
     .replace(/^[89a-f]/, '1');
 }
 
-async function makeCa(): Promise<{ cert: x509.X509Certificate; keys: CryptoKeyPair }> {
+export interface LocalCa {
+  readonly cert: x509.X509Certificate;
+  readonly keys: CryptoKeyPair;
+}
+
+/** A self-signed CA that may sign server certificates only (path length 0), valid ten years. */
+export async function makeCa(commonName: string): Promise<LocalCa> {
   const keys = (await webcrypto.subtle.generateKey(algorithm, true, ['sign', 'verify'])) as CryptoKeyPair;
   const cert = await x509.X509CertificateGenerator.createSelfSigned({
     serialNumber: serial(),
-    name: 'CN=ShopStack local ingress CA',
+    name: `CN=${commonName}`,
     notBefore: new Date(Date.now() - day),
     notAfter: new Date(Date.now() + 3650 * day),
     keys,
@@ -52,26 +58,16 @@ async function makeCa(): Promise<{ cert: x509.X509Certificate; keys: CryptoKeyPa
   return { cert, keys };
 }
 
-/** The local CA and the ingress certificate, made when missing or within 30 days of expiring. */
-export async function ensureIngressCertificate(progress: (line: string) => void): Promise<IngressCertificate> {
-  mkdirSync(ingressCaDir, { recursive: true, mode: 0o700 });
-  const files = {
-    ca: join(ingressCaDir, 'ca.pem'),
-    caKey: join(ingressCaDir, 'ca-key.pem'),
-    cert: join(ingressCaDir, 'ingress.pem'),
-    key: join(ingressCaDir, 'ingress-key.pem'),
-  };
-  const fresh = (file: string): boolean =>
-    existsSync(file) && new x509.X509Certificate(readFileSync(file, 'utf8')).notAfter.getTime() > Date.now() + 30 * day;
-  if (fresh(files.cert) && fresh(files.ca) && existsSync(files.key))
-    return { caFile: files.ca, certPem: readFileSync(files.cert, 'utf8'), keyPem: readFileSync(files.key, 'utf8') };
-
-  progress(`ingress TLS: making a local CA and the certificate of 127.0.0.1 in ${ingressCaDir}`);
-  const ca = await makeCa();
+/** A server certificate for `names`, signed by `ca`, valid a year. */
+export async function issueServerCertificate(
+  ca: LocalCa,
+  commonName: string,
+  names: x509.JsonGeneralName[],
+): Promise<{ cert: x509.X509Certificate; keys: CryptoKeyPair }> {
   const keys = (await webcrypto.subtle.generateKey(algorithm, true, ['sign', 'verify'])) as CryptoKeyPair;
   const cert = await x509.X509CertificateGenerator.create({
     serialNumber: serial(),
-    subject: 'CN=127.0.0.1',
+    subject: `CN=${commonName}`,
     issuer: ca.cert.subject,
     notBefore: new Date(Date.now() - day),
     notAfter: new Date(Date.now() + 365 * day),
@@ -82,14 +78,39 @@ export async function ensureIngressCertificate(progress: (line: string) => void)
       new x509.BasicConstraintsExtension(false, undefined, true),
       new x509.KeyUsagesExtension(x509.KeyUsageFlags.digitalSignature, true),
       new x509.ExtendedKeyUsageExtension([x509.ExtendedKeyUsage.serverAuth]),
-      new x509.SubjectAlternativeNameExtension([
-        { type: 'ip', value: '127.0.0.1' },
-        { type: 'ip', value: '::1' },
-        { type: 'dns', value: 'localhost' },
-      ]),
+      new x509.SubjectAlternativeNameExtension(names),
       await x509.AuthorityKeyIdentifierExtension.create(ca.cert),
     ],
   });
+  return { cert, keys };
+}
+
+/** Whether the PEM certificate in `file` exists and stays valid for 30 more days. */
+export function freshCertificate(file: string): boolean {
+  return (
+    existsSync(file) && new x509.X509Certificate(readFileSync(file, 'utf8')).notAfter.getTime() > Date.now() + 30 * day
+  );
+}
+
+/** The local CA and the ingress certificate, made when missing or within 30 days of expiring. */
+export async function ensureIngressCertificate(progress: (line: string) => void): Promise<IngressCertificate> {
+  mkdirSync(ingressCaDir, { recursive: true, mode: 0o700 });
+  const files = {
+    ca: join(ingressCaDir, 'ca.pem'),
+    caKey: join(ingressCaDir, 'ca-key.pem'),
+    cert: join(ingressCaDir, 'ingress.pem'),
+    key: join(ingressCaDir, 'ingress-key.pem'),
+  };
+  if (freshCertificate(files.cert) && freshCertificate(files.ca) && existsSync(files.key))
+    return { caFile: files.ca, certPem: readFileSync(files.cert, 'utf8'), keyPem: readFileSync(files.key, 'utf8') };
+
+  progress(`ingress TLS: making a local CA and the certificate of 127.0.0.1 in ${ingressCaDir}`);
+  const ca = await makeCa('ShopStack local ingress CA');
+  const { cert, keys } = await issueServerCertificate(ca, '127.0.0.1', [
+    { type: 'ip', value: '127.0.0.1' },
+    { type: 'ip', value: '::1' },
+    { type: 'dns', value: 'localhost' },
+  ]);
   const keyPem = await pkcs8Pem(keys.privateKey);
   writeFileSync(files.caKey, await pkcs8Pem(ca.keys.privateKey), { mode: 0o600 });
   writeFileSync(files.key, keyPem, { mode: 0o600 });

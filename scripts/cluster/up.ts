@@ -19,6 +19,8 @@ import { execOrThrow } from './exec.ts';
 import { ensureDockerEngine } from './docker-engine.ts';
 import { allImageRefs, buildImages, type ImageSet, shopVersion } from './images.ts';
 import { type ClusterFound, createOrReuseCluster, loadImages } from './kind.ts';
+import { installKeda } from './keda.ts';
+import { ensureKubeletServingCertificate, installMetricsServer } from './metrics-server.ts';
 import { installNetworkPolicyEnforcer } from './network-policy.ts';
 import { afterLoading, imagesToLoad, readLoadedImages, writeLoadedImages } from './loaded-images.ts';
 
@@ -411,11 +413,18 @@ export async function clusterUp(opts: ClusterUpOptions): Promise<ClusterUp> {
     await step('control plane running since the node started', () =>
       waitForPodsRestarted(tools, cluster.nodeStartedAt, progress, (namespace) => namespace !== shopNamespace),
     );
-  await step('Dapr control plane, Traefik and the NetworkPolicy enforcer', () =>
+  // before anything reads pod logs: a kubelet waiting for its serving certificate answers none
+  await step("the kubelet's serving certificate", () =>
+    ensureKubeletServingCertificate(tools, cluster.nodeId, progress),
+  );
+  // KEDA's CRDs before the operator: it renders ScaledObjects where they are served
+  await step('Dapr control plane, Traefik, the NetworkPolicy enforcer, metrics-server and KEDA', () =>
     Promise.all([
       installDapr(tools, progress),
       installTraefik(tools, progress),
       installNetworkPolicyEnforcer(tools, progress, changed.includes(images.kubeRouter)),
+      installMetricsServer(tools, progress, changed.includes(images.metricsServer)),
+      installKeda(tools, progress, changed.includes(images.keda.operator) || changed.includes(images.keda.adapter)),
     ]),
   );
   await step('operator', () => installOperator(tools, shopVersion(), progress));
