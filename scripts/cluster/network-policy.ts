@@ -10,7 +10,7 @@ const namespace = 'kube-system';
 /** kube-router's health endpoint (on the node's network). */
 const healthPort = 20244;
 /** kind's Service range (kubeadm's default): kube-router lets traffic to Service IPs through to kube-proxy. */
-const serviceRange = '10.96.0.0/16';
+export const serviceRange = '10.96.0.0/16';
 
 /** The DaemonSet and its read-only RBAC: kube-router lists and watches what its informers need, nothing more. */
 export function kubeRouterObjects(image: string): unknown[] {

@@ -21,6 +21,7 @@ import { allImageRefs, buildImages, type ImageSet, shopVersion } from './images.
 import { type ClusterFound, createOrReuseCluster, loadImages } from './kind.ts';
 import { installKeda } from './keda.ts';
 import { ensureKubeletServingCertificate, installMetricsServer } from './metrics-server.ts';
+import { keepServiceTrafficOnNode } from './node-egress.ts';
 import { installNetworkPolicyEnforcer } from './network-policy.ts';
 import { afterLoading, imagesToLoad, readLoadedImages, writeLoadedImages } from './loaded-images.ts';
 
@@ -306,6 +307,8 @@ export async function adminCredentials(tools: ClusterTools): Promise<{ email: st
 /** Applies the kind ShopStack and waits until the operator reports it Ready. */
 export async function applyShop(tools: ClusterTools, progress: Progress): Promise<void> {
   await ensureAdminSecret(tools, progress);
+  // a test stopped while it held new pods back (tests/cluster/autoscaling.test.ts) leaves the node cordoned
+  await kubectl(tools, ['uncordon', '-l', 'shopstack.dev/cluster']);
   const manifest = readFileSync(shopManifest, 'utf8');
   const spec = manifestShopSpec(manifest);
   // a reused cluster's shop at another version (a run stopped mid-upgrade) would refuse the manifest's
@@ -400,6 +403,7 @@ export async function clusterUp(opts: ClusterUpOptions): Promise<ClusterUp> {
   await step('Docker engine', () => ensureDockerEngine(progress));
   const cluster = await step('kind cluster', () => createOrReuseCluster({ progress }));
   opts.onFound?.(cluster.found);
+  await step('Service traffic kept on the node', () => keepServiceTrafficOnNode(cluster.nodeId, progress));
   // the shop's own images are rebuilt every time (seconds when unchanged): a tag never hides old code
   const images = await step('images', () => buildImages({ progress, refresh: ['services', 'operator'] }));
   const changed = await step('load images into the node', () =>

@@ -57,6 +57,8 @@ describe('NetworkPolicies enforced on kind', () => {
   /** Pod IP of each shop component (the services, postgres, redis, dashboard). */
   const ips: Record<string, string> = {};
   const podNames: Record<string, string> = {};
+  /** host:port of a Service IP no Service holds. */
+  let noService: string;
 
   const run = (args: string[], stdin = '') => kubectl(tools, args, stdin);
   // a second Node process in a running container: a small heap, so that it fits beside the app under the
@@ -180,6 +182,12 @@ describe('NetworkPolicies enforced on kind', () => {
     const outsideIp = await run(['-n', probeNamespace, 'get', 'pod', 'outside', '-o', 'jsonpath={.status.podIP}']);
     ips.outside = outsideIp.trim();
 
+    // a Service IP that no Service holds: kube-proxy translates nothing for it
+    const held = new Set(
+      (await run(['get', 'services', '-A', '-o', 'jsonpath={.items[*].spec.clusterIP}'])).trim().split(/\s+/),
+    );
+    noService = `${Array.from({ length: 50 }, (_, i) => `10.96.255.${200 + i}`).find((ip) => !held.has(ip))}:80`;
+
     const probesBegan = Date.now();
     const targets = guarded.map((g) => target(g.component, g.port));
     const other = [
@@ -190,8 +198,8 @@ describe('NetworkPolicies enforced on kind', () => {
       target('redis', 6379),
     ];
     [fromNode, fromOutside, fromDashboard, fromGateway] = await Promise.all([
-      probe(probeNamespace, 'on-node', 'probe', [...targets, `${ips.outside}:${listenerPort}`]),
-      probe(probeNamespace, 'outside', 'probe', targets),
+      probe(probeNamespace, 'on-node', 'probe', [...targets, `${ips.outside}:${listenerPort}`, noService]),
+      probe(probeNamespace, 'outside', 'probe', [...targets, noService]),
       probe(shopNamespace, podNames.dashboard as string, 'dashboard', [...targets, ...other]),
       probe(shopNamespace, podNames.gateway as string, 'gateway', [...targets, ...other]),
     ]);
@@ -282,6 +290,12 @@ describe('NetworkPolicies enforced on kind', () => {
       ]);
       expect(address.trim()).toMatch(/^\d+\.\d+\.\d+\.\d+$/);
     });
+  });
+
+  it('refuses on the node a connection to a Service IP that no Service holds, which would leave the machine', () => {
+    // without the node's table (scripts/cluster/node-egress.ts) such a connection from the node or a pod
+    // went out through the node's uplink, and a host beyond the machine answered it
+    expect({ node: fromNode[noService], pod: fromOutside[noService] }).toEqual({ node: 'refused', pod: 'refused' });
   });
 
   it('still serves the API through the ingress: gateway to catalog through the sidecars', async () => {
