@@ -18,7 +18,7 @@ import {
 } from '../../scripts/cluster/up.ts';
 import { serviceNames } from '../../services/manifests.ts';
 import { type CheckoutClient, checkoutClient, eventually, type Order } from '../support/checkout.ts';
-import { sharedCluster } from '../support/cluster.ts';
+import { appPods, sharedCluster } from '../support/cluster.ts';
 import { type Answer, failures, startLoad, summary } from '../support/load.ts';
 import type { Session } from '../support/storefront.ts';
 
@@ -82,10 +82,7 @@ describe('day-2 operations of a ShopStack on kind, under load through the ingres
   const waitReady = () =>
     kubectl(tools, ['-n', shopNamespace, 'wait', '--for=condition=Ready', `${shopKind}/${shopName}`, '--timeout=10m']);
   /** The service pods that run (not those still draining after a roll). */
-  const servicePods = async () =>
-    (await get<{ items: Listed[] }>(['pods', '-l', 'app.kubernetes.io/component=app'])).items.filter(
-      (p) => !p.metadata.deletionTimestamp,
-    );
+  const servicePods = async () => (await appPods<Listed>(tools)).filter((p) => !p.metadata.deletionTimestamp);
 
   /** Why pods were unready or restarted (probe failures, kills, back-offs): the evidence when a check fails. */
   const podTrouble = async (): Promise<string[]> => {

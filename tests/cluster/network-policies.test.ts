@@ -10,7 +10,7 @@ import { imageNames } from '../../scripts/cluster/images.ts';
 import { adminCredentials, applyShop, ingressUrl, shopNamespace } from '../../scripts/cluster/up.ts';
 import { serviceNames } from '../../services/manifests.ts';
 import { checkoutClient, eventually } from '../support/checkout.ts';
-import { sharedCluster } from '../support/cluster.ts';
+import { appPods, sharedCluster } from '../support/cluster.ts';
 
 const minutes = (n: number): number => n * 60_000;
 /** Ports of every shop pod that runs a service: the app, then daprd's HTTP, gRPC, internal gRPC and metrics. */
@@ -129,9 +129,7 @@ describe('NetworkPolicies enforced on kind', () => {
     await eventually(
       'every app back, Ready with its sidecar',
       async () => {
-        const all = JSON.parse(
-          await run(['-n', shopNamespace, 'get', 'pods', '-l', 'app.kubernetes.io/component=app', '-o', 'json']),
-        ).items as (Pod & { status: { containerStatuses?: { ready: boolean }[] } })[];
+        const all = await appPods<Pod & { status: { containerStatuses?: { ready: boolean }[] } }>(tools);
         const ready = all.filter(
           (p) =>
             !p.metadata.deletionTimestamp &&
