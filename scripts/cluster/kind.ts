@@ -20,7 +20,7 @@ export type { Progress } from './docker-engine.ts';
 
 export const defaultConfigPath = resolve(import.meta.dirname, '../../kind-config.yaml');
 /** The node label kind-config.yaml sets; a cluster without it was not created by us. */
-const markerLabel = 'shopstack.dev/cluster';
+export const markerLabel = 'shopstack.dev/cluster';
 
 export interface ClusterOptions {
   /** Default: shopstack (the name in kind-config.yaml). */

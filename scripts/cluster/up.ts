@@ -18,7 +18,7 @@ import {
 import { execOrThrow } from './exec.ts';
 import { ensureDockerEngine } from './docker-engine.ts';
 import { allImageRefs, buildImages, type ImageSet, shopVersion } from './images.ts';
-import { type ClusterFound, createOrReuseCluster, loadImages } from './kind.ts';
+import { type ClusterFound, createOrReuseCluster, loadImages, markerLabel } from './kind.ts';
 import { installKeda } from './keda.ts';
 import { ensureKubeletServingCertificate, installMetricsServer } from './metrics-server.ts';
 import { keepServiceTrafficOnNode } from './node-egress.ts';
@@ -308,7 +308,7 @@ export async function adminCredentials(tools: ClusterTools): Promise<{ email: st
 export async function applyShop(tools: ClusterTools, progress: Progress): Promise<void> {
   await ensureAdminSecret(tools, progress);
   // a test stopped while it held new pods back (tests/cluster/autoscaling.test.ts) leaves the node cordoned
-  await kubectl(tools, ['uncordon', '-l', 'shopstack.dev/cluster']);
+  await kubectl(tools, ['uncordon', '-l', markerLabel]);
   const manifest = readFileSync(shopManifest, 'utf8');
   const spec = manifestShopSpec(manifest);
   // a reused cluster's shop at another version (a run stopped mid-upgrade) would refuse the manifest's

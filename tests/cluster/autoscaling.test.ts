@@ -6,6 +6,7 @@
 // 600 and 300 a minute). The node's CPU requests leave room for the extra replicas (logged).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type ClusterTools, kubectl } from '../../scripts/cluster/addons.ts';
+import { markerLabel } from '../../scripts/cluster/kind.ts';
 import {
   adminCredentials,
   applyShop,
@@ -130,19 +131,32 @@ describe('autoscaling of a ShopStack on kind: catalog on CPU, notifications on i
       '-c',
       `REDISCLI_AUTH="$REDIS_PASSWORD" redis-cli --no-auth-warning xinfo groups ${topic}`,
     ]);
-    // one line per field, then its value; an unknown lag is an empty line
+    // one line per field, then its value; each group starts with `name`; an unknown lag is an empty line
+    const groups: Map<string, string>[] = [];
     const lines = out.split('\n');
-    for (let at = 0; at < lines.length; at += 2) {
-      if (lines[at] !== 'name' || lines[at + 1] !== 'notifications') continue;
-      const group = new Map<string, string>();
-      for (let field = at; field < lines.length && (field === at || lines[field] !== 'name'); field += 2) {
-        group.set(lines[field] ?? '', lines[field + 1] ?? '');
-      }
-      const lag = group.get('lag');
-      return lag ? Number(lag) : null;
+    for (let at = 0; at + 1 < lines.length; at += 2) {
+      if (lines[at] === 'name') groups.push(new Map());
+      groups.at(-1)?.set(lines[at] as string, lines[at + 1] as string);
     }
-    throw new Error(`no consumer group notifications in ${topic}: ${out}`);
+    const group = groups.find((g) => g.get('name') === 'notifications');
+    if (!group) throw new Error(`no consumer group notifications in ${topic}: ${out}`);
+    const lag = group.get('lag');
+    return lag ? Number(lag) : null;
   };
+
+  /** KEDA's own pause of notifications at `replicas` (it holds them there while a backlog builds), or its end. */
+  const pauseNotifications = (replicas: number | 'end') =>
+    kubectl(tools, [
+      '-n',
+      shopNamespace,
+      'annotate',
+      '--overwrite',
+      'scaledobject',
+      `${shopName}-notifications`,
+      replicas === 'end' ? 'autoscaling.keda.sh/paused-replicas-' : `autoscaling.keda.sh/paused-replicas=${replicas}`,
+    ]);
+  /** Cordons or uncordons the cluster's nodes (ours carry kind-config.yaml's marker label). */
+  const nodes = (verb: 'cordon' | 'uncordon') => kubectl(tools, [verb, '-l', markerLabel]);
 
   beforeAll(async () => {
     tools = (await sharedCluster(log)).tools;
@@ -181,16 +195,8 @@ describe('autoscaling of a ShopStack on kind: catalog on CPU, notifications on i
   afterAll(async () => {
     if (!tools) return;
     // a test that stopped while the backlog was held leaves the node cordoned, or KEDA paused
-    const node = await kubectl(tools, ['get', 'nodes', '-o', 'jsonpath={.items[0].metadata.name}']);
-    await kubectl(tools, ['uncordon', node]).catch((err: Error) => log(`uncordon: ${err.message}`));
-    await kubectl(tools, [
-      '-n',
-      shopNamespace,
-      'annotate',
-      'scaledobject',
-      `${shopName}-notifications`,
-      'autoscaling.keda.sh/paused-replicas-',
-    ]).catch(() => undefined);
+    await nodes('uncordon').catch((err: Error) => log(`uncordon: ${err.message}`));
+    await pauseNotifications('end').catch(() => undefined);
     // back to the shop's own spec: a JSON patch sets (or removes) exactly what the test changed
     const ops = (['gateway', 'services'] as const).map((key) =>
       before[key] === undefined
@@ -289,28 +295,17 @@ describe('autoscaling of a ShopStack on kind: catalog on CPU, notifications on i
         `${shopName}-notifications`,
       ]);
       expect(scaler.status?.conditions?.find((c) => c.type === 'Ready')?.status).toBe('True');
-      // KEDA's own pause: it holds notifications at 0 replicas while the backlog builds
-      const annotate = (value: string) =>
-        kubectl(tools, [
-          '-n',
-          shopNamespace,
-          'annotate',
-          '--overwrite',
-          'scaledobject',
-          `${shopName}-notifications`,
-          value,
-        ]);
       // One order handled first: its events make notifications' consumer group read to the end of the stream,
       // which is when Redis knows how far behind the group is. After Redis restarted from its append-only
       // file (day2's recovery test deletes its pod), Redis 7.0 cannot tell a group's lag until then, and
-      // KEDA reads an unknown lag as 0 (docs/operations.md).
+      // KEDA reads an unknown lag as 0 (docs/architecture.md).
       const warmUp = await placeSettled();
       await readEvents({ gatewayUrl: ingressUrl }, user.accessToken, {
         lastEventId: '0',
         until: (all) => all.filter((e) => e.data.orderId === warmUp).length === 2,
         timeoutMs: minutes(2),
       });
-      await annotate('autoscaling.keda.sh/paused-replicas=0');
+      await pauseNotifications(0);
       await until(
         'notifications paused at 0 replicas',
         async () => {
@@ -343,18 +338,10 @@ describe('autoscaling of a ShopStack on kind: catalog on CPU, notifications on i
       // is gone before anything looks (seen: KEDA's HPA read 0 and never asked for a second replica). Held
       // unscheduled, the replica KEDA starts waits where a real backlog's consumers are while it grows: not
       // reading yet. The autoscaler's decision then comes from the backlog alone.
-      const node = await kubectl(tools, ['get', 'nodes', '-o', 'jsonpath={.items[0].metadata.name}']);
       const began = Date.now();
-      await kubectl(tools, ['cordon', node]);
+      await nodes('cordon');
       try {
-        await kubectl(tools, [
-          '-n',
-          shopNamespace,
-          'annotate',
-          'scaledobject',
-          `${shopName}-notifications`,
-          'autoscaling.keda.sh/paused-replicas-',
-        ]);
+        await pauseNotifications('end');
         await until(
           'KEDA asking for 2 notifications replicas on the backlog',
           async () => {
@@ -364,7 +351,7 @@ describe('autoscaling of a ShopStack on kind: catalog on CPU, notifications on i
           minutes(2),
         );
       } finally {
-        await kubectl(tools, ['uncordon', node]);
+        await nodes('uncordon');
       }
       const decided = Date.now() - began;
       let peak = 2;
