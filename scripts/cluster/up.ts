@@ -18,7 +18,14 @@ import {
 import { execOrThrow } from './exec.ts';
 import { ensureDockerEngine } from './docker-engine.ts';
 import { allImageRefs, buildImages, type ImageSet, shopVersion } from './images.ts';
-import { type ClusterFound, createOrReuseCluster, loadImages, markerLabel } from './kind.ts';
+import {
+  type ClusterFound,
+  createOrReuseCluster,
+  ensureKind,
+  ensureNodeImage,
+  loadImages,
+  markerLabel,
+} from './kind.ts';
 import { installKeda } from './keda.ts';
 import { ensureKubeletServingCertificate, installMetricsServer } from './metrics-server.ts';
 import { keepServiceTrafficOnNode } from './node-egress.ts';
@@ -387,10 +394,11 @@ function manifestShopSpec(manifest: string): { version: string } {
   return shop.spec;
 }
 
-export async function clusterUp(opts: ClusterUpOptions): Promise<ClusterUp> {
-  const { progress } = opts;
-  const timings: { step: string; seconds: number }[] = [];
-  const step = async <T>(name: string, run: () => Promise<T>): Promise<T> => {
+type Timings = { step: string; seconds: number }[];
+
+/** Runs named steps, saying when each starts and how long it took, and records their seconds in `timings`. */
+function stepper(progress: Progress, timings: Timings) {
+  return async <T>(name: string, run: () => Promise<T>): Promise<T> => {
     const began = Date.now();
     progress(`==> ${name}`);
     const result = await run();
@@ -399,6 +407,30 @@ export async function clusterUp(opts: ClusterUpOptions): Promise<ClusterUp> {
     progress(`    ${name}: ${seconds}s`);
     return result;
   };
+}
+
+/**
+ * `npm run cluster -- --prepare`: builds or reuses everything a cluster runs (kind, its node image, every
+ * image) and creates nothing. On a new machine this is most of an hour of Go and image builds; `.ci/run`
+ * runs it before the tests, so the first cluster test's bring-up starts from a warm cache.
+ */
+export async function prepareCluster(progress: Progress): Promise<Timings> {
+  const timings: Timings = [];
+  const step = stepper(progress, timings);
+  await step('Docker engine', () => ensureDockerEngine(progress));
+  await step('kind and its node image', async () => {
+    await ensureKind(progress);
+    await ensureNodeImage(progress);
+  });
+  await step('images', () => buildImages({ progress }));
+  await step('helm', () => ensureBinary(helmRecipe, progress));
+  return timings;
+}
+
+export async function clusterUp(opts: ClusterUpOptions): Promise<ClusterUp> {
+  const { progress } = opts;
+  const timings: Timings = [];
+  const step = stepper(progress, timings);
 
   await step('Docker engine', () => ensureDockerEngine(progress));
   const cluster = await step('kind cluster', () => createOrReuseCluster({ progress }));
