@@ -189,7 +189,8 @@ if ! docker run --rm --privileged --entrypoint true "$base" >/dev/null 2>&1; the
   echo "$label: privileged containers fail on this engine; kind runs through scripts/cluster/docker-shim"
   kind_env=(env "PATH=$here/../cluster/docker-shim:$PATH" "SHOPSTACK_REAL_DOCKER=$(command -v docker)")
 fi
-"${kind_env[@]}" "$kind" build node-image --type file "$tarball" --base-image "$base" --image "$image" >"$work/kind-build.log" 2>&1 ||
+# TMPDIR: kind extracts the server tarball there (about 900 MB) and leaves it; $work goes on exit
+TMPDIR="$work" "${kind_env[@]}" "$kind" build node-image --type file "$tarball" --base-image "$base" --image "$image" >"$work/kind-build.log" 2>&1 ||
   { echo "error: kind build node-image failed:" >&2; tail -n 15 "$work/kind-build.log" >&2; exit 1; }
 done_step "$image built"
 docker save "$image" | zstd -q -T0 -3 -o "$archive.tmp"
