@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { accessSync, constants, readFileSync } from 'node:fs';
+import { accessSync, constants, readFileSync, statfsSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { delimiter, join } from 'node:path';
 
@@ -33,8 +33,33 @@ export function pathDirs(): string[] {
   return (process.env.PATH ?? '').split(delimiter).filter(Boolean);
 }
 
+/**
+ * Disk a build from nothing fills, measured by a cold `.ci/run` (2026-12-07): Go's module cache 16 GB,
+ * its build cache 23 GB, Docker's images and the kind node about 8 GB, ~/.cache/shopstack 3 GB.
+ */
+export const coldBuildDiskBytes = 50e9;
+
+/** What to tell someone about to build with `freeBytes` of disk left, or undefined when it is plenty. */
+export function lowDiskWarning(freeBytes: number): string | undefined {
+  if (freeBytes >= coldBuildDiskBytes) return undefined;
+  const gb = (bytes: number): string => `${Math.floor(bytes / 1e9)} GB`;
+  return (
+    `warning: ${gb(freeBytes)} of disk free under ${homedir()}; building every runtime from nothing fills ` +
+    `about ${gb(coldBuildDiskBytes)} (Go's module and build caches, Docker's images). A build that runs out ` +
+    `stops with "no space left on device"; \`go clean -cache\` frees Go's build cache once the binaries are built.`
+  );
+}
+
+let diskChecked = false;
+
 /** Runs scripts/runtimes/<script>, streaming its progress lines to stderr. */
 export function runBuildScript(script: string): Promise<void> {
+  if (!diskChecked) {
+    diskChecked = true;
+    const { bavail, bsize } = statfsSync(homedir());
+    const warning = lowDiskWarning(bavail * bsize);
+    if (warning) console.error(warning);
+  }
   return new Promise((resolvePromise, reject) => {
     const child = spawn('bash', [join(runtimesDir, script)], { stdio: ['ignore', 'inherit', 'inherit'] });
     child.once('error', (err) => reject(new Error(`cannot run ${script}: ${err.message}`)));

@@ -9,7 +9,7 @@ require_go "trivy $TRIVY_VERSION"
 
 mkdir -p "$out/bin"
 go_build_lock "trivy $TRIVY_VERSION"
-echo "trivy $TRIVY_VERSION: building trivy (large: up to half an hour on a cold cache and two busy cores)"
+echo "trivy $TRIVY_VERSION: building trivy (about 5 minutes on a cold cache and two idle cores, far longer on busy ones)"
 start=$(date +%s)
 # trivy's module has no replace directives; it needs Go's encoding/json/v2 experiment. Niced: it is the
 # largest build here.

@@ -48,7 +48,7 @@ export async function buildMissingDaprBinaries(
   log(
     stale && missing.length === 1
       ? 'daprd: scripts/runtimes/daprd or build-dapr.sh changed since it was built; rebuilding it (seconds on a warm Go cache)'
-      : `Dapr ${versions.DAPR_VERSION} ${missing.join(', ')} not built yet; building from Go modules (10-20 minutes once)`,
+      : `Dapr ${versions.DAPR_VERSION} ${missing.join(', ')} not built yet; building from Go modules (about 5 minutes once, on two idle cores)`,
   );
   await runBuildScript('build-dapr.sh');
   if (existsSync(daprd)) writeFileSync(stampFile, `${hash}\n`);
