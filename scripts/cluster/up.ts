@@ -411,7 +411,7 @@ function stepper(progress: Progress, timings: Timings) {
 
 /**
  * `npm run cluster -- --prepare`: builds or reuses everything a cluster runs (kind, its node image, every
- * image) and creates nothing. On a new machine this is most of an hour of Go and image builds; `.ci/run`
+ * image) and creates nothing. On a new machine this is about 24 minutes of Go and image builds; `.ci/run`
  * runs it before the tests, so the first cluster test's bring-up starts from a warm cache.
  */
 export async function prepareCluster(progress: Progress): Promise<Timings> {

@@ -35,7 +35,7 @@ export function pathDirs(): string[] {
 
 /**
  * Disk a build from nothing fills, measured by a cold `.ci/run` (2026-12-07): Go's module cache 16 GB,
- * its build cache 23 GB, Docker's images and the kind node about 8 GB, ~/.cache/shopstack 3 GB.
+ * its build cache 23 GB, Docker's images 5 GB before the kind node loads them, ~/.cache/shopstack 3 GB.
  */
 export const coldBuildDiskBytes = 50e9;
 
