@@ -9,6 +9,10 @@ import { clusterUp, ingressUrl, prepareCluster, shopNamespace } from './cluster/
 
 const progress = (line: string): void => void process.stderr.write(`${line}\n`);
 const began = Date.now();
+const elapsed = (): string => ((Date.now() - began) / 1000).toFixed(0);
+const printTimings = (timings: readonly { step: string; seconds: number }[]): void => {
+  for (const { step, seconds } of timings) progress(`  ${step.padEnd(32)} ${seconds}s`);
+};
 
 try {
   const { values } = parseArgs({
@@ -36,15 +40,14 @@ try {
   }
   if (values.prepare) {
     const timings = await prepareCluster(progress);
-    progress(`\neverything the cluster runs is built, in ${((Date.now() - began) / 1000).toFixed(0)}s`);
-    for (const { step, seconds } of timings) progress(`  ${step.padEnd(32)} ${seconds}s`);
+    progress(`\neverything the cluster runs is built, in ${elapsed()}s`);
+    printTimings(timings);
     process.exit(0);
   }
   const up = await clusterUp({ progress, shop: !values['no-shop'] });
-  const total = ((Date.now() - began) / 1000).toFixed(0);
   const how = { none: 'created', stopped: 'started', running: 'reused' }[up.found];
-  progress(`\ncluster ${how} and ready in ${total}s`);
-  for (const { step, seconds } of up.timings) progress(`  ${step.padEnd(32)} ${seconds}s`);
+  progress(`\ncluster ${how} and ready in ${elapsed()}s`);
+  printTimings(up.timings);
   progress(`\nkubeconfig: export KUBECONFIG=${up.tools.kubeconfig}`);
   if (!values['no-shop']) {
     progress(`REST API:   ${ingressUrl}/api/v1/products`);

@@ -45,7 +45,8 @@ function loadArchive(): Promise<void> {
 /**
  * Makes kindest/node:<KUBERNETES_VERSION> available to Docker: already there; else pulled from Docker Hub
  * when it answers; else loaded from ~/.cache/shopstack/kind-node-<version>/; else built with
- * scripts/runtimes/build-kind-node.sh (about 6.5 minutes cold on two idle cores) and loaded. Returns the image name.
+ * scripts/runtimes/build-kind-node.sh (about 6.5 minutes cold on two idle cores) and loaded. Returns the
+ * image name.
  */
 export async function ensureNodeImage(progress: Progress): Promise<string> {
   if (await imagePresent(nodeImage)) return nodeImage;

@@ -18,14 +18,7 @@ import {
 import { execOrThrow } from './exec.ts';
 import { ensureDockerEngine } from './docker-engine.ts';
 import { allImageRefs, buildImages, type ImageSet, shopVersion } from './images.ts';
-import {
-  type ClusterFound,
-  createOrReuseCluster,
-  ensureKind,
-  ensureNodeImage,
-  loadImages,
-  markerLabel,
-} from './kind.ts';
+import { type ClusterFound, createOrReuseCluster, kindCommand, loadImages, markerLabel } from './kind.ts';
 import { installKeda } from './keda.ts';
 import { ensureKubeletServingCertificate, installMetricsServer } from './metrics-server.ts';
 import { keepServiceTrafficOnNode } from './node-egress.ts';
@@ -417,11 +410,8 @@ function stepper(progress: Progress, timings: Timings) {
 export async function prepareCluster(progress: Progress): Promise<Timings> {
   const timings: Timings = [];
   const step = stepper(progress, timings);
-  await step('Docker engine', () => ensureDockerEngine(progress));
-  await step('kind and its node image', async () => {
-    await ensureKind(progress);
-    await ensureNodeImage(progress);
-  });
+  // what every kind command needs first: the engine, kind and its node image
+  await step('Docker engine, kind and its node image', () => kindCommand(progress));
   await step('images', () => buildImages({ progress }));
   await step('helm', () => ensureBinary(helmRecipe, progress));
   return timings;
