@@ -41,6 +41,19 @@ describe('Storefront', () => {
     expect(container.env).toContainEqual({ name: 'COOKIE_SECURE', value: 'auto' });
   });
 
+  it('keeps serving after its deletion until Traefik has stopped sending to it, as the Dapr view does', () => {
+    // WHEN
+    const objects = synth({ storefront: { enabled: true }, dashboard: { enabled: true } });
+
+    // THEN both web pods sleep in preStop for longer than Traefik's throttle (2 s), within their grace period
+    for (const name of ['demo-storefront', 'demo-dashboard']) {
+      const pod = find(objects, name, 'Deployment').spec.template.spec;
+      const sleep = pod.containers[0].lifecycle?.preStop?.sleep?.seconds;
+      expect(sleep, name).toBeGreaterThanOrEqual(10);
+      expect(pod.terminationGracePeriodSeconds, name).toBeGreaterThan(sleep + 5);
+    }
+  });
+
   it('takes / on the ingress host, leaving /api and /.well-known to the gateway; Secure cookies with TLS', () => {
     const objects = synth({
       storefront: { enabled: true },

@@ -357,7 +357,9 @@ describe('day-2 operations of a ShopStack on kind, under load through the ingres
         api,
         user: users[1] as Session,
         productId,
-        mix: ['read', 'search', 'cart', 'order'],
+        // the storefront and the Dapr view roll too: their pages through the ingress
+        mix: ['read', 'search', 'cart', 'order', 'storefront', 'view'],
+        ingressUrl,
         beatMs: 250,
       });
       await sleep(5_000);

@@ -119,7 +119,8 @@ describe('TLS at the kind ingress', () => {
   it('sets HSTS at the ingress on every HTTPS answer: API, storefront, Dapr view and its login', async () => {
     // GIVEN: Traefik loads Ingress changes in batches (a new configuration at most every 2 s): right after the
     // operator's applies, some of the three may still be served as before, over HTTPS but without HSTS.
-    // Wait until it serves each with its TLS settings (its hsts middleware).
+    // Wait until it serves each with its TLS settings (its hsts middleware). The storefront's pod rolls
+    // meanwhile (its cookies become Secure): its old pod must keep answering until Traefik has moved on.
     const began = Date.now();
     const firstLook = await Promise.all(probes.map((path) => httpsGet(`https://127.0.0.1${path}`, ca)));
     await eventually(

@@ -1,4 +1,5 @@
-// A steady mixed load through the public API, as users would send it during an upgrade or a restart:
+// A steady mixed load through the public API and the ingress's pages (the storefront, the Dapr view's
+// login), as users would send it during an upgrade or a restart:
 // one request at a time on a fixed beat, every answer recorded. It stays under the gateway's rate limits
 // (600/min per address, 300/min per user): the point is to see every failure an operation causes, not
 // the limiter's.
@@ -6,7 +7,10 @@ import { randomUUID } from 'node:crypto';
 import type { CheckoutClient } from './checkout.ts';
 import type { Session } from './storefront.ts';
 
-export type RequestKind = 'read' | 'search' | 'cart' | 'order';
+export type RequestKind = 'read' | 'search' | 'cart' | 'order' | 'storefront' | 'view';
+
+/** The page each page kind loads from the ingress. */
+const pages: Partial<Record<RequestKind, string>> = { storefront: '/', view: '/dapr/login' };
 
 export interface Answer {
   readonly kind: RequestKind;
@@ -24,6 +28,8 @@ export interface LoadOptions {
   readonly productId: string;
   /** The kinds sent in turn, e.g. ['search'] or ['read', 'search', 'cart', 'order']. */
   readonly mix: readonly RequestKind[];
+  /** The ingress's address, for the page kinds ('storefront', 'view'). */
+  readonly ingressUrl?: string;
   /** Milliseconds between two requests (default 300: 200 a minute). */
   readonly beatMs?: number;
 }
@@ -36,12 +42,21 @@ export interface Load {
 
 const words = ['mug', 'lamp', 'desk', 'chair', 'book', 'pen'];
 
+/** A page through the ingress, as a browser loads it (its body read to the end). */
+async function loadPage(ingressUrl: string | undefined, path: string): Promise<{ status: number; body: string }> {
+  if (!ingressUrl) throw new Error('a load with pages needs ingressUrl');
+  const res = await fetch(new URL(path, ingressUrl), { redirect: 'manual', signal: AbortSignal.timeout(10_000) });
+  return { status: res.status, body: await res.text() };
+}
+
 async function send(opts: LoadOptions, kind: RequestKind, n: number): Promise<Answer> {
   const { api, user, productId } = opts;
   const at = Date.now();
+  const page = pages[kind];
   try {
-    const res =
-      kind === 'read'
+    const res = page
+      ? await loadPage(opts.ingressUrl, page)
+      : kind === 'read'
         ? await api.call('GET', `/api/v1/products/${productId}`)
         : kind === 'search'
           ? await api.call('GET', `/api/v1/products?q=${words[n % words.length]}&limit=5`)
