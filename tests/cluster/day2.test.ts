@@ -359,7 +359,6 @@ describe('day-2 operations of a ShopStack on kind, under load through the ingres
         productId,
         // the storefront and the Dapr view roll too: their pages through the ingress
         mix: ['read', 'search', 'cart', 'order', 'storefront', 'view'],
-        ingressUrl,
         beatMs: 250,
       });
       await sleep(5_000);

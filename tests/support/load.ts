@@ -28,8 +28,6 @@ export interface LoadOptions {
   readonly productId: string;
   /** The kinds sent in turn, e.g. ['search'] or ['read', 'search', 'cart', 'order']. */
   readonly mix: readonly RequestKind[];
-  /** The ingress's address, for the page kinds ('storefront', 'view'). */
-  readonly ingressUrl?: string;
   /** Milliseconds between two requests (default 300: 200 a minute). */
   readonly beatMs?: number;
 }
@@ -42,20 +40,14 @@ export interface Load {
 
 const words = ['mug', 'lamp', 'desk', 'chair', 'book', 'pen'];
 
-/** A page through the ingress, as a browser loads it (its body read to the end). */
-async function loadPage(ingressUrl: string | undefined, path: string): Promise<{ status: number; body: string }> {
-  if (!ingressUrl) throw new Error('a load with pages needs ingressUrl');
-  const res = await fetch(new URL(path, ingressUrl), { redirect: 'manual', signal: AbortSignal.timeout(10_000) });
-  return { status: res.status, body: await res.text() };
-}
-
 async function send(opts: LoadOptions, kind: RequestKind, n: number): Promise<Answer> {
   const { api, user, productId } = opts;
   const at = Date.now();
   const page = pages[kind];
   try {
+    // the API client's base is the ingress, which serves the pages too
     const res = page
-      ? await loadPage(opts.ingressUrl, page)
+      ? await api.call('GET', page)
       : kind === 'read'
         ? await api.call('GET', `/api/v1/products/${productId}`)
         : kind === 'search'
