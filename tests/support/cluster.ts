@@ -4,9 +4,14 @@ import { existsSync, writeFileSync } from 'node:fs';
 import { inject } from 'vitest';
 import { type ClusterTools, kubectl } from '../../scripts/cluster/addons.ts';
 import { type ClusterUp, clusterUp, shopNamespace } from '../../scripts/cluster/up.ts';
+import { clusterBuilt } from './cluster-build.ts';
 
-/** Dapr, Traefik and the operator on the shared cluster, without a ShopStack (applyShop() adds the demo shop). */
+/**
+ * Dapr, Traefik and the operator on the shared cluster, without a ShopStack (applyShop() adds the demo shop),
+ * once the background build of what it runs has ended.
+ */
 export async function sharedCluster(progress: (line: string) => void): Promise<ClusterUp> {
+  await clusterBuilt(inject('clusterBuild'), progress);
   const foundFile = inject('clusterFoundFile');
   return clusterUp({
     progress,
