@@ -17,7 +17,7 @@ import {
 } from '../../scripts/cluster/up.ts';
 import { type CheckoutClient, checkoutClient, eventually, readEvents } from '../support/checkout.ts';
 import { manifests } from '../../services/manifests.ts';
-import { sharedCluster } from '../support/cluster.ts';
+import { sharedCluster, sharedClusterHookTimeout } from '../support/cluster.ts';
 import { type Answer, failures, startLoad, summary } from '../support/load.ts';
 import type { Session } from '../support/storefront.ts';
 
@@ -190,7 +190,7 @@ describe('autoscaling of a ShopStack on kind: catalog on CPU, notifications on i
     if (!product) throw new Error('the demo catalog is empty');
     productId = product.id;
     await api.setStock(productId, 100_000);
-  }, minutes(80));
+  }, sharedClusterHookTimeout);
 
   afterAll(async () => {
     if (!tools) return;

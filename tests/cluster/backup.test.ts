@@ -17,7 +17,7 @@ import {
 } from '../../scripts/cluster/up.ts';
 import { serviceNames } from '../../services/manifests.ts';
 import { type CheckoutClient, checkoutClient, eventually, type Order } from '../support/checkout.ts';
-import { appPods, sharedCluster } from '../support/cluster.ts';
+import { appPods, sharedCluster, sharedClusterHookTimeout } from '../support/cluster.ts';
 
 const gateway = { gatewayUrl: ingressUrl };
 const minutes = (n: number): number => n * 60_000;
@@ -69,7 +69,7 @@ describe('backups and restore of a ShopStack on kind', () => {
   beforeAll(async () => {
     tools = (await sharedCluster((line) => console.error(line))).tools;
     await applyShop(tools, (line) => console.error(line));
-  }, minutes(80));
+  }, sharedClusterHookTimeout);
 
   afterAll(async () => {
     // the backups' volumes go with them (owner references); the demo shop stays as applyShop leaves it

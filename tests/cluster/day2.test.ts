@@ -18,7 +18,7 @@ import {
 } from '../../scripts/cluster/up.ts';
 import { serviceNames } from '../../services/manifests.ts';
 import { type CheckoutClient, checkoutClient, eventually, type Order } from '../support/checkout.ts';
-import { appPods, sharedCluster } from '../support/cluster.ts';
+import { appPods, sharedCluster, sharedClusterHookTimeout } from '../support/cluster.ts';
 import { type Answer, failures, startLoad, summary } from '../support/load.ts';
 import type { Session } from '../support/storefront.ts';
 
@@ -208,7 +208,7 @@ describe('day-2 operations of a ShopStack on kind, under load through the ingres
     await loadImages([...Object.values(next.services), next.operator, next.dashboard, next.storefront], {
       progress: log,
     });
-  }, minutes(20));
+  }, sharedClusterHookTimeout);
 
   it(
     'restarts a 2-replica catalog under searches with no failed search',

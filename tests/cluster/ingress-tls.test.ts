@@ -10,7 +10,7 @@ import { type ClusterTools, kubectl } from '../../scripts/cluster/addons.ts';
 import { ensureIngressCertificate, tlsSecret } from '../../scripts/cluster/ingress-tls.ts';
 import { adminCredentials, applyShop, shopName, shopNamespace } from '../../scripts/cluster/up.ts';
 import { eventually } from '../support/checkout.ts';
-import { sharedCluster } from '../support/cluster.ts';
+import { sharedCluster, sharedClusterHookTimeout } from '../support/cluster.ts';
 
 const minutes = (n: number): number => n * 60_000;
 const secretName = 'shop-ingress-tls';
@@ -95,7 +95,7 @@ describe('TLS at the kind ingress', () => {
       );
       throw err;
     });
-  }, minutes(80));
+  }, sharedClusterHookTimeout);
 
   // a failed test leaves the shop on plain HTTP all the same (the last test checks that this suffices)
   afterAll(async () => {

@@ -13,7 +13,7 @@ import { parseAllDocuments } from 'yaml';
 import { toYamlStream } from '../../cdk8s/src/yaml.ts';
 import { type ClusterTools, kubectl } from '../../scripts/cluster/addons.ts';
 import { chartDir, repoRoot, shopExamples } from '../../scripts/scan/inputs.ts';
-import { sharedCluster } from '../support/cluster.ts';
+import { sharedCluster, sharedClusterHookTimeout } from '../support/cluster.ts';
 
 const run = promisify(execFile);
 const documents = (yaml: string): unknown[] =>
@@ -36,7 +36,7 @@ describe('kubectl apply --dry-run=server on the kind cluster', () => {
   beforeAll(async () => {
     tools = (await sharedCluster((line) => console.error(line))).tools;
     await kubectl(tools, ['create', 'namespace', namespace]);
-  }, 60 * 60_000);
+  }, sharedClusterHookTimeout);
 
   afterAll(async () => {
     await kubectl(tools, ['delete', 'namespace', namespace, '--wait=false']).catch(() => undefined);

@@ -10,7 +10,7 @@ import { imageNames } from '../../scripts/cluster/images.ts';
 import { adminCredentials, applyShop, ingressUrl, shopNamespace } from '../../scripts/cluster/up.ts';
 import { serviceNames } from '../../services/manifests.ts';
 import { checkoutClient, eventually } from '../support/checkout.ts';
-import { appPods, sharedCluster } from '../support/cluster.ts';
+import { appPods, sharedCluster, sharedClusterHookTimeout } from '../support/cluster.ts';
 
 const minutes = (n: number): number => n * 60_000;
 /** Ports of every shop pod that runs a service: the app, then daprd's HTTP, gRPC, internal gRPC and metrics. */
@@ -207,7 +207,7 @@ describe('NetworkPolicies enforced on kind', () => {
     ]);
     console.error(`network probes: ${((Date.now() - probesBegan) / 1000).toFixed(1)}s`);
     console.error(JSON.stringify({ fromNode, fromOutside, fromDashboard, fromGateway }, null, 1));
-  }, minutes(80));
+  }, sharedClusterHookTimeout);
 
   afterAll(async () => {
     if (!tools) return;

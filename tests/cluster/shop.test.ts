@@ -8,7 +8,7 @@ import { type ClusterTools, kubectl } from '../../scripts/cluster/addons.ts';
 import { adminCredentials, applyShop, ingressUrl, shopName, shopNamespace } from '../../scripts/cluster/up.ts';
 import { serviceNames } from '../../services/manifests.ts';
 import { type CheckoutClient, checkoutClient, eventually, type Order, readEvents } from '../support/checkout.ts';
-import { sharedCluster } from '../support/cluster.ts';
+import { sharedCluster, sharedClusterHookTimeout } from '../support/cluster.ts';
 import type { Session } from '../support/storefront.ts';
 
 const gateway = { gatewayUrl: ingressUrl };
@@ -40,7 +40,7 @@ describe('ShopStack on a kind cluster, through the ingress', () => {
     await applyShop(tools, (line) => console.error(line));
     api = checkoutClient(gateway, await adminCredentials(tools));
     alice = await eventually('the API through the ingress to register a user', () => api.register(), minutes(2));
-  }, minutes(80));
+  }, sharedClusterHookTimeout);
 
   it('reports the ShopStack Ready with every service pod Running 2/2 (app + daprd)', async () => {
     const shop = JSON.parse(await kubectl(tools, ['-n', shopNamespace, 'get', 'shop', shopName, '-o', 'json']));

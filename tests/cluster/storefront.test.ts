@@ -5,9 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { adminCredentials, applyShop, ingressUrl } from '../../scripts/cluster/up.ts';
 import { axe, launchChromium, screenshot, serious, type TestBrowser } from '../support/browser.ts';
 import { checkoutClient, eventually } from '../support/checkout.ts';
-import { sharedCluster } from '../support/cluster.ts';
-
-const minutes = (n: number): number => n * 60_000;
+import { sharedCluster, sharedClusterHookTimeout } from '../support/cluster.ts';
 
 describe('the storefront through the ingress of a kind cluster', () => {
   let browser: TestBrowser;
@@ -20,7 +18,7 @@ describe('the storefront through the ingress of a kind cluster', () => {
     productId = (await eventually('the API through the ingress', async () => (await api.products(1))[0])).id;
     await api.setStock(productId, 100);
     browser = await launchChromium();
-  }, minutes(80));
+  }, sharedClusterHookTimeout);
 
   afterAll(async () => {
     await browser?.close();

@@ -27,7 +27,7 @@ import {
   type UiResource,
   unhealthy,
 } from '../support/tilt.ts';
-import { appPods, sharedCluster } from '../support/cluster.ts';
+import { appPods, sharedCluster, sharedClusterHookTimeout } from '../support/cluster.ts';
 
 const minutes = (n: number): number => n * 60_000;
 const log = (line: string): void => console.error(line);
@@ -71,7 +71,7 @@ describe('the Tilt dev loop on the kind cluster', () => {
     tools = (await sharedCluster(log)).tools;
     await ensureAdminSecret(tools, log);
     tilt = { tilt: await ensureTilt(log), kubeconfig: tools.kubeconfig, port: 10391 };
-  }, minutes(80));
+  }, sharedClusterHookTimeout);
 
   afterAll(async () => {
     if (up) await stopGroup(up);

@@ -7,6 +7,12 @@ import { type ClusterUp, clusterUp, shopNamespace } from '../../scripts/cluster/
 import { clusterBuilt } from './cluster-build.ts';
 
 /**
+ * The beforeAll limit of every file that calls sharedCluster(): whichever file runs first may wait for a
+ * build from nothing (about 30 min on two cores), then the cluster's creation and its own set-up.
+ */
+export const sharedClusterHookTimeout = 80 * 60_000;
+
+/**
  * Dapr, Traefik and the operator on the shared cluster, without a ShopStack (applyShop() adds the demo shop),
  * once the background build of what it runs has ended.
  */
