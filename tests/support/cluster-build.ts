@@ -39,6 +39,9 @@ export function startClusterBuild(dir: string): ClusterBuild {
 
 const reportEveryMs = 60_000;
 
+/** A line of the build's own, not the go command's chatter (`go: downloading …`, minutes before a build ends). */
+const isStepLine = (line: string): boolean => line.trim() !== '' && !line.startsWith('go: ');
+
 /**
  * Resolves once the background build has succeeded, reporting its progress every minute meanwhile; the
  * first caller after it ended prints its whole output (each step's seconds). Fails with the end of its
@@ -51,8 +54,8 @@ export async function clusterBuilt(files: ClusterBuildFiles, progress: (line: st
     if (Date.now() - reported >= reportEveryMs) {
       reported = Date.now();
       const minutes = Math.round((reported - began) / 60_000);
-      const last = lastLines(readFileSync(files.logFile, 'utf8'), 1);
-      progress(`[cluster build] waited ${minutes} min for the build in the background; its last line: ${last}`);
+      const step = readFileSync(files.logFile, 'utf8').split('\n').findLast(isStepLine) ?? 'starting';
+      progress(`[cluster build] waited ${minutes} min for the build in the background; its last step: ${step}`);
     }
     await sleep(2000);
   }
