@@ -1,7 +1,7 @@
 // What the kind cluster runs (kind, its node image, every image: `npm run cluster -- --prepare`) is built in
 // the background from the start of a test run, at the lowest CPU priority. From nothing that build takes
-// about 30 minutes of both cores; the unit and integration tests, which run first, leave about 60% of the
-// CPU idle, and the build takes that share. The cluster project's first sharedCluster() waits for the rest.
+// about 28 minutes; the unit and integration tests, which run first, leave about 70% of the CPU idle, and
+// the build takes that share. The cluster project's first sharedCluster() waits for the rest.
 // When everything is built already, the build ends within seconds.
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
