@@ -8,7 +8,7 @@ export interface Proc {
   readonly name: string;
   readonly logFile: string;
   readonly child: ChildProcess;
-  /** Resolves with the exit code (or signal name) once the process has ended. */
+  /** Resolves with the exit code (or signal name) once the process has ended and its log file is written. */
   readonly exited: Promise<number | string>;
   /** SIGTERM, then SIGKILL after `graceMs`; resolves once the process has ended. */
   stop(graceMs?: number): Promise<void>;
@@ -49,9 +49,10 @@ export function startProc(opts: StartProcOptions): Proc {
       resolve('spawn-error');
     });
     child.once('exit', (code, signal) => resolve(code ?? signal ?? 'unknown'));
-  }).finally(() => {
+  }).then(async (status) => {
     running.delete(proc);
-    log.end();
+    await new Promise((flushed) => log.end(flushed));
+    return status;
   });
   const proc: Proc = {
     name: opts.name,

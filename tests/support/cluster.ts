@@ -8,7 +8,7 @@ import { clusterBuilt } from './cluster-build.ts';
 
 /**
  * The beforeAll limit of every file that calls sharedCluster(): whichever file runs first may wait for a
- * build from nothing (about 30 min on two cores), then the cluster's creation and its own set-up.
+ * build from nothing (28 min measured on two cores), then the cluster's creation and its own set-up.
  */
 export const sharedClusterHookTimeout = 80 * 60_000;
 
