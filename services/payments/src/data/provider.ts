@@ -20,7 +20,11 @@ export interface SimulatedProviderOptions {
 }
 
 export interface SimulatedProvider extends Provider {
-  /** Settles charges whose webhook was interrupted by a restart (`keys` of pending or undelivered ones). */
+  /**
+   * Settles charges whose webhook was interrupted by a restart (`keys` of pending or undelivered ones).
+   * Charges this process is settling already keep their own schedule: a `tok_slow` charge made after the
+   * process started is not settled early because the lookup of unsettled ones came late.
+   */
   resume(keys: readonly string[]): void;
   stop(): void;
 }
@@ -34,6 +38,8 @@ const keyOf = (idempotencyKey: string): string => `provider-charge-${idempotency
  */
 export function createSimulatedProvider(opts: SimulatedProviderOptions): SimulatedProvider {
   const timers = new Set<NodeJS.Timeout>();
+  /** Keys of the charges this process is settling (waiting, or retrying a webhook). */
+  const settling = new Set<string>();
   const read = async (key: string) => (await opts.ledger.get<LedgerEntry>(keyOf(key))) ?? undefined;
 
   /** Moves a charge from one of `from` to `to` with ETag concurrency; returns the charge as it ends up. */
@@ -70,10 +76,16 @@ export function createSimulatedProvider(opts: SimulatedProviderOptions): Simulat
     timers.add(timer);
   }
 
-  const settle = (key: string) => async (): Promise<void> => {
-    await transition(key, ['pending'], 'succeeded', true);
-    await deliver(key);
-  };
+  /** Settles the charge `ms` from now and delivers its webhook, unless this process is at it already. */
+  function settleLater(key: string, ms: number): void {
+    if (settling.has(key)) return;
+    settling.add(key);
+    later(ms, async () => {
+      await transition(key, ['pending'], 'succeeded', true);
+      await deliver(key);
+      settling.delete(key);
+    });
+  }
 
   /** Records `entry` unless the key has a charge already; answers the charge that holds the key. */
   async function insert(entry: LedgerEntry): Promise<{ charge: LedgerEntry; inserted: boolean }> {
@@ -105,7 +117,7 @@ export function createSimulatedProvider(opts: SimulatedProviderOptions): Simulat
       const status = outcomes[req.token];
       if (!status) throw AppError.badRequest(`unknown payment token ${req.token}`);
       const { charge, inserted } = await insert(entryOf(req, status));
-      if (inserted && status === 'pending') later(opts.slowMs, settle(req.idempotencyKey));
+      if (inserted && status === 'pending') settleLater(req.idempotencyKey, opts.slowMs);
       return charge;
     },
     block: async (req) => (await insert(entryOf({ ...req, token: '' }, 'voided'))).charge,
@@ -113,11 +125,12 @@ export function createSimulatedProvider(opts: SimulatedProviderOptions): Simulat
     void: (key) => transition(key, ['pending'], 'voided'),
     refund: (key) => transition(key, ['succeeded'], 'refunded'),
     resume(keys) {
-      for (const key of keys) later(0, settle(key));
+      for (const key of keys) settleLater(key, 0);
     },
     stop() {
       for (const timer of timers) clearTimeout(timer);
       timers.clear();
+      settling.clear();
     },
   };
 }
