@@ -116,9 +116,11 @@ describe('expiry of unpaid orders with two orders replicas', () => {
           "SELECT value->>'status' AS status, value->>'reason' AS reason FROM orders_state WHERE key = ANY($1)",
           [ids.map((id) => `orders||order-${id}`)],
         );
-        return rows.length === ids.length && rows.every((r) => r.status === 'CANCELLED' && r.reason === 'expired')
-          ? rows
-          : undefined;
+        if (rows.length === ids.length && rows.every((r) => r.status === 'CANCELLED' && r.reason === 'expired')) {
+          return rows;
+        }
+        // on a timeout, the message says where the orders are instead
+        throw new Error(`${rows.length} of ${ids.length} orders: ${rows.map((r) => r.reason ?? r.status).join(', ')}`);
       },
       30_000,
     );
